@@ -57,6 +57,8 @@ class OpaqueProtocolTest {
     ServerLoginResult.LoginSucceeded ok =
         assertInstanceOf(ServerLoginResult.LoginSucceeded.class, server.finishLogin(restored, run.ke3));
     assertTrue(ok.sessionKey().sameAs(run.clientSessionKey));
+    restored.destroy();
+    assertTrue(ok.sessionKey().sameAs(run.clientSessionKey), "destroying the state leaves the returned key intact");
   }
 
   @Test

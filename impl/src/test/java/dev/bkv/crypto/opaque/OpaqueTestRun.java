@@ -1,6 +1,5 @@
 package dev.bkv.crypto.opaque;
 
-import dev.bkv.crypto.P256Group;
 import java.security.SecureRandom;
 import java.util.Random;
 
@@ -58,9 +57,5 @@ final class OpaqueTestRun {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError("SHA1PRNG is in every Java 17 runtime", e);
     }
-  }
-
-  static P256Group.Element someElement(SecureRandom random) {
-    return P256Group.multiplyGenerator(P256Group.Scalar.random(random));
   }
 }

@@ -117,6 +117,12 @@ public final class EcdsaP256 {
       super(p1363, SIGNATURE_P1363_BYTES, "ECDSA P-256 signature");
     }
 
+    /** Length-checked P1363 decoding for untrusted input; r and s are range-checked by {@link #verify}. */
+    public static Signature fromP1363(byte[] p1363) throws DecodeException {
+      DecodeException.requireLength("ECDSA P1363 signature", p1363, SIGNATURE_P1363_BYTES);
+      return new Signature(p1363);
+    }
+
     /** Strict DER decoding (canonical integers only) into P1363 form. */
     public static Signature fromDer(byte[] der) throws DecodeException {
       if (der == null || der.length > SIGNATURE_DER_BYTES_MAX) {
@@ -127,8 +133,10 @@ public final class EcdsaP256 {
         // BC re-encodes the parsed value and rejects any input that differs: non-minimal
         // lengths, leading zeros, trailing bytes and negative integers all fail here.
         rs = StandardDSAEncoding.INSTANCE.decode(P256Curve.ORDER, der);
-      } catch (IOException | IllegalArgumentException e) {
-        throw new DecodeException("ECDSA DER signature", "malformed DER (" + e.getMessage() + ")");
+      } catch (IOException | RuntimeException e) {
+        // Besides IOException and IllegalArgumentException, BC throws ClassCastException when
+        // a SEQUENCE element is not an INTEGER (Wycheproof "InvalidTypesInSignature").
+        throw new DecodeException("ECDSA DER signature", "malformed DER (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
       }
       return new Signature(dev.bkv.base.Bytes.concat(P256Curve.encodeScalar(rs[0]), P256Curve.encodeScalar(rs[1])));
     }

@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 include="${1:-.*Bench.*}"
-jmh_args="${BKV_JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s}"
+jmh_args="${BKV_JMH_ARGS:--f 1 -wi 5 -w 1s -i 5 -r 1s}"
 name="${BKV_BENCH_NAME:-$(date -u +%Y-%m-%d)-$(hostname -s)}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

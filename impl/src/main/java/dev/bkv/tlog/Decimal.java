@@ -1,11 +1,11 @@
 package dev.bkv.tlog;
 
 /** Strict ASCII decimals as the C2SP text formats write sizes and indices. */
-final class Decimal {
+public final class Decimal {
   private Decimal() {}
 
   /** Digits only, no sign, no leading zero (unless the value is 0), at most 2^63 - 1. */
-  static long parse(String text, String what) throws FormatException {
+  public static long parse(String text, String what) throws FormatException {
     if (text.isEmpty() || text.length() > 19) {
       throw new FormatException(what + " must be 1 to 19 decimal digits");
     }

@@ -1,0 +1,175 @@
+package dev.bkv.cli;
+
+import dev.bkv.base.Hex;
+import dev.bkv.net.WitnessHttpServer;
+import dev.bkv.tlog.FormatException;
+import dev.bkv.witness.KnownLogs;
+import dev.bkv.witness.Witness;
+import dev.bkv.witness.WitnessKeys;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bkv witness}: create, configure and run a witness (wiring only; logic in dev.bkv.witness). */
+@Command(
+    name = "witness",
+    mixinStandardHelpOptions = true,
+    description = "Run a transparency-log witness: it logs validation bundles and cosigns other logs' checkpoints.",
+    subcommands = {
+      WitnessCommand.Init.class,
+      WitnessCommand.Serve.class,
+      WitnessCommand.AddLog.class,
+      CommandLine.HelpCommand.class
+    })
+public final class WitnessCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Runs {@code body}, turning the failures a user can cause into one line on stderr and exit 1. */
+  static int report(CommandLine.Model.CommandSpec spec, Callable<Integer> body) {
+    PrintWriter err = spec.commandLine().getErr();
+    String command = spec.qualifiedName();
+    try {
+      return body.call();
+    } catch (FileAlreadyExistsException e) {
+      err.println(command + ": " + e.getFile() + " exists already (" + e.getReason() + ")");
+    } catch (IOException | FormatException | IllegalArgumentException e) {
+      err.println(command + ": " + e.getMessage());
+    } catch (Exception e) {
+      err.println(command + ": unexpected error: " + e);
+    }
+    err.flush();
+    return 1;
+  }
+
+  @Command(name = "init", mixinStandardHelpOptions = true, description = "Create a witness directory with new Ed25519 keys.")
+  static final class Init implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "Witness directory (created if missing).")
+    Path dir;
+
+    @Option(names = "--name", required = true, description = "Witness name, e.g. witness.example.com/w1 (no spaces or '+').")
+    String name;
+
+    @Option(names = "--origin", description = "Origin of the witness's bundle log (default: <name>/bundles).")
+    String origin;
+
+    @Override
+    public Integer call() {
+      return report(spec, () -> {
+        String logOrigin = origin != null ? origin : WitnessKeys.defaultOrigin(name);
+        WitnessKeys keys = Witness.init(dir, name, logOrigin, new SecureRandom());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("created witness " + keys.name() + " in " + dir);
+        out.print(keys.vkeys());
+        out.flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the witness over HTTP until killed.")
+  static final class Serve implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "Witness directory made by 'bkv witness init'.")
+    Path dir;
+
+    @Option(names = "--port", defaultValue = "7380", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--name", description = "Expected witness name; refuses to start if the directory's keys differ.")
+    String name;
+
+    @Override
+    public Integer call() {
+      return report(spec, () -> {
+        if (port < 0 || port > 65535) {
+          throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        }
+        Witness witness = Witness.open(dir);
+        if (name != null && !name.equals(witness.keys().name())) {
+          witness.close();
+          throw new IllegalArgumentException("directory " + dir + " holds witness " + witness.keys().name() + ", not " + name);
+        }
+        WitnessHttpServer server = WitnessHttpServer.start(new InetSocketAddress(host, port), witness.service());
+        CountDownLatch stopped = new CountDownLatch(1);
+        PrintWriter out = spec.commandLine().getOut();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          out.println("shutting down");
+          out.flush();
+          server.close();
+          try {
+            witness.close();
+          } catch (IOException ignored) {
+            // Every write is durable already; nothing is lost by a failed close.
+          }
+          stopped.countDown();
+        }));
+        out.println("witness " + witness.keys().name() + " listening on " + server.baseUrl()
+            + " (log " + witness.keys().origin() + ", size " + witness.log().size() + ")");
+        out.flush();
+        stopped.await();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "add-log", mixinStandardHelpOptions = true, description = "Trust a log's keys so the witness cosigns its checkpoints.")
+  static final class AddLog implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "Witness directory.")
+    Path dir;
+
+    @Option(names = "--origin", description = "The log's checkpoint origin line.")
+    String origin;
+
+    @Option(names = "--vkey", description = "A note verifier key trusted for the log (repeatable).")
+    List<String> vkeys = List.of();
+
+    @Option(names = "--sigsum-key", description = "Hex Ed25519 key of a Sigsum log (origin derived from it).")
+    String sigsumKey;
+
+    @Override
+    public Integer call() {
+      return report(spec, () -> {
+        if ((sigsumKey == null) == (origin == null)) {
+          throw new IllegalArgumentException("give either --origin with --vkey, or --sigsum-key");
+        }
+        if (origin != null && vkeys.isEmpty()) {
+          throw new IllegalArgumentException("--origin needs at least one --vkey");
+        }
+        KnownLogs logs = Witness.knownLogs(dir);
+        String added = origin;
+        if (sigsumKey != null) {
+          added = logs.addSigsumLog(Hex.decode(sigsumKey));
+        } else {
+          for (String vkey : vkeys) {
+            logs.addKey(origin, vkey);
+          }
+        }
+        spec.commandLine().getOut().println("witness now cosigns " + added + " (restart a running witness to apply)");
+        spec.commandLine().getOut().flush();
+        return 0;
+      });
+    }
+  }
+}

@@ -1,0 +1,306 @@
+package dev.bkv.witness;
+
+import dev.bkv.base.Check;
+import dev.bkv.crypto.Ed25519;
+import dev.bkv.tlog.Checkpoint;
+import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.ConsistencyProof;
+import dev.bkv.tlog.Hash;
+import dev.bkv.tlog.InclusionProof;
+import dev.bkv.tlog.MerkleTree;
+import dev.bkv.tlog.NoteSignature;
+import dev.bkv.tlog.Rfc6962;
+import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.TilePath;
+import dev.bkv.tlog.Tiles;
+import dev.bkv.tlog.TlogProof;
+import dev.bkv.tlog.VerifierSet;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The witness's own append-only log of validation bundles (one entry = one bundle's bytes),
+ * durable in {@code <dir>/log}:
+ *
+ * <ul>
+ *   <li>{@code entries}: records {@code u32 length || bundle || RFC 6962 leaf hash}, appended
+ *       and forced to disk before the checkpoint that covers them is written;
+ *   <li>{@code checkpoint}: the latest signed checkpoint, replaced atomically. It is the
+ *       commit point: an entry is in the log once, and only once, a checkpoint covers it.
+ * </ul>
+ *
+ * <p>Recovery on open ({@link #open}) tolerates a crash at any point of an append: it drops a
+ * leftover {@code checkpoint.tmp}, reads the checkpoint (size S), checks that the first S
+ * records are intact and hash to its root, and truncates everything after record S (a record
+ * written but never covered by a checkpoint was never acknowledged). Fewer than S intact
+ * records, or a root mismatch, means the disk lost acknowledged data: the log refuses to open
+ * rather than serve a rewritten history.
+ *
+ * <p>A bundle that is already in the log is not appended again: its receipt names the index
+ * it already has, so a client that retries after a lost reply never duplicates an entry.
+ * After any I/O error during an append the log stops accepting appends until it is reopened,
+ * because memory may then be ahead of the disk.
+ */
+public final class BundleLog implements AutoCloseable {
+  /** Largest bundle, in bytes: C2SP entry bundles prefix each entry with a uint16 length. */
+  public static final int BUNDLE_BYTES_MAX = Tiles.ENTRY_BYTES_MAX;
+  /** Entries one witness log holds (memory: about 64 bytes of hashes per entry). */
+  public static final long ENTRIES_MAX = 1L << 20;
+
+  static final String LOG_DIR = "log";
+  static final String ENTRIES_FILE = "entries";
+  static final String CHECKPOINT_FILE = "checkpoint";
+  private static final int LENGTH_BYTES = 4;
+
+  private final WitnessKeys keys;
+  private final CrashPoints crash;
+  private final Path checkpointFile;
+  private final FileChannel entries;
+  private final MerkleTree tree = new MerkleTree();
+  private final List<Long> offsets = new ArrayList<>();
+  private final Map<Hash, Long> indexByLeaf = new HashMap<>();
+  private long endOffset;
+  private SignedNote checkpoint;
+  private boolean failed;
+
+  private BundleLog(WitnessKeys keys, CrashPoints crash, Path checkpointFile, FileChannel entries) {
+    this.keys = keys;
+    this.crash = crash;
+    this.checkpointFile = checkpointFile;
+    this.entries = entries;
+  }
+
+  /** Opens (creating if needed) and recovers the log in {@code dir}/log. */
+  public static BundleLog open(Path dir, WitnessKeys keys, CrashPoints crash) throws IOException {
+    Path logDir = dir.resolve(LOG_DIR);
+    Files.createDirectories(logDir);
+    Path checkpointFile = logDir.resolve(CHECKPOINT_FILE);
+    FileChannel channel =
+        FileChannel.open(logDir.resolve(ENTRIES_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    BundleLog log = new BundleLog(keys, crash, checkpointFile, channel);
+    try {
+      log.recover();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    return log;
+  }
+
+  private void recover() throws IOException {
+    DurableFiles.removeLeftoverTemp(checkpointFile);
+    Checkpoint committed = readCommittedCheckpoint();
+    long position = 0;
+    long fileSize = entries.size();
+    while (offsets.size() < committed.size()) {
+      Optional<byte[]> bundle = readRecord(position, fileSize);
+      if (bundle.isEmpty()) {
+        throw new IOException(
+            "witness log storage lost committed entries: checkpoint covers " + committed.size()
+                + " entries, only " + offsets.size() + " are intact in " + ENTRIES_FILE);
+      }
+      remember(Rfc6962.leafHash(bundle.get()), position);
+      position += LENGTH_BYTES + bundle.get().length + Hash.BYTES;
+    }
+    Check.that(tree.size() == committed.size(), "recovered tree covers exactly the committed entries");
+    if (!tree.root().equals(committed.rootHash())) {
+      throw new IOException("witness log storage is corrupt: entries do not hash to the checkpoint root");
+    }
+    // Records after the committed ones were never acknowledged: drop them.
+    entries.truncate(position);
+    entries.force(true);
+    endOffset = position;
+  }
+
+  private Checkpoint readCommittedCheckpoint() throws IOException {
+    if (!Files.exists(checkpointFile)) {
+      // A new log (or one that crashed before its first checkpoint): it starts empty, and
+      // serves a signed checkpoint of size 0 from the start.
+      Checkpoint empty = new Checkpoint(keys.origin(), 0, Rfc6962.EMPTY_ROOT);
+      checkpoint = SignedNote.sign(empty.text(), List.of(keys.log()));
+      DurableFiles.replace(checkpointFile, checkpoint.toBytes());
+      return empty;
+    }
+    CheckpointPolicy own = CheckpointPolicy.logOnly(keys.origin(), keys.log().verifier());
+    var verdict = own.verify(Files.readAllBytes(checkpointFile));
+    if (!verdict.isVerified()) {
+      throw new IOException("witness log checkpoint file is not valid: " + verdict.reasonOrEmpty());
+    }
+    checkpoint = verdict.value().note().note();
+    return verdict.value().checkpoint();
+  }
+
+  /** The bundle stored at {@code position}, or empty when the record there is torn or corrupt. */
+  private Optional<byte[]> readRecord(long position, long fileSize) throws IOException {
+    if (fileSize - position < LENGTH_BYTES) {
+      return Optional.empty();
+    }
+    ByteBuffer length = ByteBuffer.allocate(LENGTH_BYTES);
+    readFully(length, position);
+    int bundleBytes = length.flip().getInt();
+    if (bundleBytes < 1 || bundleBytes > BUNDLE_BYTES_MAX || fileSize - position - LENGTH_BYTES < bundleBytes + Hash.BYTES) {
+      return Optional.empty();
+    }
+    ByteBuffer body = ByteBuffer.allocate(bundleBytes + Hash.BYTES);
+    readFully(body, position + LENGTH_BYTES);
+    byte[] bundle = new byte[bundleBytes];
+    byte[] stored = new byte[Hash.BYTES];
+    body.flip().get(bundle).get(stored);
+    return Rfc6962.leafHash(bundle).equals(new Hash(stored)) ? Optional.of(bundle) : Optional.empty();
+  }
+
+  private void remember(Hash leafHash, long position) {
+    long index = tree.append(leafHash);
+    offsets.add(position);
+    indexByLeaf.putIfAbsent(leafHash, index);
+  }
+
+  /**
+   * Appends {@code bundle} (or finds it already logged) and returns its receipt. Durable
+   * before it returns: the record and the covering checkpoint are on disk.
+   *
+   * @throws IllegalArgumentException when the bundle is empty or longer than BUNDLE_BYTES_MAX
+   * @throws IOException when the disk fails; the log then refuses appends until reopened
+   */
+  public synchronized BundleReceipt append(byte[] bundle) throws IOException {
+    if (bundle.length < 1 || bundle.length > BUNDLE_BYTES_MAX) {
+      throw new IllegalArgumentException("bundle must be 1 to " + BUNDLE_BYTES_MAX + " bytes, got " + bundle.length);
+    }
+    if (failed) {
+      throw new IOException("witness log stopped after a storage error; restart the witness to recover");
+    }
+    Hash leafHash = Rfc6962.leafHash(bundle);
+    Long existing = indexByLeaf.get(leafHash);
+    if (existing != null) {
+      return receipt(bundle, existing);
+    }
+    if (tree.size() >= ENTRIES_MAX) {
+      throw new IllegalStateException("witness log is full (" + ENTRIES_MAX + " entries)");
+    }
+    failed = true; // cleared only when every durable step below completes
+    ByteBuffer record = ByteBuffer.allocate(LENGTH_BYTES + bundle.length + Hash.BYTES);
+    record.putInt(bundle.length).put(bundle).put(leafHash.toBytes()).flip();
+    long position = endOffset;
+    while (record.hasRemaining()) {
+      position += entries.write(record, position);
+    }
+    entries.force(true);
+    crash.reached(CrashPoints.Point.ENTRY_WRITTEN);
+    remember(leafHash, endOffset);
+    SignedNote next = SignedNote.sign(new Checkpoint(keys.origin(), tree.size(), tree.root()).text(), List.of(keys.log()));
+    DurableFiles.replace(checkpointFile, next.toBytes(), crash);
+    endOffset = position;
+    checkpoint = next;
+    failed = false;
+    return receipt(bundle, tree.size() - 1);
+  }
+
+  private BundleReceipt receipt(byte[] bundle, long index) throws IOException {
+    InclusionProof inclusion = InclusionProof.generate(tree, index, tree.size());
+    TlogProof proof = new TlogProof(Optional.empty(), index, inclusion.hashes(), checkpoint);
+    return new BundleReceipt(new Ed25519.Signature(keys.bundle().sign(bundle)), proof);
+  }
+
+  /** The latest checkpoint, signed by the log key, with any cosignatures attached. */
+  public synchronized SignedNote checkpoint() {
+    return checkpoint;
+  }
+
+  public synchronized long size() {
+    return tree.size();
+  }
+
+  /** The bytes of a tile or entry bundle, or empty when this log has no such resource. */
+  public synchronized Optional<byte[]> tile(TilePath path) throws IOException {
+    if (!Tiles.exists(path, tree.size())) {
+      return Optional.empty();
+    }
+    if (!path.entries()) {
+      return Optional.of(Tiles.hashTile(tree, path));
+    }
+    List<byte[]> bundles = new ArrayList<>(path.width());
+    for (int i = 0; i < path.width(); i++) {
+      bundles.add(entry(path.index() * TilePath.FULL_WIDTH + i));
+    }
+    return Optional.of(Tiles.encodeEntryBundle(bundles));
+  }
+
+  /** The bundle at {@code index}, read back from disk and checked against its leaf hash. */
+  public synchronized byte[] entry(long index) throws IOException {
+    Optional<byte[]> bundle = readRecord(offsets.get(Math.toIntExact(index)), endOffset);
+    if (bundle.isEmpty() || !Rfc6962.leafHash(bundle.get()).equals(tree.node(0, index))) {
+      throw new IOException("witness log entry " + index + " no longer reads back intact");
+    }
+    return bundle.get();
+  }
+
+  /**
+   * A tlog-witness add-checkpoint request body asking a witness to cosign this log's current
+   * checkpoint, with the consistency proof from {@code oldSize} (the size that witness last
+   * cosigned; 0 for none).
+   */
+  public synchronized String addCheckpointRequest(long oldSize) throws IOException {
+    if (oldSize < 0 || oldSize > tree.size()) {
+      throw new IllegalArgumentException("no checkpoint to submit from old size " + oldSize);
+    }
+    StringBuilder body = new StringBuilder("old ").append(oldSize).append('\n');
+    if (oldSize > 0) {
+      for (Hash h : ConsistencyProof.generate(tree, oldSize, tree.size()).hashes()) {
+        body.append(h.toBase64()).append('\n');
+      }
+    }
+    SignedNote logSigned = new SignedNote(checkpoint.text(), List.of(checkpoint.signatures().get(0)));
+    return body.append('\n').append(logSigned.format()).toString();
+  }
+
+  /**
+   * Adds the cosignatures among {@code lines} that verify under {@code witnesses} to the
+   * current checkpoint (replacing older lines by the same keys) and stores it durably.
+   * Returns how many were added.
+   */
+  public synchronized int attachCosignatures(List<NoteSignature> lines, VerifierSet witnesses) throws IOException {
+    byte[] text = checkpoint.textBytes();
+    List<NoteSignature> kept = new ArrayList<>(checkpoint.signatures());
+    int added = 0;
+    for (NoteSignature line : lines) {
+      var key = witnesses.lookup(line.keyName(), line.keyId());
+      if (key.isEmpty() || key.get().verify(text, line.signature()).isEmpty()) {
+        continue;
+      }
+      kept.removeIf(s -> s.keyName().equals(line.keyName()) && s.keyId() == line.keyId());
+      kept.add(line);
+      added++;
+    }
+    if (added > 0) {
+      SignedNote cosigned = new SignedNote(checkpoint.text(), kept);
+      DurableFiles.replace(checkpointFile, cosigned.toBytes());
+      checkpoint = cosigned;
+    }
+    return added;
+  }
+
+  private void readFully(ByteBuffer buffer, long position) throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      int read = entries.read(buffer, at);
+      if (read < 0) {
+        throw new IOException("unexpected end of " + ENTRIES_FILE);
+      }
+      at += read;
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    entries.close();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.bkv.witness;
+
+import dev.bkv.tlog.FormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * One witness and its directory, the unit the CLI runs and the tests restart:
+ *
+ * <pre>
+ * DIR/keys/{log,cosigner,bundle}.{skey,vkey}   keys (see WitnessKeys)
+ * DIR/log/entries, DIR/log/checkpoint           its own bundle log (see BundleLog)
+ * DIR/witnessed/logs                            logs it cosigns and their keys (see KnownLogs)
+ * DIR/witnessed/state/&lt;hex SHA-256(origin)&gt;     latest cosigned checkpoint per log
+ * </pre>
+ *
+ * Every write is a forced append or an atomic replace, and {@link #open} recovers from a
+ * crash at any point, so the directory needs no other shutdown than kill.
+ */
+public final class Witness implements AutoCloseable {
+  private final WitnessKeys keys;
+  private final BundleLog log;
+  private final CheckpointWitness checkpoints;
+
+  private Witness(WitnessKeys keys, BundleLog log, CheckpointWitness checkpoints) {
+    this.keys = keys;
+    this.log = log;
+    this.checkpoints = checkpoints;
+  }
+
+  /** Creates a witness directory with fresh keys; fails if keys are there already. */
+  public static WitnessKeys init(Path dir, String name, String origin, SecureRandom random) throws IOException {
+    Files.createDirectories(dir);
+    WitnessKeys keys = WitnessKeys.generate(name, origin, random);
+    keys.save(dir);
+    return keys;
+  }
+
+  /** Opens and recovers the witness in {@code dir}. */
+  public static Witness open(Path dir, LongSupplier clockSeconds, CrashPoints crash) throws IOException, FormatException {
+    WitnessKeys keys = WitnessKeys.load(dir);
+    CheckpointWitness checkpoints = CheckpointWitness.open(dir, keys.cosigner(), clockSeconds);
+    BundleLog log = BundleLog.open(dir, keys, crash);
+    return new Witness(keys, log, checkpoints);
+  }
+
+  /** The known-logs list of the witness in {@code dir}, for editing while it is stopped. */
+  public static KnownLogs knownLogs(Path dir) throws IOException, FormatException {
+    return KnownLogs.load(dir.resolve(CheckpointWitness.WITNESSED_DIR));
+  }
+
+  public static Witness open(Path dir) throws IOException, FormatException {
+    return open(dir, () -> System.currentTimeMillis() / 1000, CrashPoints.NONE);
+  }
+
+  public WitnessKeys keys() {
+    return keys;
+  }
+
+  public BundleLog log() {
+    return log;
+  }
+
+  public CheckpointWitness checkpoints() {
+    return checkpoints;
+  }
+
+  public WitnessService service() {
+    return new WitnessService(this);
+  }
+
+  @Override
+  public void close() throws IOException {
+    log.close();
+  }
+}

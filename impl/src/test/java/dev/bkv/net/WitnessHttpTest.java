@@ -1,0 +1,106 @@
+package dev.bkv.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bkv.tlog.Checkpoint;
+import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.NoteSignature;
+import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.TileClient;
+import dev.bkv.tlog.Verdict;
+import dev.bkv.tlog.VerifiedCheckpoint;
+import dev.bkv.tlog.VerifierSet;
+import dev.bkv.witness.BundleReceipt;
+import dev.bkv.witness.Witness;
+import dev.bkv.witness.WitnessFixtures;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two witnesses on loopback: bundles posted to witness A over HTTP come back with receipts
+ * that verify; A's log is read back as C2SP tiles and every entry is checked against its
+ * checkpoint; witness B cosigns A's checkpoints through add-checkpoint (learning the size it
+ * last saw from a 409), and a client policy requiring B's cosignature then accepts A's
+ * checkpoint and rejects one B did not cosign.
+ */
+class WitnessHttpTest {
+  @TempDir Path temp;
+
+  @Test
+  void whenAWitnessLogIsCosignedByAnother_thenClientsCanVerifyBundlesAgainstBoth() throws Exception {
+    AtomicLong clock = new AtomicLong(1_750_000_000L);
+    Witness.init(temp.resolve("a"), "witness-a.example", "witness-a.example/bundles", new SecureRandom());
+    Witness.init(temp.resolve("b"), "witness-b.example", "witness-b.example/bundles", new SecureRandom());
+    try (Witness a = Witness.open(temp.resolve("a"), clock::get, dev.bkv.witness.CrashPoints.NONE);
+        Witness b = Witness.open(temp.resolve("b"), clock::get, dev.bkv.witness.CrashPoints.NONE);
+        WitnessHttpServer serverA = WitnessHttpServer.start(new InetSocketAddress("127.0.0.1", 0), a.service());
+        WitnessHttpServer serverB = WitnessHttpServer.start(new InetSocketAddress("127.0.0.1", 0), b.service())) {
+      HttpClient http = WitnessHttpClient.newHttpClient();
+      WitnessHttpClient clientA = new WitnessHttpClient(http, serverA.baseUrl());
+      WitnessHttpClient clientB = new WitnessHttpClient(http, serverB.baseUrl());
+      b.checkpoints().knownLogs().addKey(a.keys().origin(), a.keys().log().verifier().vkey());
+
+      List<byte[]> bundles = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        byte[] bundle = ("fleet epoch " + i + "\n").getBytes(StandardCharsets.UTF_8);
+        bundles.add(bundle);
+        WitnessHttpClient.Reply reply = clientA.addBundle(bundle);
+        assertEquals(200, reply.status(), reply.bodyText());
+        BundleReceipt receipt = BundleReceipt.parse(reply.body());
+        assertEquals(i, receipt.index());
+        assertTrue(receipt.verify(bundle, a.keys().bundle().verifier(), logOnly(a)).isVerified());
+      }
+
+      // B cosigns A's log: the first request from old 0 is trusted on first use.
+      assertEquals(200, clientB.addCheckpoint(a.log().addCheckpointRequest(0).getBytes(StandardCharsets.UTF_8)).status());
+      clientA.addBundle("one more\n".getBytes(StandardCharsets.UTF_8));
+      WitnessHttpClient.Reply conflict = clientB.addCheckpoint(a.log().addCheckpointRequest(0).getBytes(StandardCharsets.UTF_8));
+      assertEquals(409, conflict.status());
+      long known = Long.parseLong(conflict.bodyText().strip());
+      assertEquals(300, known);
+      WitnessHttpClient.Reply cosigned = clientB.addCheckpoint(a.log().addCheckpointRequest(known).getBytes(StandardCharsets.UTF_8));
+      assertEquals(200, cosigned.status(), cosigned.bodyText());
+      List<NoteSignature> lines = new ArrayList<>();
+      for (String line : cosigned.bodyText().split("\n")) {
+        lines.add(SignedNote.parseSignatureLine(line));
+      }
+      VerifierSet witnessB = VerifierSet.of(b.keys().cosigner().verifier());
+      assertEquals(1, a.log().attachCosignatures(lines, witnessB));
+
+      CheckpointPolicy policy = new CheckpointPolicy(a.keys().origin(), VerifierSet.of(a.keys().log().verifier()), witnessB, 1);
+      HttpTileFetcher tiles = new HttpTileFetcher(http, serverA.baseUrl());
+      Verdict<VerifiedCheckpoint> fetched = TileClient.fetchCheckpoint(tiles, policy);
+      assertTrue(fetched.isVerified(), fetched.reasonOrEmpty());
+      Checkpoint checkpoint = fetched.value().checkpoint();
+      assertEquals(301, checkpoint.size());
+      TileClient client = new TileClient(tiles, checkpoint);
+      assertTrue(client.checkRoot().isVerified());
+      List<byte[]> read = new ArrayList<>(client.entryBundle(0).value());
+      read.addAll(client.entryBundle(1).value());
+      for (int i = 0; i < 300; i++) {
+        assertArrayEquals(bundles.get(i), read.get(i));
+      }
+
+      // A new bundle makes a new checkpoint B has not cosigned: the 1-of-1 policy rejects it.
+      clientA.addBundle("after the cosignature\n".getBytes(StandardCharsets.UTF_8));
+      assertTrue(!TileClient.fetchCheckpoint(tiles, policy).isVerified());
+      Checkpoint older = checkpoint;
+      Checkpoint newer = TileClient.fetchCheckpoint(tiles, logOnly(a)).value().checkpoint();
+      assertTrue(new TileClient(tiles, newer).consistencyProof(older).isVerified(), "the log only grew");
+    }
+  }
+
+  private static CheckpointPolicy logOnly(Witness w) {
+    return CheckpointPolicy.logOnly(w.keys().origin(), w.keys().log().verifier());
+  }
+}

@@ -2,6 +2,7 @@ package dev.bkv.net;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bkv.base.Check;
 import dev.bkv.witness.WitnessService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,18 +67,25 @@ public final class WitnessHttpServer implements AutoCloseable {
   private static void handle(HttpExchange exchange, WitnessService service) throws IOException {
     try (exchange) {
       byte[] body = readBounded(exchange.getRequestBody(), WitnessService.REQUEST_BYTES_MAX);
-      WitnessService.Reply reply =
-          body == null
-              ? new WitnessService.Reply(413, WitnessService.TEXT,
-                  ("request body is longer than " + WitnessService.REQUEST_BYTES_MAX + " bytes\n").getBytes(), "")
-              : service.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), body);
+      WitnessService.Reply reply;
+      if (body == null) {
+        reply = WitnessService.Reply.text(413, "request body is longer than " + WitnessService.REQUEST_BYTES_MAX + " bytes");
+      } else {
+        try {
+          reply = service.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), body);
+        } catch (Check.InvariantViolation e) {
+          throw e; // never answered as if the witness could go on
+        } catch (RuntimeException e) {
+          e.printStackTrace();
+          reply = WitnessService.Reply.text(500, "internal error: " + e);
+        }
+      }
       exchange.getResponseHeaders().set("Content-Type", reply.contentType());
       if (!reply.cacheControl().isEmpty()) {
         exchange.getResponseHeaders().set("Cache-Control", reply.cacheControl());
       }
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.sendResponseHeaders(reply.status(), head || reply.body().length == 0 ? -1 : reply.body().length);
-      if (!head && reply.body().length > 0) {
+      exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+      if (reply.body().length > 0) {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(reply.body());
         }

@@ -31,6 +31,8 @@ public final class NoteKeys {
   public static final int PUBLIC_KEY_BYTES_MAX = 2592;
   /** Length of an ML-DSA-44 public key, for the key ID check of type 0x06. */
   private static final int ML_DSA_44_PUBLIC_KEY_BYTES = 1312;
+  /** Longest vkey text accepted: name, key ID and base64 of the longest key. */
+  public static final int VKEY_CHARS_MAX = NAME_BYTES_MAX + 10 + 4 * (PUBLIC_KEY_BYTES_MAX + 3) / 3;
   private static final String SKEY_PREFIX = "PRIVATE+KEY+";
 
   private NoteKeys() {}
@@ -69,6 +71,9 @@ public final class NoteKeys {
    * 0x06 the key ID must be the one derived from name and key.
    */
   public static NoteVerifier parseVerifierKey(String vkey) throws FormatException {
+    if (vkey.length() > VKEY_CHARS_MAX) {
+      throw new FormatException("vkey is longer than " + VKEY_CHARS_MAX + " characters");
+    }
     String[] parts = splitKey(vkey, "vkey");
     String name = parts[0];
     int keyId = parseHexId(parts[1]);

@@ -40,9 +40,14 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
       throw new IllegalArgumentException("a note carries 1 to " + SIGNATURES_MAX + " signatures");
     }
     for (NoteSignature s : signatures) {
-      if (!NoteKeys.isValidName(s.keyName()) || s.signature().length == 0) {
-        throw new IllegalArgumentException("invalid signature line: " + s.keyName());
+      int length = s.signature().length;
+      if (!NoteKeys.isValidName(s.keyName()) || length == 0 || length > SIGNATURE_BYTES_MAX) {
+        throw new IllegalArgumentException("invalid signature line: " + s.keyName() + ", " + length + " bytes");
       }
+    }
+    int noteBytes = format(text, signatures).getBytes(StandardCharsets.UTF_8).length;
+    if (noteBytes > NOTE_BYTES_MAX) {
+      throw new IllegalArgumentException("note would be " + noteBytes + " bytes, more than " + NOTE_BYTES_MAX);
     }
   }
 
@@ -73,6 +78,10 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
 
   /** The note's exact text form. */
   public String format() {
+    return format(text, signatures);
+  }
+
+  private static String format(String text, List<NoteSignature> signatures) {
     StringBuilder out = new StringBuilder(text).append('\n');
     for (NoteSignature s : signatures) {
       out.append(s.toLine()).append('\n');

@@ -2,6 +2,7 @@ package dev.bkv.tlog;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,7 +73,8 @@ public record TlogProof(Optional<byte[]> extra, long index, List<Hash> proof, Si
       throw new FormatException("tlog-proof has no blank line before its checkpoint");
     }
     for (int i = 0; i < blank; i++) {
-      if (bytes[i] < 0x20 && bytes[i] != '\n' || bytes[i] >= 0x7f || bytes[i] < 0) {
+      int b = bytes[i] & 0xff;
+      if ((b < 0x20 && b != '\n') || b >= 0x7f) {
         throw new FormatException("tlog-proof header lines must be printable ASCII");
       }
     }
@@ -100,7 +102,7 @@ public record TlogProof(Optional<byte[]> extra, long index, List<Hash> proof, Si
     while (at < lines.length) {
       proof.add(Hash.fromBase64(lines[at++]));
     }
-    byte[] noteBytes = java.util.Arrays.copyOfRange(bytes, blank + 2, bytes.length);
+    byte[] noteBytes = Arrays.copyOfRange(bytes, blank + 2, bytes.length);
     return new TlogProof(extra, index, proof, SignedNote.parse(noteBytes));
   }
 

@@ -54,7 +54,8 @@ public record AddCheckpointRequest(long oldSize, List<Hash> proof, SignedNote ch
       throw new FormatException("request has no blank line before the checkpoint");
     }
     for (int i = 0; i < blank; i++) {
-      if (body[i] < 0x20 && body[i] != '\n' || body[i] < 0 || body[i] == 0x7f) {
+      int b = body[i] & 0xff;
+      if ((b < 0x20 && b != '\n') || b >= 0x7f) {
         throw new FormatException("old size and proof lines must be printable ASCII");
       }
     }

@@ -99,6 +99,9 @@ public final class BundleLog implements AutoCloseable {
   private void recover() throws IOException {
     DurableFiles.removeLeftoverTemp(checkpointFile);
     Checkpoint committed = readCommittedCheckpoint();
+    if (committed.size() > ENTRIES_MAX) {
+      throw new IOException("witness log checkpoint claims " + committed.size() + " entries, more than " + ENTRIES_MAX);
+    }
     long position = 0;
     long fileSize = entries.size();
     while (offsets.size() < committed.size()) {

@@ -33,7 +33,8 @@ public final class WitnessService {
 
   /** An HTTP reply; {@code cacheControl} is empty when no caching header is needed. */
   public record Reply(int status, String contentType, byte[] body, String cacheControl) {
-    static Reply text(int status, String text) {
+    /** A plain-text reply; a final newline is added when missing. */
+    public static Reply text(int status, String text) {
       return new Reply(status, TEXT, (text + (text.endsWith("\n") ? "" : "\n")).getBytes(StandardCharsets.UTF_8), "");
     }
 

@@ -34,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * checkpoint and rejects one B did not cosign.
  */
 class WitnessHttpTest {
+  /** Just over one full tile, so a full and a partial tile and entry bundle are read back. */
+  private static final int BUNDLES = 260;
+
   @TempDir Path temp;
 
   @Test
@@ -51,7 +54,7 @@ class WitnessHttpTest {
       b.checkpoints().knownLogs().addKey(a.keys().origin(), a.keys().log().verifier().vkey());
 
       List<byte[]> bundles = new ArrayList<>();
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < BUNDLES; i++) {
         byte[] bundle = ("fleet epoch " + i + "\n").getBytes(StandardCharsets.UTF_8);
         bundles.add(bundle);
         WitnessHttpClient.Reply reply = clientA.addBundle(bundle);
@@ -67,7 +70,7 @@ class WitnessHttpTest {
       WitnessHttpClient.Reply conflict = clientB.addCheckpoint(a.log().addCheckpointRequest(0).getBytes(StandardCharsets.UTF_8));
       assertEquals(409, conflict.status());
       long known = Long.parseLong(conflict.bodyText().strip());
-      assertEquals(300, known);
+      assertEquals(BUNDLES, known);
       WitnessHttpClient.Reply cosigned = clientB.addCheckpoint(a.log().addCheckpointRequest(known).getBytes(StandardCharsets.UTF_8));
       assertEquals(200, cosigned.status(), cosigned.bodyText());
       List<NoteSignature> lines = new ArrayList<>();
@@ -82,12 +85,12 @@ class WitnessHttpTest {
       Verdict<VerifiedCheckpoint> fetched = TileClient.fetchCheckpoint(tiles, policy);
       assertTrue(fetched.isVerified(), fetched.reasonOrEmpty());
       Checkpoint checkpoint = fetched.value().checkpoint();
-      assertEquals(301, checkpoint.size());
+      assertEquals(BUNDLES + 1, checkpoint.size());
       TileClient client = new TileClient(tiles, checkpoint);
       assertTrue(client.checkRoot().isVerified());
       List<byte[]> read = new ArrayList<>(client.entryBundle(0).value());
       read.addAll(client.entryBundle(1).value());
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < BUNDLES; i++) {
         assertArrayEquals(bundles.get(i), read.get(i));
       }
 

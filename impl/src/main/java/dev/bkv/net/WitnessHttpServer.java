@@ -36,6 +36,10 @@ public final class WitnessHttpServer implements AutoCloseable {
 
   /** Binds {@code address} (port 0 picks a free port) and starts serving. */
   public static WitnessHttpServer start(InetSocketAddress address, WitnessService service) throws IOException {
+    // The JDK server writes headers and body in separate segments; with Nagle's algorithm on,
+    // each reply then waits for the client's delayed ACK (about 40 ms). The JDK reads this
+    // documented property once, when its first server is created.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(address, QUEUED_REQUESTS_MAX);
     ThreadPoolExecutor workers =
         new ThreadPoolExecutor(

@@ -56,6 +56,12 @@ class WitnessCommandTest {
     Run second = run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9");
     assertEquals(1, second.exit);
     assertTrue(second.err.contains("exists already"), second.err);
+    Run otherName = run("witness", "serve", "--dir", w.toString(), "--port", "0", "--name", "witness.example/w8");
+    assertEquals(1, otherName.exit);
+    assertTrue(otherName.err.contains("holds witness witness.example/w9, not witness.example/w8"), otherName.err);
+    Run badPort = run("witness", "serve", "--dir", w.toString(), "--port", "70000");
+    assertEquals(1, badPort.exit);
+    assertTrue(badPort.err.contains("--port"), badPort.err);
   }
 
   @Test

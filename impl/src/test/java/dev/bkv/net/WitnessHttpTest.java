@@ -14,7 +14,6 @@ import dev.bkv.tlog.VerifiedCheckpoint;
 import dev.bkv.tlog.VerifierSet;
 import dev.bkv.witness.BundleReceipt;
 import dev.bkv.witness.Witness;
-import dev.bkv.witness.WitnessFixtures;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

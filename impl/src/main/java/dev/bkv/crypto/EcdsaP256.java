@@ -117,6 +117,12 @@ public final class EcdsaP256 {
       super(p1363, SIGNATURE_P1363_BYTES, "ECDSA P-256 signature");
     }
 
+    /** Length-checked P1363 decoding for untrusted input; r and s are range-checked by {@link #verify}. */
+    public static Signature fromP1363(byte[] p1363) throws DecodeException {
+      DecodeException.requireLength("ECDSA P1363 signature", p1363, SIGNATURE_P1363_BYTES);
+      return new Signature(p1363);
+    }
+
     /** Strict DER decoding (canonical integers only) into P1363 form. */
     public static Signature fromDer(byte[] der) throws DecodeException {
       if (der == null || der.length > SIGNATURE_DER_BYTES_MAX) {

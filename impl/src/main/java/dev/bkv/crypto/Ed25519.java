@@ -20,12 +20,24 @@ public final class Ed25519 {
     public PublicKey(byte[] encoded) {
       super(encoded, PUBLIC_KEY_BYTES, "Ed25519 public key");
     }
+
+    /** Length-checked decoding for untrusted input (a typed error instead of an exception). */
+    public static PublicKey decode(byte[] encoded) throws DecodeException {
+      DecodeException.requireLength("Ed25519 public key", encoded, PUBLIC_KEY_BYTES);
+      return new PublicKey(encoded);
+    }
   }
 
   /** A 64-byte signature R || S. */
   public static final class Signature extends FixedBytes {
     public Signature(byte[] encoded) {
       super(encoded, SIGNATURE_BYTES, "Ed25519 signature");
+    }
+
+    /** Length-checked decoding for untrusted input (a typed error instead of an exception). */
+    public static Signature decode(byte[] encoded) throws DecodeException {
+      DecodeException.requireLength("Ed25519 signature", encoded, SIGNATURE_BYTES);
+      return new Signature(encoded);
     }
   }
 

@@ -90,6 +90,11 @@ public final class VaultState {
     return new Response.StatusReport(record.phase(), record.guessesRemaining(), record.maxAttempts());
   }
 
+  /** The user's record, for the firmware that computes KE2 from it and checks phases. */
+  public java.util.Optional<VaultRecord> record(UserId userId) {
+    return java.util.Optional.ofNullable(records.get(userId));
+  }
+
   public int recordCount() {
     return records.size();
   }

@@ -133,8 +133,10 @@ public final class EcdsaP256 {
         // BC re-encodes the parsed value and rejects any input that differs: non-minimal
         // lengths, leading zeros, trailing bytes and negative integers all fail here.
         rs = StandardDSAEncoding.INSTANCE.decode(P256Curve.ORDER, der);
-      } catch (IOException | IllegalArgumentException e) {
-        throw new DecodeException("ECDSA DER signature", "malformed DER (" + e.getMessage() + ")");
+      } catch (IOException | RuntimeException e) {
+        // Besides IOException and IllegalArgumentException, BC throws ClassCastException when
+        // a SEQUENCE element is not an INTEGER (Wycheproof "InvalidTypesInSignature").
+        throw new DecodeException("ECDSA DER signature", "malformed DER (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
       }
       return new Signature(dev.bkv.base.Bytes.concat(P256Curve.encodeScalar(rs[0]), P256Curve.encodeScalar(rs[1])));
     }

@@ -90,6 +90,11 @@ class PrimitivesTest {
     assertThrows(DecodeException.class, () -> EcdsaP256.PublicKey.decode(offCurve));
     assertThrows(DecodeException.class, () -> EcdsaP256.Signature.fromDer(new byte[] {0x30, 0x00, 0x00}));
     assertThrows(DecodeException.class, () -> EcdsaP256.PrivateKey.decode(new byte[32]));
+    // SEQUENCE { NULL, INTEGER 1 }: BC fails with a ClassCastException, which must come out typed.
+    assertThrows(DecodeException.class, () -> EcdsaP256.Signature.fromDer(Hex.decode("300505000201" + "01")));
+    assertThrows(DecodeException.class, () -> EcdsaP256.Signature.fromP1363(new byte[63]));
+    assertThrows(DecodeException.class, () -> Ed25519.Signature.decode(new byte[65]));
+    assertThrows(DecodeException.class, () -> Ed25519.PublicKey.decode(new byte[31]));
   }
 
   @Test

@@ -61,8 +61,8 @@ public final class OpaqueServer {
     if (!macMatches || state.forUnknownUser()) {
       return new ServerLoginResult.LoginFailed(ServerLoginResult.Reason.CLIENT_AUTHENTICATION_FAILED);
     }
-    // return state.session_key
-    return new ServerLoginResult.LoginSucceeded(state.sessionKey());
+    // return state.session_key (a copy: the caller may destroy the state afterwards)
+    return new ServerLoginResult.LoginSucceeded(new SessionKey(state.sessionKey().toBytes()));
   }
 
   /** ServerInit's outputs, with the derived keys kept for the test vectors. */

@@ -242,15 +242,19 @@ public final class VaultFirmware {
         return failLogin(login);
       }
       SessionKey session = ((ServerLoginResult.LoginSucceeded) result).sessionKey();
-      switch (login.purpose()) {
-        case RECOVER:
-          return recover(login, session);
-        case EXPOSE:
-          return expose(login, session, request.payload());
-        case DELETE:
-          return delete(login, session);
-        default:
-          throw new AssertionError(login.purpose());
+      try {
+        switch (login.purpose()) {
+          case RECOVER:
+            return recover(login, session);
+          case EXPOSE:
+            return expose(login, session, request.payload());
+          case DELETE:
+            return delete(login, session);
+          default:
+            throw new AssertionError(login.purpose());
+        }
+      } finally {
+        session.destroy();
       }
     } finally {
       login.state().destroy();

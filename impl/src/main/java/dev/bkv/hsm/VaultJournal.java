@@ -130,7 +130,11 @@ final class VaultJournal {
         throw new BootException(BootException.Reason.TAMPERED, "log entry " + v + " does not authenticate");
       }
       try {
-        state.apply(CommandCodec.decode(plain));
+        Command command = CommandCodec.decode(plain);
+        state.apply(command);
+        if (command instanceof Command.RegisterExpose) {
+          ((Command.RegisterExpose) command).backupKey().destroy(); // the state holds its own copy
+        }
       } catch (DecodeException e) {
         throw new BootException(BootException.Reason.TAMPERED, "log entry " + v + " does not decode: " + e.getMessage(), e);
       }

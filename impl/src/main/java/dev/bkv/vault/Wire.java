@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The binary encoding shared by vault log entries, snapshots and firmware messages:
- * big-endian integers and byte strings with a 1-, 2- or 4-byte length prefix. The reader is
+ * big-endian integers and byte strings with a 1- or 2-byte length prefix. The reader is
  * total: every malformed input throws {@link DecodeException} naming the field.
  */
 public final class Wire {
@@ -43,13 +43,6 @@ public final class Wire {
       return this;
     }
 
-    public Writer u64(long value) {
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        out.write((int) (value >>> shift));
-      }
-      return this;
-    }
-
     public Writer fixed(byte[] bytes) {
       out.write(bytes, 0, bytes.length);
       return this;
@@ -61,10 +54,6 @@ public final class Wire {
 
     public Writer bytes16(byte[] bytes) {
       return u16(bytes.length).fixed(bytes);
-    }
-
-    public Writer bytes32(byte[] bytes) {
-      return u32(bytes.length).fixed(bytes);
     }
 
     public byte[] toBytes() {
@@ -102,15 +91,6 @@ public final class Wire {
       return value;
     }
 
-    public long u64(String field) throws DecodeException {
-      need(field, 8);
-      long value = 0;
-      for (int i = 0; i < 8; i++) {
-        value = (value << 8) | (in[pos++] & 0xff);
-      }
-      return value;
-    }
-
     public byte[] fixed(String field, int length) throws DecodeException {
       need(field, length);
       byte[] out = Arrays.copyOfRange(in, pos, pos + length);
@@ -126,19 +106,6 @@ public final class Wire {
     /** A byte string with a 2-byte length in [min, max]. */
     public byte[] bytes16(String field, int min, int max) throws DecodeException {
       return bounded(field, u16(field + " length"), min, max);
-    }
-
-    /** A byte string with a 4-byte length in [min, max]. */
-    public byte[] bytes32(String field, int min, int max) throws DecodeException {
-      long length = u32(field + " length");
-      if (length > max) {
-        throw new DecodeException(field, "length " + length + " exceeds " + max);
-      }
-      return bounded(field, (int) length, min, max);
-    }
-
-    public int remaining() {
-      return in.length - pos;
     }
 
     /** Rejects trailing bytes: every encoding is canonical. */

@@ -2,7 +2,7 @@ package dev.bkv.crypto.opaque;
 
 import java.util.Objects;
 
-/** The client's verdict on KE2 (RFC 9807 ClientFinish). */
+/** The client's verdict on KE2 (RFC 9807 GenerateKE3). */
 public sealed interface ClientLoginResult permits ClientLoginResult.ClientLoginSucceeded, ClientLoginResult.ClientLoginFailed {
 
   /** Why a login failed on the client. */

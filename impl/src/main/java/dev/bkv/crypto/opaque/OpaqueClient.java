@@ -68,7 +68,7 @@ public final class OpaqueClient {
     return startLogin(password, ClientLoginRandomness.generate(random));
   }
 
-  /** ClientInit(password): CreateCredentialRequest, then AuthClientStart. */
+  /** GenerateKE1(password): CreateCredentialRequest, then AuthClientStart. */
   public ClientLoginStart startLogin(Password password, ClientLoginRandomness randomness) {
     // request, blind = CreateCredentialRequest(password)
     //   (blind, blinded_element) = Blind(password)
@@ -86,9 +86,9 @@ public final class OpaqueClient {
     return new ClientLoginStart(ke1, state);
   }
 
-  /** ClientFinish(client_identity, server_identity, ke2). */
+  /** GenerateKE3(client_identity, server_identity, ke2). */
   public ClientLoginResult finishLogin(ClientLoginState state, KE2 ke2) {
-    Finished finished = clientFinish(state, ke2);
+    Finished finished = generateKe3(state, ke2);
     if (finished.failure() != null) {
       if (finished.recovered() != null) {
         finished.recovered().randomizedPassword().destroy();
@@ -102,11 +102,11 @@ public final class OpaqueClient {
         finished.auth().ke3(), finished.auth().keys().sessionKey(), finished.recovered().envelope().exportKey());
   }
 
-  /** ClientFinish's outputs with its intermediates (for the test vectors); failure is null on success. */
+  /** GenerateKE3's outputs with its intermediates (for the test vectors); failure is null on success. */
   record Finished(ClientLoginResult.Reason failure, CredentialRetrieval.Recovered recovered, ThreeDh.ClientAuth auth) {}
 
-  Finished clientFinish(ClientLoginState state, KE2 ke2) {
-    // (client_private_key, cleartext_credentials, export_key) =
+  Finished generateKe3(ClientLoginState state, KE2 ke2) {
+    // (client_private_key, cleartext_credentials, server_public_key, export_key) =
     //     RecoverCredentials(state.password, state.blind, ke2.credential_response, server_identity, client_identity)
     Optional<CredentialRetrieval.Recovered> recovered =
         CredentialRetrieval.recoverCredentials(state.password(), state.blind(), ke2.credentialResponse(), config);

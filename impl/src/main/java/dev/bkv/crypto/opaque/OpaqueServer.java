@@ -34,7 +34,7 @@ public final class OpaqueServer {
   }
 
   /**
-   * ServerInit with fresh randomness. {@code record} is the user's stored record, or null for
+   * GenerateKE2 with fresh randomness. {@code record} is the user's stored record, or null for
    * an unknown user: the answer is then built from a fake record and cannot be told apart
    * on the wire (same length, valid encoding, same computation).
    */
@@ -43,10 +43,10 @@ public final class OpaqueServer {
     return startLogin(record, credentialIdentifier, ke1, ServerLoginRandomness.generate(random));
   }
 
-  /** ServerInit with the randomness given (test vectors, deterministic simulation). */
+  /** GenerateKE2 with the randomness given (test vectors, deterministic simulation). */
   public ServerLoginStart startLogin(
       RegistrationRecord record, CredentialIdentifier credentialIdentifier, KE1 ke1, ServerLoginRandomness randomness) {
-    ServerInit init = serverInit(record, credentialIdentifier, ke1, randomness);
+    Ke2Output init = generateKe2(record, credentialIdentifier, ke1, randomness);
     init.auth().keys().destroy();
     init.oprfKey().destroy();
     return new ServerLoginStart(init.ke2(), init.state());
@@ -65,11 +65,11 @@ public final class OpaqueServer {
     return new ServerLoginResult.LoginSucceeded(new SessionKey(state.sessionKey().toBytes()));
   }
 
-  /** ServerInit's outputs, with the derived keys kept for the test vectors. */
-  record ServerInit(KE2 ke2, ServerLoginState state, Scalar oprfKey, ThreeDh.ServerAuth auth) {}
+  /** GenerateKE2's outputs, with the derived keys kept for the test vectors. */
+  record Ke2Output(KE2 ke2, ServerLoginState state, Scalar oprfKey, ThreeDh.ServerAuth auth) {}
 
-  /** ServerInit(server_identity, server_private_key, server_public_key, record, credential_identifier, oprf_seed, ke1). */
-  ServerInit serverInit(
+  /** GenerateKE2(server_identity, server_private_key, server_public_key, record, credential_identifier, oprf_seed, ke1). */
+  Ke2Output generateKe2(
       RegistrationRecord record, CredentialIdentifier credentialIdentifier, KE1 ke1, ServerLoginRandomness randomness) {
     boolean unknownUser = record == null;
     RegistrationRecord used = unknownUser
@@ -94,7 +94,7 @@ public final class OpaqueServer {
     // ke2 = KE2(credential_response, auth_response)
     KE2 ke2 = new KE2(credentialResponse, auth.authResponse());
     ServerLoginState state = new ServerLoginState(auth.expectedClientMac(), auth.keys().sessionKey(), unknownUser);
-    return new ServerInit(ke2, state, oprfKey, auth);
+    return new Ke2Output(ke2, state, oprfKey, auth);
   }
 
   @Override

@@ -143,7 +143,7 @@ class OpaqueVectorsTest {
     ClientLoginStart login = client.startLogin(password, new ClientLoginRandomness(
         v.scalar("blind_login"), new Nonce(v.bytes("client_nonce")), new KeyshareSeed(v.bytes("client_keyshare_seed"))));
     v.check("KE1", login.ke1().encode());
-    OpaqueServer.ServerInit init = server.serverInit(
+    OpaqueServer.Ke2Output init = server.generateKe2(
         RegistrationRecord.decode(finalized.record().encode()), credentialIdentifier, KE1.decode(login.ke1().encode()),
         new ServerLoginRandomness(new Nonce(v.bytes("masking_nonce")), new Nonce(v.bytes("server_nonce")),
             new KeyshareSeed(v.bytes("server_keyshare_seed")), new MaskingKey(new byte[OpaqueSuite.HASH_BYTES])));
@@ -152,7 +152,7 @@ class OpaqueVectorsTest {
     v.check("handshake_secret", init.auth().keys().handshakeSecret().toBytes());
     v.check("server_mac_key", init.auth().keys().km2().toBytes());
     v.check("client_mac_key", init.auth().keys().km3().toBytes());
-    OpaqueClient.Finished finished = client.clientFinish(login.state(), KE2.decode(init.ke2().encode()));
+    OpaqueClient.Finished finished = client.generateKe3(login.state(), KE2.decode(init.ke2().encode()));
     assertNull(finished.failure(), "client finishes");
     v.check("randomized_password", finished.recovered().randomizedPassword().toBytes());
     v.checkIfPresent("masking_key", finished.recovered().maskingKey().toBytes());

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmarks with short settings, measures OpenSSL's native figures for the same
+# operations in the same run, and writes bench/results/<name>.{json,md}.
+#   bench/run.sh                 # all benchmarks, short settings
+#   bench/run.sh Primitives      # a JMH include regex
+#   BKV_JMH_ARGS="-f 2 -wi 5 -i 10" bench/run.sh   # longer runs
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+include="${1:-.*Bench.*}"
+jmh_args="${BKV_JMH_ARGS:--f 1 -wi 5 -w 1s -i 5 -r 1s}"
+name="${BKV_BENCH_NAME:-$(date -u +%Y-%m-%d)-$(hostname -s)}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "bench: building..." >&2
+mvn -q -B -pl bench -am -DskipTests package >&2
+cp="bench/target/classes:bench/target/lib/*"
+
+echo "bench: JMH $jmh_args $include" >&2
+# shellcheck disable=SC2086
+java -cp "$cp" org.openjdk.jmh.Main $jmh_args -rf json -rff "$work/jmh.json" "$include" >&2
+
+echo "bench: openssl speed (native baseline, same run)" >&2
+{
+  openssl version
+  openssl speed -seconds 2 -mr ecdhp256 ecdsap256 ed25519 sha256 2>/dev/null
+  openssl speed -seconds 2 -mr -evp aes-256-gcm 2>/dev/null
+} > "$work/openssl.txt"
+
+command="bench/run.sh $* (JMH: $jmh_args; $(head -1 "$work/openssl.txt"))"
+java -cp "$cp" dev.bkv.bench.BenchReport "$work/jmh.json" "$work/openssl.txt" bench/results "$name" "$command"
+echo "bench: wrote bench/results/$name.json and .md" >&2

@@ -1,0 +1,195 @@
+package dev.bkv.bench;
+
+import dev.bkv.base.Json;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one JMH JSON result file and one {@code openssl speed -mr} capture into the
+ * benchmark report: a JSON file and a Markdown table under {@code bench/results/}. Every
+ * ratio divides two figures measured in the same run on the same machine; nothing is
+ * compared with numbers from elsewhere.
+ *
+ * <p>Usage: {@code BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND}
+ */
+public final class BenchReport {
+  /** Our operation, the native operation it is compared with, and how many of those it costs at least. */
+  record Counterpart(String benchmark, String nativeKey, int nativeOps, String why) {}
+
+  static final List<Counterpart> COUNTERPARTS = List.of(
+      new Counterpart("OpaqueBench.serverLogin", OpensslSpeed.ECDH_P256, 5,
+          "KE2+KE3: 1 OPRF evaluation, 3 DH, 1 ephemeral key generation"),
+      new Counterpart("OpaqueBench.oprfBlindEvaluate", OpensslSpeed.ECDH_P256, 1, "one scalar multiplication"),
+      new Counterpart("PrimitivesBench.ecdsaP256Sign", OpensslSpeed.ECDSA_P256_SIGN, 1, ""),
+      new Counterpart("PrimitivesBench.ecdsaP256Verify", OpensslSpeed.ECDSA_P256_VERIFY, 1, ""),
+      new Counterpart("PrimitivesBench.ed25519Sign", OpensslSpeed.ED25519_SIGN, 1, ""),
+      new Counterpart("PrimitivesBench.ed25519Verify", OpensslSpeed.ED25519_VERIFY, 1, ""),
+      new Counterpart("PrimitivesBench.aesGcmSeal_1KiB", OpensslSpeed.AES256GCM_1KIB, 1, ""),
+      new Counterpart("PrimitivesBench.aesGcmOpen_1KiB", OpensslSpeed.AES256GCM_1KIB, 1, ""),
+      new Counterpart("PrimitivesBench.sha256_64B", OpensslSpeed.SHA256_64B, 1, "the noise baseline"));
+
+  static final String BASELINE = "PrimitivesBench.sha256_64B";
+
+  private BenchReport() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 5) {
+      System.err.println("usage: BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND");
+      System.exit(2);
+    }
+    List<Map<String, Object>> jmh = readJmh(Path.of(args[0]));
+    Map<String, Double> openssl = OpensslSpeed.parse(Files.readAllLines(Path.of(args[1])));
+    Path outDir = Path.of(args[2]);
+    Map<String, Object> report = build(jmh, openssl, environment(jmh, args[4]));
+    Files.createDirectories(outDir);
+    writeAtomically(outDir.resolve(args[3] + ".json"), Json.write(report) + "\n");
+    writeAtomically(outDir.resolve(args[3] + ".md"), markdown(report));
+    System.out.print(markdown(report));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> readJmh(Path file) throws IOException {
+    Object parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+    if (!(parsed instanceof List)) {
+      throw new IllegalArgumentException(file + ": expected a JMH JSON array of results");
+    }
+    return (List<Map<String, Object>>) parsed;
+  }
+
+  static Map<String, Object> environment(List<Map<String, Object>> jmh, String command) throws IOException {
+    Map<String, Object> env = new LinkedHashMap<>();
+    Map<String, Object> first = jmh.isEmpty() ? Map.of() : jmh.get(0);
+    env.put("jdk", first.getOrDefault("vmName", "?") + " " + first.getOrDefault("jdkVersion", "?")
+        + " (" + first.getOrDefault("vmVersion", "?") + ")");
+    env.put("jmh", first.getOrDefault("jmhVersion", "?"));
+    env.put("cpu", cpuModel());
+    env.put("cores", Runtime.getRuntime().availableProcessors());
+    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    env.put("command", command);
+    return env;
+  }
+
+  private static String cpuModel() throws IOException {
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    if (!Files.isReadable(cpuinfo)) {
+      return System.getProperty("os.arch");
+    }
+    for (String line : Files.readAllLines(cpuinfo)) {
+      if (line.startsWith("model name")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return System.getProperty("os.arch");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> build(List<Map<String, Object>> jmh, Map<String, Double> openssl, Map<String, Object> env) {
+    Map<String, double[]> ours = new LinkedHashMap<>(); // short name -> {score, error}
+    for (Map<String, Object> result : jmh) {
+      String name = shortName((String) result.get("benchmark"), (Map<String, Object>) result.get("params"));
+      Map<String, Object> metric = (Map<String, Object>) result.get("primaryMetric");
+      String unit = (String) metric.get("scoreUnit");
+      if (!"us/op".equals(unit)) {
+        throw new IllegalArgumentException(name + ": expected us/op, got " + unit);
+      }
+      ours.put(name, new double[] {number(metric.get("score")), number(metric.get("scoreError"))});
+    }
+    double[] baseline = ours.get(BASELINE);
+    List<Object> rows = new ArrayList<>();
+    for (Map.Entry<String, double[]> entry : ours.entrySet()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("benchmark", entry.getKey());
+      row.put("microsPerOp", entry.getValue()[0]);
+      if (Double.isFinite(entry.getValue()[1])) {
+        row.put("microsPerOpError", entry.getValue()[1]); // absent when one iteration gives no error bar
+      }
+      if (baseline != null) {
+        row.put("timesSha256Baseline", entry.getValue()[0] / baseline[0]);
+      }
+      for (Counterpart counterpart : COUNTERPARTS) {
+        Double nativeMicros = openssl.get(counterpart.nativeKey());
+        if (counterpart.benchmark().equals(entry.getKey()) && nativeMicros != null) {
+          row.put("native", (counterpart.nativeOps() > 1 ? counterpart.nativeOps() + " x " : "")
+              + "openssl " + counterpart.nativeKey());
+          row.put("nativeMicrosPerOp", counterpart.nativeOps() * nativeMicros);
+          row.put("ratioToNative", entry.getValue()[0] / (counterpart.nativeOps() * nativeMicros));
+          row.put("note", counterpart.why());
+        }
+      }
+      rows.add(row);
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("environment", env);
+    report.put("opensslMicrosPerOp", new LinkedHashMap<>(openssl));
+    report.put("results", rows);
+    return report;
+  }
+
+  private static String shortName(String benchmark, Map<String, Object> params) {
+    String[] parts = benchmark.split("\\.");
+    String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
+    if (params != null && !params.isEmpty()) {
+      name += params.toString().replace(" ", "");
+    }
+    return name;
+  }
+
+  private static double number(Object value) {
+    if (value instanceof BigInteger) {
+      return ((BigInteger) value).doubleValue();
+    }
+    if (value instanceof Double) {
+      return (Double) value;
+    }
+    return Double.NaN; // JMH writes "NaN" as a string when one iteration gives no error bar
+  }
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> report) {
+    StringBuilder md = new StringBuilder("# BKV benchmarks\n\n");
+    Map<String, Object> env = (Map<String, Object>) report.get("environment");
+    for (Map.Entry<String, Object> entry : env.entrySet()) {
+      md.append("- ").append(entry.getKey()).append(": `").append(entry.getValue()).append("`\n");
+    }
+    md.append("\nAll figures from one run on one machine. \"x SHA-256\" divides by our SHA-256 of 64 bytes in\n")
+        .append("the same run (the noise baseline); \"vs native\" divides by OpenSSL's figure for the same\n")
+        .append("work, measured by `openssl speed` in the same run.\n\n")
+        .append("| operation | µs/op | ± | x SHA-256(64 B) | native counterpart | native µs | vs native |\n")
+        .append("|---|---:|---:|---:|---|---:|---:|\n");
+    for (Object o : (List<Object>) report.get("results")) {
+      Map<String, Object> row = (Map<String, Object>) o;
+      md.append("| ").append(row.get("benchmark"))
+          .append(" | ").append(format(row.get("microsPerOp")))
+          .append(" | ").append(format(row.get("microsPerOpError")))
+          .append(" | ").append(format(row.get("timesSha256Baseline")))
+          .append(" | ").append(row.getOrDefault("native", ""))
+          .append(" | ").append(format(row.get("nativeMicrosPerOp")))
+          .append(" | ").append(row.containsKey("ratioToNative") ? format(row.get("ratioToNative")) + "x" : "")
+          .append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static String format(Object value) {
+    if (!(value instanceof Double) || ((Double) value).isNaN()) {
+      return "";
+    }
+    double d = (Double) value;
+    return String.format(Locale.ROOT, d >= 100 ? "%.0f" : d >= 10 ? "%.1f" : "%.2f", d);
+  }
+
+  private static void writeAtomically(Path target, String content) throws IOException {
+    Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+    Files.writeString(temp, content, StandardCharsets.UTF_8);
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -20,6 +20,7 @@ import dev.bkv.hsm.VaultProtocol;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.UserId;
+import dev.bkv.vault.VaultLimits;
 import java.security.SecureRandom;
 import java.util.Optional;
 
@@ -46,6 +47,11 @@ public final class VaultClient {
   public static HsmAttestation attest(VaultTransport transport) throws VaultClientException {
     FirmwareResponse response = exchange(transport, new FirmwareRequest.Attest());
     return expect(response, FirmwareResponse.Attestation.class, "attestation").attestation();
+  }
+
+  /** Registers with the default limit of {@link VaultLimits#MAX_ATTEMPTS_DEFAULT} wrong guesses. */
+  public RegistrationId register(UserId userId, Password password, BackupKey backupKey) throws VaultClientException {
+    return register(userId, password, backupKey, VaultLimits.MAX_ATTEMPTS_DEFAULT);
   }
 
   /**

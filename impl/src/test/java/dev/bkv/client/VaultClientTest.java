@@ -91,7 +91,7 @@ class VaultClientTest {
   void delete_needs_the_password() throws Exception {
     VaultClient client = client(freshVault());
     UserId carol = user("carol");
-    client.register(carol, Password.utf8("pw"), randomKey(), 10);
+    client.register(carol, Password.utf8("pw"), randomKey());
     assertFalse(client.delete(carol, Password.utf8("not it")));
     assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 9, 10), client.status(carol));
     assertTrue(client.delete(carol, Password.utf8("pw")));

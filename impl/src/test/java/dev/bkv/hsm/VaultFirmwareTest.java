@@ -171,6 +171,25 @@ class VaultFirmwareTest {
   }
 
   @Test
+  void register_start_is_no_oprf_oracle_for_an_existing_registration() {
+    // With credential_identifier = user id, RegisterStart would evaluate the OPRF under the
+    // registered key without counting anything: one counted KE2 plus free evaluations would
+    // allow unlimited offline guessing. Each registration has its own key instead.
+    phone.register(ALICE, "pw", key(1), 5);
+    ClientLoginStart login = phone.opaque.startLogin(Password.utf8("guess"), RANDOM);
+    var blinded = login.ke1().credentialRequest().blindedMessage();
+    FirmwareResponse.LoginStarted started = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        phone.send(new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, login.ke1())));
+    var counted = started.ke2().credentialResponse().evaluatedMessage();
+    var request = new dev.bkv.crypto.opaque.RegistrationRequest(blinded);
+    var first = assertInstanceOf(FirmwareResponse.RegisterStarted.class, phone.send(new FirmwareRequest.RegisterStart(ALICE, request)));
+    var second = assertInstanceOf(FirmwareResponse.RegisterStarted.class, phone.send(new FirmwareRequest.RegisterStart(ALICE, request)));
+    assertTrue(!first.response().evaluatedMessage().equals(counted), "registration key differs from the registered one");
+    assertTrue(!first.response().evaluatedMessage().equals(second.response().evaluatedMessage()), "and from each other");
+    assertEquals(4, phone.remaining(ALICE));
+  }
+
+  @Test
   void a_retried_upload_is_idempotent_and_a_stale_one_is_refused() {
     FirmwareRequest.RegisterFinish upload = phone.store(ALICE, "pw", 5);
     phone.start(ALICE, "wrong", LoginPurpose.EXPOSE).cancel();

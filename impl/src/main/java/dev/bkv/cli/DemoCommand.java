@@ -40,11 +40,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Register a backup key in an in-process HSM, recover it, then let an attacker guess",
-      "wrong passwords until the record is destroyed after exactly --max-attempts guesses.",
-      "Exits 0 only if every expectation held."
-    })
+    description = "Register a backup key in an in-process HSM and recover it, then let an attacker guess wrong"
+        + " passwords until the record is destroyed after exactly --max-attempts guesses. Exits 0 only if"
+        + " every expectation held.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "" + VaultLimits.MAX_ATTEMPTS_DEFAULT,
       description = "Wrong guesses before the record is destroyed, 1..255 (default: ${DEFAULT-VALUE}).")

@@ -95,6 +95,13 @@ public final class FileVaultStorage implements VaultStorage {
       boolean newest = i == paths.size() - 1;
       byte[] bytes = AtomicFile.read(path, SEGMENT_BYTES_MAX).orElseThrow(
           () -> new StorageException(StorageException.Kind.IO, path + " disappeared while loading"));
+      if (newest && bytes.length < SEGMENT_HEADER_BYTES
+          && Arrays.equals(bytes, Arrays.copyOf(SEGMENT_MAGIC, Math.min(bytes.length, SEGMENT_MAGIC.length)))) {
+        // A crash while the segment was being created, before its header was durable.
+        tornTail = bytes.length;
+        deleteTornSegment(path);
+        break;
+      }
       long first = parseSegmentHeader(path, bytes);
       if (!segments.isEmpty() && first != segments.get(segments.size() - 1).last() + 1) {
         throw new StorageException(StorageException.Kind.CORRUPT, path + " starts at version " + first
@@ -284,6 +291,15 @@ public final class FileVaultStorage implements VaultStorage {
     segments.add(new Segment(segment, firstVersion, firstVersion - 1));
     currentSegment = segment;
     currentSegmentBytes = SEGMENT_HEADER_BYTES;
+  }
+
+  private void deleteTornSegment(Path path) throws StorageException {
+    try {
+      Files.delete(path);
+      AtomicFile.syncDirectory(dir);
+    } catch (IOException e) {
+      throw new StorageException(StorageException.Kind.IO, "removing the torn segment " + path + ": " + e.getMessage(), e);
+    }
   }
 
   private void deleteSegments(java.util.function.Predicate<Segment> which) throws StorageException {

@@ -121,6 +121,22 @@ class FileVaultStorageTest {
   }
 
   @Test
+  void a_segment_torn_while_being_created_is_dropped() throws Exception {
+    appended(2).writeSnapshot(2, blob(100));
+    Path torn = dir.resolve(String.format("log-%020d.seg", 3));
+    Files.write(torn, "BKVLO".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    FileVaultStorage reopened = FileVaultStorage.open(dir);
+    VaultStorage.Contents contents = reopened.load();
+    assertEquals(5, contents.tornTailBytes());
+    assertEquals(2, contents.lastVersion());
+    reopened.append(3, blob(3));
+    assertLog(FileVaultStorage.open(dir).load(), 3, 3);
+    // A full header with the wrong magic is not a torn creation but damage.
+    Files.write(dir.resolve(String.format("log-%020d.seg", 4)), "BKVLOGXX".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(StorageException.Kind.CORRUPT, loadError().kind());
+  }
+
+  @Test
   void segments_roll_over_and_reload_in_order() throws Exception {
     FileVaultStorage storage = FileVaultStorage.open(dir, 200);
     storage.load();

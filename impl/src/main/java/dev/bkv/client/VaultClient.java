@@ -1,0 +1,199 @@
+package dev.bkv.client;
+
+import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.P256Group;
+import dev.bkv.crypto.opaque.ClientLoginResult;
+import dev.bkv.crypto.opaque.ClientLoginStart;
+import dev.bkv.crypto.opaque.ClientRegistrationResult;
+import dev.bkv.crypto.opaque.ClientRegistrationStart;
+import dev.bkv.crypto.opaque.Ksf;
+import dev.bkv.crypto.opaque.OpaqueClient;
+import dev.bkv.crypto.opaque.Password;
+import dev.bkv.crypto.opaque.SessionKey;
+import dev.bkv.hsm.FirmwareCodec;
+import dev.bkv.hsm.FirmwareRequest;
+import dev.bkv.hsm.FirmwareResponse;
+import dev.bkv.hsm.HsmAttestation;
+import dev.bkv.hsm.LoginId;
+import dev.bkv.hsm.LoginPurpose;
+import dev.bkv.hsm.VaultProtocol;
+import dev.bkv.vault.BackupKey;
+import dev.bkv.vault.RegistrationId;
+import dev.bkv.vault.UserId;
+import dev.bkv.vault.VaultLimits;
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/**
+ * The phone side of the single-HSM vault: register a backup key under a password, recover
+ * it, read the guesses remaining, delete. It trusts exactly one OPAQUE server key (from the
+ * HSM's attestation here; from a validated fleet bundle later) and refuses a registration
+ * answered by any other, since the record binds the key that every later login checks.
+ */
+public final class VaultClient {
+  private final VaultTransport transport;
+  private final P256Group.Element trustedServerKey;
+  private final OpaqueClient opaque;
+  private final SecureRandom random;
+
+  public VaultClient(VaultTransport transport, P256Group.Element trustedServerKey, Ksf ksf, SecureRandom random) {
+    this.transport = transport;
+    this.trustedServerKey = trustedServerKey;
+    this.opaque = new OpaqueClient(VaultProtocol.opaqueConfig(ksf));
+    this.random = random;
+  }
+
+  /** Fetches and verifies the HSM's attestation (before a client exists to pin its key). */
+  public static HsmAttestation attest(VaultTransport transport) throws VaultClientException {
+    FirmwareResponse response = exchange(transport, new FirmwareRequest.Attest());
+    return expect(response, FirmwareResponse.Attestation.class, "attestation").attestation();
+  }
+
+  /** Registers with the default limit of {@link VaultLimits#MAX_ATTEMPTS_DEFAULT} wrong guesses. */
+  public RegistrationId register(UserId userId, Password password, BackupKey backupKey) throws VaultClientException {
+    return register(userId, password, backupKey, VaultLimits.MAX_ATTEMPTS_DEFAULT);
+  }
+
+  /**
+   * Registers {@code backupKey} under {@code password}: phase 1 stores the OPAQUE record;
+   * phase 2 logs in against it and uploads the key sealed under the session key.
+   */
+  public RegistrationId register(UserId userId, Password password, BackupKey backupKey, int maxAttempts)
+      throws VaultClientException {
+    ClientRegistrationStart start = opaque.startRegistration(password, random);
+    FirmwareResponse.RegisterStarted started = expect(
+        call(new FirmwareRequest.RegisterStart(userId, start.request())), FirmwareResponse.RegisterStarted.class, "RegisterStart");
+    if (!started.response().serverPublicKey().equals(trustedServerKey)) {
+      throw new VaultClientException(VaultClientException.Kind.UNTRUSTED_SERVER,
+          "the registration response carries a server key other than the attested one");
+    }
+    RegistrationId registrationId = started.registrationId();
+    ClientRegistrationResult result = opaque.finalizeRegistration(start.state(), started.response());
+    result.exportKey().destroy();
+    FirmwareResponse.RegisterStored stored = expect(
+        call(new FirmwareRequest.RegisterFinish(userId, registrationId, result.record(), maxAttempts)),
+        FirmwareResponse.RegisterStored.class, "RegisterFinish");
+    if (!stored.registrationId().equals(registrationId)) {
+      throw new VaultClientException(VaultClientException.Kind.PROTOCOL, "RegisterFinish confirmed another registration");
+    }
+    Login login = login(userId, password, LoginPurpose.EXPOSE)
+        .orElseThrow(() -> new VaultClientException(VaultClientException.Kind.PROTOCOL,
+            "the login against the record just stored failed"));
+    try {
+      byte[] upload = VaultProtocol.sealExposeUpload(login.session(), userId, registrationId, backupKey, random);
+      FirmwareResponse.Exposed exposed = expect(call(new FirmwareRequest.LoginFinish(login.loginId(), login.ke3(), upload)),
+          FirmwareResponse.Exposed.class, "expose");
+      if (!VaultProtocol.verifyConfirmation(login.session(), VaultProtocol.Outcome.EXPOSED, userId, exposed.confirmation())) {
+        throw new VaultClientException(VaultClientException.Kind.PROTOCOL, "the expose confirmation does not verify");
+      }
+      return registrationId;
+    } finally {
+      login.session().destroy();
+    }
+  }
+
+  /** Recovers the backup key; every call counts one guess against the registration. */
+  public RecoveryResult recover(UserId userId, Password password) throws VaultClientException {
+    Optional<Login> login = login(userId, password, LoginPurpose.RECOVER);
+    if (login.isEmpty()) {
+      return new RecoveryResult.NotRecovered();
+    }
+    try {
+      FirmwareResponse response = call(new FirmwareRequest.LoginFinish(login.get().loginId(), login.get().ke3(), new byte[0]));
+      if (response instanceof FirmwareResponse.LoginFailed) {
+        return new RecoveryResult.NotRecovered(); // the registration changed since KE1
+      }
+      byte[] sealed = expect(response, FirmwareResponse.Recovered.class, "recover").sealedBackupKey();
+      BackupKey backupKey = VaultProtocol.openRecovered(login.get().session(), userId, sealed)
+          .orElseThrow(() -> new VaultClientException(VaultClientException.Kind.PROTOCOL,
+              "the released backup key does not open under the session key"));
+      return new RecoveryResult.Recovered(backupKey);
+    } finally {
+      login.get().session().destroy();
+    }
+  }
+
+  public VaultStatus status(UserId userId) throws VaultClientException {
+    FirmwareResponse response = call(new FirmwareRequest.Status(userId));
+    if (response instanceof FirmwareResponse.NotFound) {
+      return new VaultStatus.NoRecord();
+    }
+    FirmwareResponse.StatusReport report = expect(response, FirmwareResponse.StatusReport.class, "status");
+    return new VaultStatus.Registered(report.phase(), report.guessesRemaining(), report.maxAttempts());
+  }
+
+  /** Deletes the registration after proving the password; false when the password did not open it. */
+  public boolean delete(UserId userId, Password password) throws VaultClientException {
+    Optional<Login> login = login(userId, password, LoginPurpose.DELETE);
+    if (login.isEmpty()) {
+      return false;
+    }
+    try {
+      FirmwareResponse response = call(new FirmwareRequest.LoginFinish(login.get().loginId(), login.get().ke3(), new byte[0]));
+      if (response instanceof FirmwareResponse.LoginFailed) {
+        return false;
+      }
+      FirmwareResponse.Deleted deleted = expect(response, FirmwareResponse.Deleted.class, "delete");
+      if (!VaultProtocol.verifyConfirmation(login.get().session(), VaultProtocol.Outcome.DELETED, userId, deleted.confirmation())) {
+        throw new VaultClientException(VaultClientException.Kind.PROTOCOL, "the delete confirmation does not verify");
+      }
+      return true;
+    } finally {
+      login.get().session().destroy();
+    }
+  }
+
+  /** A login that reached KE3: the caller finishes it with its purpose's payload. */
+  private record Login(LoginId loginId, dev.bkv.crypto.opaque.KE3 ke3, SessionKey session) {}
+
+  /**
+   * KE1 → KE2 → client finish. When the password does not open the envelope (or the user is
+   * unknown), tells the firmware the login is over, so a record at its limit is destroyed
+   * now rather than at the next attempt, and returns empty.
+   */
+  private Optional<Login> login(UserId userId, Password password, LoginPurpose purpose) throws VaultClientException {
+    ClientLoginStart start = opaque.startLogin(password, random);
+    FirmwareResponse.LoginStarted started = expect(
+        call(new FirmwareRequest.LoginStart(userId, purpose, start.ke1())), FirmwareResponse.LoginStarted.class, "LoginStart");
+    ClientLoginResult result = opaque.finishLogin(start.state(), started.ke2());
+    if (result instanceof ClientLoginResult.ClientLoginSucceeded) {
+      ClientLoginResult.ClientLoginSucceeded success = (ClientLoginResult.ClientLoginSucceeded) result;
+      success.exportKey().destroy();
+      return Optional.of(new Login(started.loginId(), success.ke3(), success.sessionKey()));
+    }
+    expect(call(new FirmwareRequest.LoginCancel(started.loginId())), FirmwareResponse.LoginFailed.class, "LoginCancel");
+    return Optional.empty();
+  }
+
+  private FirmwareResponse call(FirmwareRequest request) throws VaultClientException {
+    return exchange(transport, request);
+  }
+
+  private static FirmwareResponse exchange(VaultTransport transport, FirmwareRequest request) throws VaultClientException {
+    byte[] answer;
+    try {
+      answer = transport.exchange(FirmwareCodec.encode(request));
+    } catch (VaultTransport.TransportException e) {
+      throw new VaultClientException(VaultClientException.Kind.TRANSPORT, null, e.getMessage(), e);
+    }
+    try {
+      return FirmwareCodec.decodeResponse(answer);
+    } catch (DecodeException e) {
+      throw new VaultClientException(VaultClientException.Kind.PROTOCOL, null, "malformed answer: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T extends FirmwareResponse> T expect(FirmwareResponse response, Class<T> type, String step)
+      throws VaultClientException {
+    if (type.isInstance(response)) {
+      return type.cast(response);
+    }
+    if (response instanceof FirmwareResponse.Refused) {
+      FirmwareResponse.Refused refused = (FirmwareResponse.Refused) response;
+      throw new VaultClientException(VaultClientException.Kind.REFUSED, refused.reason(),
+          step + " refused (" + refused.reason() + "): " + refused.detail(), null);
+    }
+    throw new VaultClientException(VaultClientException.Kind.PROTOCOL,
+        step + " answered " + response.kind() + " where " + type.getSimpleName() + " was expected");
+  }
+}

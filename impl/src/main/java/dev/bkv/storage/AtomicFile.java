@@ -1,0 +1,72 @@
+package dev.bkv.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * Whole-file writes that are all or nothing: write a temporary file beside the target,
+ * fsync it, rename it over the target (atomic on POSIX file systems), then fsync the
+ * directory so the rename itself survives a power cut. A reader sees the old or the new
+ * content, never a mix.
+ */
+public final class AtomicFile {
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  private AtomicFile() {}
+
+  public static void write(Path target, byte[] content) throws StorageException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve(target.getFileName() + TEMP_SUFFIX);
+    try {
+      try (FileChannel channel = FileChannel.open(temp,
+          StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        writeFully(channel, content);
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(dir);
+    } catch (IOException e) {
+      throw new StorageException(StorageException.Kind.IO, "writing " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file's content, or empty when it does not exist; larger than {@code bytesMax} is refused unread. */
+  public static Optional<byte[]> read(Path file, long bytesMax) throws StorageException {
+    try {
+      long size = Files.size(file);
+      if (size > bytesMax) {
+        throw new StorageException(StorageException.Kind.TOO_LARGE,
+            file + " is " + size + " bytes, more than " + bytesMax);
+      }
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException(StorageException.Kind.IO, "reading " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void writeFully(FileChannel channel, byte[] content) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(content);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+  }
+
+  /** Makes a rename or a file creation in {@code dir} durable (POSIX requires an fsync of the directory). */
+  static void syncDirectory(Path dir) throws IOException {
+    if (System.getProperty("os.name", "").startsWith("Windows")) {
+      return; // Windows cannot open a directory as a channel; NTFS journals renames itself.
+    }
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+}

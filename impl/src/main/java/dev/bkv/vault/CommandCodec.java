@@ -1,0 +1,110 @@
+package dev.bkv.vault;
+
+import dev.bkv.crypto.DecodeException;
+
+/**
+ * The log-entry encoding of a {@link Command} (documented in spec/FORMATS.md, "Vault and
+ * HSM"): {@code u8 format=1 || u8 kind || bytes8 user_id || fields of the kind}. Log entries
+ * are sealed, so decoding runs on authenticated bytes; it is strict anyway, because a
+ * decoder that trusts its input is one bug away from a vulnerability.
+ */
+public final class CommandCodec {
+  public static final int FORMAT = 1;
+
+  private CommandCodec() {}
+
+  public static byte[] encode(Command command) {
+    Wire.Writer out = new Wire.Writer().u8(FORMAT).u8(command.kind().code).bytes8(command.userId().toBytes());
+    switch (command.kind()) {
+      case REGISTER_STORE: {
+        Command.RegisterStore c = (Command.RegisterStore) command;
+        out.fixed(c.registrationId().toBytes()).bytes16(c.registrationRecord()).u8(c.maxAttempts());
+        break;
+      }
+      case REGISTER_EXPOSE: {
+        Command.RegisterExpose c = (Command.RegisterExpose) command;
+        out.fixed(c.registrationId().toBytes()).bytes8(c.backupKey().toBytes());
+        break;
+      }
+      case COUNT_GUESS:
+        break;
+      case RECOVER_SUCCEEDED:
+        out.fixed(((Command.RecoverSucceeded) command).registrationId().toBytes());
+        break;
+      case GUESS_FAILED:
+        out.fixed(((Command.GuessFailed) command).registrationId().toBytes());
+        break;
+      case DELETE:
+        out.fixed(((Command.Delete) command).registrationId().toBytes());
+        break;
+      default:
+        throw new AssertionError(command);
+    }
+    byte[] encoded = out.toBytes();
+    dev.bkv.base.Check.that(encoded.length <= VaultLimits.COMMAND_BYTES_MAX, "encoded command within COMMAND_BYTES_MAX");
+    return encoded;
+  }
+
+  public static Command decode(byte[] encoded) throws DecodeException {
+    if (encoded.length > VaultLimits.COMMAND_BYTES_MAX) {
+      throw new DecodeException("command", encoded.length + " bytes exceeds " + VaultLimits.COMMAND_BYTES_MAX);
+    }
+    Wire.Reader in = new Wire.Reader(encoded);
+    int format = in.u8("command.format");
+    if (format != FORMAT) {
+      throw new DecodeException("command.format", "unknown format " + format);
+    }
+    int code = in.u8("command.kind");
+    Command.Kind kind = Command.Kind.fromCode(code);
+    if (kind == null) {
+      throw new DecodeException("command.kind", "unknown kind " + code);
+    }
+    UserId userId = UserId.of(in.bytes8("command.user_id", VaultLimits.USER_ID_BYTES_MIN, VaultLimits.USER_ID_BYTES_MAX));
+    Command command;
+    switch (kind) {
+      case REGISTER_STORE: {
+        RegistrationId id = registrationId(in);
+        byte[] record = in.bytes16("command.registration_record",
+            VaultLimits.REGISTRATION_RECORD_BYTES_MIN, VaultLimits.REGISTRATION_RECORD_BYTES_MAX);
+        int maxAttempts = maxAttempts(in, "command.max_attempts");
+        command = new Command.RegisterStore(userId, id, record, maxAttempts);
+        break;
+      }
+      case REGISTER_EXPOSE: {
+        RegistrationId id = registrationId(in);
+        byte[] key = in.bytes8("command.backup_key", VaultLimits.BACKUP_KEY_BYTES_MIN, VaultLimits.BACKUP_KEY_BYTES_MAX);
+        command = new Command.RegisterExpose(userId, id, new BackupKey(key));
+        java.util.Arrays.fill(key, (byte) 0);
+        break;
+      }
+      case COUNT_GUESS:
+        command = new Command.CountGuess(userId);
+        break;
+      case RECOVER_SUCCEEDED:
+        command = new Command.RecoverSucceeded(userId, registrationId(in));
+        break;
+      case GUESS_FAILED:
+        command = new Command.GuessFailed(userId, registrationId(in));
+        break;
+      case DELETE:
+        command = new Command.Delete(userId, registrationId(in));
+        break;
+      default:
+        throw new AssertionError(kind);
+    }
+    in.end("command");
+    return command;
+  }
+
+  static RegistrationId registrationId(Wire.Reader in) throws DecodeException {
+    return new RegistrationId(in.fixed("registration_id", RegistrationId.BYTES));
+  }
+
+  static int maxAttempts(Wire.Reader in, String field) throws DecodeException {
+    int maxAttempts = in.u8(field);
+    if (maxAttempts < VaultLimits.MAX_ATTEMPTS_MIN) {
+      throw new DecodeException(field, "must be at least " + VaultLimits.MAX_ATTEMPTS_MIN);
+    }
+    return maxAttempts;
+  }
+}

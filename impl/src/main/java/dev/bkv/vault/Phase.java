@@ -1,0 +1,27 @@
+package dev.bkv.vault;
+
+/**
+ * The lifecycle of a registration: STORED after phase 1 (record held, not recoverable),
+ * EXPOSED after phase 2 (backup key held, recoverable). Destruction and deletion erase
+ * the record; the vault keeps no tombstone, so the user is then simply unknown.
+ */
+public enum Phase {
+  STORED(1),
+  EXPOSED(2);
+
+  /** The byte that encodes the phase in snapshots and firmware responses. */
+  public final int code;
+
+  Phase(int code) {
+    this.code = code;
+  }
+
+  public static Phase fromCode(int code) {
+    for (Phase phase : values()) {
+      if (phase.code == code) {
+        return phase;
+      }
+    }
+    return null;
+  }
+}

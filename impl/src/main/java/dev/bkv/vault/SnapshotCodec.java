@@ -1,0 +1,88 @@
+package dev.bkv.vault;
+
+import dev.bkv.crypto.DecodeException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The snapshot encoding of a {@link VaultState}: {@code u8 format=1 || u32 count || count
+ * records}, in strictly increasing unsigned order of user id, so each state has exactly
+ * one encoding and two replicas' snapshots compare byte for byte. A record is
+ * {@code bytes8 user_id || registration_id[16] || bytes16 registration_record ||
+ * u8 max_attempts || u8 guesses_used || u8 phase || (bytes8 backup_key if EXPOSED)}.
+ */
+public final class SnapshotCodec {
+  public static final int FORMAT = 1;
+
+  private SnapshotCodec() {}
+
+  public static byte[] encode(VaultState state) {
+    Wire.Writer out = new Wire.Writer().u8(FORMAT).u32(state.recordCount());
+    for (Map.Entry<UserId, VaultRecord> entry : state.records().entrySet()) {
+      VaultRecord record = entry.getValue();
+      out.bytes8(entry.getKey().toBytes())
+          .fixed(record.registrationId().toBytes())
+          .bytes16(record.registrationRecord())
+          .u8(record.maxAttempts())
+          .u8(record.guessesUsed())
+          .u8(record.phase().code);
+      if (record.phase() == Phase.EXPOSED) {
+        out.bytes8(record.backupKey().toBytes());
+      }
+    }
+    byte[] encoded = out.toBytes();
+    dev.bkv.base.Check.that(encoded.length <= VaultLimits.SNAPSHOT_BYTES_MAX, "snapshot within SNAPSHOT_BYTES_MAX");
+    return encoded;
+  }
+
+  public static VaultState decode(byte[] encoded) throws DecodeException {
+    if (encoded.length > VaultLimits.SNAPSHOT_BYTES_MAX) {
+      throw new DecodeException("snapshot", encoded.length + " bytes exceeds " + VaultLimits.SNAPSHOT_BYTES_MAX);
+    }
+    Wire.Reader in = new Wire.Reader(encoded);
+    int format = in.u8("snapshot.format");
+    if (format != FORMAT) {
+      throw new DecodeException("snapshot.format", "unknown format " + format);
+    }
+    long count = in.u32("snapshot.count");
+    if (count > VaultLimits.USERS_MAX) {
+      throw new DecodeException("snapshot.count", count + " records exceeds USERS_MAX " + VaultLimits.USERS_MAX);
+    }
+    TreeMap<UserId, VaultRecord> records = new TreeMap<>();
+    UserId previous = null;
+    for (long i = 0; i < count; i++) {
+      UserId userId = UserId.of(in.bytes8("snapshot.user_id", VaultLimits.USER_ID_BYTES_MIN, VaultLimits.USER_ID_BYTES_MAX));
+      if (previous != null && previous.compareTo(userId) >= 0) {
+        throw new DecodeException("snapshot.user_id", "records not in strictly increasing user id order");
+      }
+      previous = userId;
+      records.put(userId, decodeRecord(in));
+    }
+    in.end("snapshot");
+    return new VaultState(records);
+  }
+
+  private static VaultRecord decodeRecord(Wire.Reader in) throws DecodeException {
+    RegistrationId id = CommandCodec.registrationId(in);
+    byte[] record = in.bytes16("snapshot.registration_record",
+        VaultLimits.REGISTRATION_RECORD_BYTES_MIN, VaultLimits.REGISTRATION_RECORD_BYTES_MAX);
+    int maxAttempts = CommandCodec.maxAttempts(in, "snapshot.max_attempts");
+    int used = in.u8("snapshot.guesses_used");
+    if (used > maxAttempts) {
+      throw new DecodeException("snapshot.guesses_used", used + " exceeds max_attempts " + maxAttempts);
+    }
+    int code = in.u8("snapshot.phase");
+    Phase phase = Phase.fromCode(code);
+    if (phase == null) {
+      throw new DecodeException("snapshot.phase", "unknown phase " + code);
+    }
+    BackupKey key = null;
+    if (phase == Phase.EXPOSED) {
+      byte[] raw = in.bytes8("snapshot.backup_key", VaultLimits.BACKUP_KEY_BYTES_MIN, VaultLimits.BACKUP_KEY_BYTES_MAX);
+      key = new BackupKey(raw);
+      Arrays.fill(raw, (byte) 0);
+    }
+    return new VaultRecord(id, record, maxAttempts, used, phase, key);
+  }
+}

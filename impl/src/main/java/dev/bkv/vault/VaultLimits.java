@@ -1,0 +1,42 @@
+package dev.bkv.vault;
+
+/**
+ * Every size and count the vault state machine accepts, in one place. Inputs beyond these
+ * are refused before any work is done; state that would exceed them is never created.
+ */
+public final class VaultLimits {
+  private VaultLimits() {}
+
+  /** Registrations one vault holds. Bounds the snapshot: see {@link #SNAPSHOT_BYTES_MAX}. */
+  public static final int USERS_MAX = 100_000;
+
+  /** A user id is an opaque account identifier chosen by the frontend. */
+  public static final int USER_ID_BYTES_MIN = 1;
+  public static final int USER_ID_BYTES_MAX = 64;
+
+  /**
+   * An OPAQUE registration record, held as opaque bytes by the vault. RFC 9807 P256-SHA256
+   * records are 129 bytes (client public key 33, masking key 32, envelope 64); the bound
+   * leaves room for other suites without letting a record grow the state unboundedly.
+   */
+  public static final int REGISTRATION_RECORD_BYTES_MIN = 1;
+  public static final int REGISTRATION_RECORD_BYTES_MAX = 256;
+
+  /** The backup key the vault protects (WhatsApp's is 32 bytes). */
+  public static final int BACKUP_KEY_BYTES_MIN = 16;
+  public static final int BACKUP_KEY_BYTES_MAX = 64;
+
+  /** maxAttempts is chosen per registration in [1, 255]; one byte in every encoding. */
+  public static final int MAX_ATTEMPTS_MIN = 1;
+  public static final int MAX_ATTEMPTS_MAX = 255;
+  public static final int MAX_ATTEMPTS_DEFAULT = 10;
+
+  /** One encoded command (a log entry's plaintext); RegisterStore is the largest, ~350 bytes. */
+  public static final int COMMAND_BYTES_MAX = 512;
+
+  /**
+   * One encoded record in a snapshot is at most 1 + 64 + 16 + 2 + 256 + 3 + 1 + 64 = 407
+   * bytes, so {@link #USERS_MAX} records fit in 41 MB; the header is a few bytes.
+   */
+  public static final int SNAPSHOT_BYTES_MAX = 48 * 1024 * 1024;
+}

@@ -1,0 +1,218 @@
+package dev.bkv.vault;
+
+import dev.bkv.base.Check;
+import dev.bkv.vault.Command.CountGuess;
+import dev.bkv.vault.Command.Delete;
+import dev.bkv.vault.Command.GuessFailed;
+import dev.bkv.vault.Command.RecoverSucceeded;
+import dev.bkv.vault.Command.RegisterExpose;
+import dev.bkv.vault.Command.RegisterStore;
+import dev.bkv.vault.Response.Reason;
+import java.util.Collections;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The vault: every registration with its guess counter, and the one function that changes
+ * them, {@link #apply}. Deterministic: no clock, no randomness, no I/O and no keys, so two
+ * replicas that apply the same commands in the same order hold the same state. It is the
+ * code that runs inside the HSM boundary; its callers decide when a response may leave.
+ *
+ * <p>The rules, quoted above the lines that implement them:
+ * <ol>
+ *   <li>R1 A store for an unknown user creates a STORED record with no guess used.
+ *   <li>R2 A store that repeats the current registration (same id, record and limit)
+ *       changes nothing.
+ *   <li>R3 A store with a new registration id replaces the record, STORED, and keeps the
+ *       guesses already used: only a successful recovery resets them.
+ *   <li>R4 Expose turns the STORED record of the same registration EXPOSED, holding the
+ *       backup key, with no guess used.
+ *   <li>R5 CountGuess on a record with guesses left counts one and answers with the record
+ *       from which KE2 is computed.
+ *   <li>R6 CountGuess on a record with no guess left destroys it.
+ *   <li>R7 Success of a counted login on an EXPOSED record resets the count and answers
+ *       with the backup key.
+ *   <li>R8 Failure of a counted login keeps the count; if no guess is left the record is
+ *       destroyed.
+ *   <li>R9 Delete after a successful login erases the record.
+ *   <li>R10 A command about a registration that no longer exists answers as for an
+ *       unknown user.
+ * </ol>
+ */
+public final class VaultState {
+  private final TreeMap<UserId, VaultRecord> records;
+
+  public VaultState() {
+    this.records = new TreeMap<>();
+  }
+
+  /** For the snapshot decoder: adopts records already validated. */
+  VaultState(TreeMap<UserId, VaultRecord> records) {
+    Check.that(records.size() <= VaultLimits.USERS_MAX, "snapshot within USERS_MAX");
+    this.records = records;
+  }
+
+  /** Applies one command. Never throws for a well-formed command; refusals are responses. */
+  public Response apply(Command command) {
+    Response response;
+    switch (command.kind()) {
+      case REGISTER_STORE:
+        response = registerStore((RegisterStore) command);
+        break;
+      case REGISTER_EXPOSE:
+        response = registerExpose((RegisterExpose) command);
+        break;
+      case COUNT_GUESS:
+        response = countGuess((CountGuess) command);
+        break;
+      case RECOVER_SUCCEEDED:
+        response = recoverSucceeded((RecoverSucceeded) command);
+        break;
+      case GUESS_FAILED:
+        response = guessFailed((GuessFailed) command);
+        break;
+      case DELETE:
+        response = delete((Delete) command);
+        break;
+      default:
+        throw new AssertionError(command);
+    }
+    Check.that(records.size() <= VaultLimits.USERS_MAX, "vault holds at most USERS_MAX records");
+    return response;
+  }
+
+  /** The status read: guesses remaining and phase, or NotFound. Changes nothing. */
+  public Response status(UserId userId) {
+    VaultRecord record = records.get(userId);
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    return new Response.StatusReport(record.phase(), record.guessesRemaining(), record.maxAttempts());
+  }
+
+  /** The user's record, for the firmware that computes KE2 from it and checks phases. */
+  public java.util.Optional<VaultRecord> record(UserId userId) {
+    return java.util.Optional.ofNullable(records.get(userId));
+  }
+
+  public int recordCount() {
+    return records.size();
+  }
+
+  /** Read-only view in canonical order, for the snapshot encoder and tests. */
+  NavigableMap<UserId, VaultRecord> records() {
+    return Collections.unmodifiableNavigableMap(records);
+  }
+
+  private Response registerStore(RegisterStore c) {
+    VaultRecord existing = records.get(c.userId());
+    if (existing == null) {
+      if (records.size() >= VaultLimits.USERS_MAX) {
+        return new Response.Refused(Reason.VAULT_FULL);
+      }
+      // R1 A store for an unknown user creates a STORED record with no guess used.
+      records.put(c.userId(),
+          new VaultRecord(c.registrationId(), c.registrationRecord(), c.maxAttempts(), 0, Phase.STORED, null));
+      return new Response.Stored(c.registrationId(), false);
+    }
+    if (existing.registrationId().equals(c.registrationId())) {
+      // R2 A store that repeats the current registration changes nothing.
+      if (existing.sameRegistrationRecord(c.registrationRecord()) && existing.maxAttempts() == c.maxAttempts()) {
+        return new Response.Stored(c.registrationId(), true);
+      }
+      // Same id, other content: not a retry of this registration. The firmware draws ids at
+      // random, so only a forged or corrupted command gets here.
+      return new Response.Refused(Reason.REGISTRATION_CONFLICT);
+    }
+    // R3 A new registration id replaces the record, STORED, keeping the guesses used. A
+    // smaller limit than the guesses used leaves the new record with none left.
+    int used = Math.min(existing.guessesUsed(), c.maxAttempts());
+    existing.zeroize();
+    records.put(c.userId(),
+        new VaultRecord(c.registrationId(), c.registrationRecord(), c.maxAttempts(), used, Phase.STORED, null));
+    return new Response.Stored(c.registrationId(), false);
+  }
+
+  private Response registerExpose(RegisterExpose c) {
+    VaultRecord record = current(c.userId(), c.registrationId());
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    if (record.phase() != Phase.STORED) {
+      return new Response.Refused(Reason.ALREADY_EXPOSED);
+    }
+    // R4 Expose turns the STORED record EXPOSED, holding the backup key, with no guess used.
+    records.put(c.userId(), new VaultRecord(record.registrationId(), record.registrationRecord(),
+        record.maxAttempts(), 0, Phase.EXPOSED, c.backupKey().copy()));
+    return new Response.Exposed();
+  }
+
+  private Response countGuess(CountGuess c) {
+    VaultRecord record = records.get(c.userId());
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    if (record.guessesRemaining() == 0) {
+      // R6 CountGuess on a record with no guess left destroys it.
+      return destroy(c.userId(), record);
+    }
+    // R5 CountGuess on a record with guesses left counts one.
+    VaultRecord counted = record.withGuessesUsed(record.guessesUsed() + 1);
+    records.put(c.userId(), counted);
+    Check.that(counted.guessesUsed() == record.guessesUsed() + 1, "CountGuess counts exactly one guess");
+    return new Response.GuessCounted(counted.registrationId(), counted.phase(), counted.registrationRecord(),
+        counted.guessesUsed(), counted.guessesRemaining());
+  }
+
+  private Response recoverSucceeded(RecoverSucceeded c) {
+    VaultRecord record = current(c.userId(), c.registrationId());
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    if (record.phase() != Phase.EXPOSED) {
+      return new Response.Refused(Reason.NOT_EXPOSED);
+    }
+    // R7 Success on an EXPOSED record resets the count and answers with the backup key.
+    records.put(c.userId(), record.withGuessesUsed(0));
+    return new Response.Recovered(record.backupKey().copy());
+  }
+
+  private Response guessFailed(GuessFailed c) {
+    VaultRecord record = current(c.userId(), c.registrationId());
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    // R8 Failure keeps the count; if no guess is left the record is destroyed.
+    if (record.guessesRemaining() == 0) {
+      return destroy(c.userId(), record);
+    }
+    return new Response.FailureKept(record.guessesRemaining());
+  }
+
+  private Response delete(Delete c) {
+    VaultRecord record = current(c.userId(), c.registrationId());
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    // R9 Delete after a successful login erases the record.
+    records.remove(c.userId());
+    record.zeroize();
+    return new Response.Deleted();
+  }
+
+  private Response destroy(UserId userId, VaultRecord record) {
+    Check.that(record.guessesUsed() == record.maxAttempts(), "destroy only at exactly maxAttempts guesses used");
+    records.remove(userId);
+    record.zeroize();
+    return new Response.Destroyed();
+  }
+
+  /** R10 The record of {@code registrationId}, or null when that registration no longer exists. */
+  private VaultRecord current(UserId userId, RegistrationId registrationId) {
+    VaultRecord record = records.get(userId);
+    if (record == null || !record.registrationId().equals(registrationId)) {
+      return null;
+    }
+    return record;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.bkv.hsm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.bkv.base.Hex;
+import dev.bkv.crypto.opaque.KE1;
+import dev.bkv.crypto.opaque.KE2;
+import dev.bkv.crypto.opaque.RegistrationRecord;
+import dev.bkv.crypto.opaque.RegistrationResponse;
+import dev.bkv.vault.Command;
+import dev.bkv.vault.CommandCodec;
+import dev.bkv.vault.Phase;
+import dev.bkv.vault.RegistrationId;
+import dev.bkv.vault.UserId;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The examples and sizes quoted in spec/FORMATS.md, "Vault and HSM", so the document cannot drift from the code. */
+class FormatsExamplesTest {
+  static final UserId ALICE = Phone.user("alice");
+  static final RegistrationId RID = new RegistrationId(Hex.decode("0102030405060708090a0b0c0d0e0f10"));
+
+  @Test
+  void message_and_command_examples() {
+    assertEquals("010605616c696365", Hex.encode(FirmwareCodec.encode(new FirmwareRequest.Status(ALICE))));
+    assertEquals("010802090a", Hex.encode(FirmwareCodec.encode(new FirmwareResponse.StatusReport(Phase.EXPOSED, 9, 10))));
+    assertEquals("05616c696365" + "0102030405060708090a0b0c0d0e0f10",
+        Hex.encode(VaultProtocol.credentialIdentifier(ALICE, RID).toBytes()));
+    assertEquals("010305616c696365", Hex.encode(CommandCodec.encode(new Command.CountGuess(ALICE))));
+    assertEquals("010505616c696365" + "0102030405060708090a0b0c0d0e0f10",
+        Hex.encode(CommandCodec.encode(new Command.GuessFailed(ALICE, RID))));
+  }
+
+  @Test
+  void journal_examples() {
+    byte[] hsmId = new byte[16];
+    Arrays.fill(hsmId, (byte) 0xaa);
+    byte[] genesis = new byte[32];
+    assertEquals("424b56207661756c74206c6f6720656e747279207631" + "aa".repeat(16) + "0000000000000001" + "00".repeat(32),
+        Hex.encode(VaultJournal.entryAad(hsmId, 1, genesis)));
+    assertEquals("b8f8510215240c56c4ee844f88d3c2c56e3c3cbeef4b16b0a61f4fe509055e3f",
+        Hex.encode(VaultJournal.nextChain(genesis, 1, new byte[28])));
+  }
+
+  @Test
+  void quoted_sizes() {
+    assertEquals(98, KE1.BYTES);
+    assertEquals(259, KE2.BYTES);
+    assertEquals(129, RegistrationRecord.BYTES);
+    assertEquals(66, RegistrationResponse.BYTES);
+    assertEquals(92, VaultProtocol.EXPOSE_UPLOAD_BYTES_MAX);
+    assertEquals(2052, FirmwareCodec.RESPONSE_BYTES_MAX);
+  }
+}

@@ -89,6 +89,7 @@ Verdict(x) ==
     IF FailingIndices(x) = {} THEN "accepted"
     ELSE CheckOrder(x)[CHOOSE j \in FailingIndices(x) : \A k \in FailingIndices(x) : j <= k]
 
+(* Every reason a verifier may give for a rejection. *)
 CheckNames == { OtaCheckOrder[i] : i \in 1..Len(OtaCheckOrder) }
                 \cup { PinnedCheckOrder[i] : i \in 1..Len(PinnedCheckOrder) }
 

@@ -23,6 +23,7 @@ NaturalFields == {"epoch", "cosignatures", "cosignQuorum", "storedSize",
                   "checkpointSize", "lastEpoch", "now", "notBefore", "notAfter"}
 StringFields == {"mode", "pinnedFleet", "fleet"}
 RequiredFields == BooleanFields \cup NaturalFields \cup StringFields
+ReasonNames == CheckNames \cup {"accepted"}
 
 (* What is wrong with case x, as a set of messages; {} when nothing is.     *)
 (* TLC has no type test that cannot itself fail, so booleans and the mode   *)
@@ -35,6 +36,9 @@ CaseProblems(x) ==
                      f \in {f \in BooleanFields : ToString(x[f]) \notin {"TRUE", "FALSE"}} }
              \cup (IF ToString(x.mode) \in {"\"ota\"", "\"pinned\""} THEN {}
                    ELSE {<<"mode is neither \"ota\" nor \"pinned\"", x.mode>>})
+             \cup (IF "javaReason" \notin DOMAIN x
+                      \/ ToString(x.javaReason) \in {ToString(r) : r \in ReasonNames}
+                   THEN {} ELSE {<<"unknown javaReason", x.javaReason>>})
 
 (* The verifier agrees when it makes the same decision and, if it names a  *)
 (* reason, that reason is one the spec also finds ("accepted" for an       *)
@@ -52,7 +56,8 @@ Init == i = 0
 Next == \/ i < Len(Cases) /\ i' = i + 1
         \/ i = Len(Cases) /\ UNCHANGED i     \* done: stutter, no deadlock
 
-(* Invariants.  Each prints one line that a harness can grep. *)
+(* Invariants.  Each prints a tuple opening with DIFF_MALFORMED,           *)
+(* DIFF_MISMATCH or DIFF_OK for a harness to find in TLC's output.         *)
 CasesWellFormed ==
     \/ i = 0
     \/ CaseProblems(Cases[i]) = {}

@@ -4,9 +4,9 @@
 (* from the Java verifier: one that passes every check, one per check that *)
 (* fails it alone, the boundaries of the consistency, epoch and validity   *)
 (* checks, and pinned mode.  javaAccepts and javaReason hold the answer a  *)
-(* correct verifier gives, so MCDiffSelfTest passes; the mismatch and      *)
-(* malformed models plant one wrong answer or one broken case and must be  *)
-(* refuted.                                                                *)
+(* correct verifier gives, so MCDiffSelfTest passes; the other models     *)
+(* plant one wrong answer, one wrong reason or one broken case, and TLC    *)
+(* must refute them at that case.                                          *)
 (***************************************************************************)
 EXTENDS BundleDiff
 
@@ -64,8 +64,10 @@ SelfTestCases ==
 MismatchCases == [SelfTestCases EXCEPT ![14] = [@ EXCEPT !.javaAccepts = TRUE, !.javaReason = "accepted"]]
 (* One wrong reason: rejected, but for a check that passes. *)
 WrongReasonCases == [SelfTestCases EXCEPT ![9] = [@ EXCEPT !.javaReason = "digest"]]
-(* One case without a required field, one with a string for a boolean. *)
-MalformedCases == [SelfTestCases EXCEPT ![3] = [@ EXCEPT !.countersigOk = "true"],
-                                        ![5] = Without(@, "digestOk")]
+(* Broken cases, one problem each: a string for a boolean, a missing field, *)
+(* a reason that names no check.                                           *)
+NotBooleanCases == [SelfTestCases EXCEPT ![3] = [@ EXCEPT !.countersigOk = "true"]]
+MissingFieldCases == [SelfTestCases EXCEPT ![5] = Without(@, "digestOk")]
+UnknownReasonCases == [SelfTestCases EXCEPT ![7] = [@ EXCEPT !.javaReason = "cosigs"]]
 
 =============================================================================

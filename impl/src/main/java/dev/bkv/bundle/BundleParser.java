@@ -1,5 +1,6 @@
 package dev.bkv.bundle;
 
+import dev.bkv.base.Hex;
 import dev.bkv.base.LineCursor;
 import dev.bkv.bundle.BundleFormatException.Reason;
 import dev.bkv.crypto.DecodeException;
@@ -93,7 +94,7 @@ final class BundleParser {
     } catch (DecodeException e) {
       throw new BundleFormatException(Reason.KEY, "HSM " + identity.hsmId + ": " + e.getMessage());
     }
-    HsmId hsmId = new HsmId(dev.bkv.base.Hex.decode(identity.hsmId));
+    HsmId hsmId = new HsmId(Hex.decode(identity.hsmId));
     if (!HsmId.of(identityKey).equals(hsmId)) {
       throw new BundleFormatException(Reason.HSM_ID, "line " + line + ": HSM id " + identity.hsmId
           + " is not derived from its identity key");

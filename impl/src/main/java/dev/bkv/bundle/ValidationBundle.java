@@ -1,6 +1,8 @@
 package dev.bkv.bundle;
 
+import dev.bkv.base.Hex;
 import dev.bkv.bundle.BundleFormatException.Reason;
+import dev.bkv.crypto.P256Group;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.fleet.FleetConfig;
 import dev.bkv.fleet.FleetMember;
@@ -115,7 +117,7 @@ public final class ValidationBundle {
   }
 
   /** The fleet-wide OPAQUE server key (every HSM lists the same one). */
-  public dev.bkv.crypto.P256Group.Element opaqueServerKey() {
+  public P256Group.Element opaqueServerKey() {
     return members.get(0).opaqueServerKey();
   }
 
@@ -143,9 +145,9 @@ public final class ValidationBundle {
     for (MemberKeys m : members) {
       String where = m.hsmId().toHex() + " " + m.datacenter() + " ";
       out.append("key ").append(KeyRole.IDENTITY.word()).append(' ').append(where)
-          .append(dev.bkv.base.Hex.encode(m.identityKey().encodeCompressed())).append('\n');
+          .append(Hex.encode(m.identityKey().encodeCompressed())).append('\n');
       out.append("key ").append(KeyRole.OPAQUE.word()).append(' ').append(where)
-          .append(dev.bkv.base.Hex.encode(m.opaqueServerKey().encode())).append('\n');
+          .append(Hex.encode(m.opaqueServerKey().encode())).append('\n');
     }
     out.append("quorum ").append(quorum()).append(" of ").append(members.size()).append('\n');
     out.append("evidence ").append(evidenceDigest.toHex()).append('\n');

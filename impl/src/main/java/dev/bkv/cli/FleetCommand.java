@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.Hex;
 import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.crypto.Sha256Digest;
@@ -19,9 +20,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code bkv fleet}: create fleets, publish their bundles, roll epochs (wiring only; logic in fleet, evidence, bundle). */
 @Command(
@@ -72,7 +73,7 @@ public final class FleetCommand implements Runnable {
     for (var member : config.members()) {
       out.println("  hsm " + member.hsmId().toHex() + " in " + member.datacenter());
     }
-    out.println("opaque server key " + dev.bkv.base.Hex.encode(evidence.hsms().get(0).statement().opaqueServerKey().encode()));
+    out.println("opaque server key " + Hex.encode(evidence.hsms().get(0).statement().opaqueServerKey().encode()));
     out.println("vault jar sha256  " + evidence.vaultJar().toHex());
     out.println("evidence sha256   " + evidence.digest().toHex());
   }
@@ -117,7 +118,7 @@ public final class FleetCommand implements Runnable {
         out.println("created operator workspace " + workspace.dir());
         out.println("vendor root sha256 " + workspace.vendor().root().rootFingerprint().toHex()
             + " (" + workspace.dir().resolve("vendor/root.crt") + ")");
-        out.println("operator key " + dev.bkv.base.Hex.encode(workspace.operator().identityPublicKey().encodeCompressed()));
+        out.println("operator key " + Hex.encode(workspace.operator().identityPublicKey().encodeCompressed()));
         summarize(out, DeploymentEvidence.parse(workspace.evidence(fleetId)));
         out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package dev.bkv.evidence;
 
+import dev.bkv.base.Bytes;
 import dev.bkv.base.Hex;
 import dev.bkv.base.LineCursor;
 import dev.bkv.crypto.DecodeException;
@@ -89,7 +90,7 @@ public record HsmStatement(String namespace, String fleetId, Sha256Digest fleetC
   public byte[] toBytes() {
     byte[] body = claims().body();
     byte[] line = ("signature " + signature.toHex() + "\n").getBytes(StandardCharsets.US_ASCII);
-    return dev.bkv.base.Bytes.concat(body, line);
+    return Bytes.concat(body, line);
   }
 
   public Sha256Digest digest() {

@@ -1,6 +1,7 @@
 package dev.bkv.evidence;
 
 import dev.bkv.base.Hex;
+import dev.bkv.base.LineCursor;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.hsm.HsmId;
@@ -77,7 +78,8 @@ public final class HsmVendor {
     String hex = new String(keyText, StandardCharsets.US_ASCII).strip();
     EcdsaP256.PrivateKey key;
     try {
-      key = EcdsaP256.PrivateKey.decode(dev.bkv.base.LineCursor.lowerHex(hex, 32) == null ? new byte[0] : Hex.decode(hex));
+      byte[] scalar = LineCursor.lowerHex(hex, 32);
+      key = EcdsaP256.PrivateKey.decode(scalar == null ? new byte[0] : scalar);
     } catch (DecodeException e) {
       throw new EvidenceFormatException(dir.resolve(ROOT_KEY_FILE) + " is not a P-256 private key in hex");
     }

@@ -1,5 +1,7 @@
 package dev.bkv.evidence;
 
+import dev.bkv.base.LineCursor;
+import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.fleet.CeremonyException;
 import dev.bkv.fleet.FleetConfig;
@@ -119,7 +121,7 @@ public final class OperatorWorkspace {
 
   private static void stage(Path staging, String namespace, FleetShape first, Sha256Digest vaultJar, long nowSeconds,
       SecureRandom random) throws IOException, CeremonyException, HsmException {
-    HsmVendor vendor = HsmVendor.create(dev.bkv.crypto.EcdsaP256.PrivateKey.generate(random), nowSeconds);
+    HsmVendor vendor = HsmVendor.create(EcdsaP256.PrivateKey.generate(random), nowSeconds);
     vendor.save(staging.resolve("vendor"));
     SoftHsm operator = SoftHsm.open(staging.resolve("operator").resolve("hsm"), random);
     byte[] certificate = vendor.issueDeviceCertificate(operator.identityPublicKey(), nowSeconds);
@@ -252,7 +254,7 @@ public final class OperatorWorkspace {
       for (Path p : entries.limit(3L * EPOCHS_MAX).toList()) {
         String name = p.getFileName().toString();
         if (name.endsWith(suffix)) {
-          long epoch = dev.bkv.base.LineCursor.decimal(name.substring(0, name.length() - suffix.length()));
+          long epoch = LineCursor.decimal(name.substring(0, name.length() - suffix.length()));
           if (epoch > 0) {
             files.put(epoch, p);
           }

@@ -71,7 +71,7 @@ public final class SoftHsm implements Hsm {
       if (stored.isEmpty()) {
         SoftHsm hsm = new SoftHsm(random, EcdsaP256.PrivateKey.generate(random), Aes256Gcm.Key.generate(random),
             ServerSetup.generate(random), nvramFile.read(), nvramFile, keyFile);
-        AtomicFile.write(keyFile, hsm.encodeKeys());
+        AtomicFile.writeSecret(keyFile, hsm.encodeKeys());
         return hsm;
       }
       return decodeKeys(stored.get(), random, nvramFile, keyFile);
@@ -202,7 +202,7 @@ public final class SoftHsm implements Hsm {
     ServerSetup imported = FleetSecretsTransport.unwrap(this, pendingTransport, wrapped, sender);
     if (keyFile != null) {
       try {
-        AtomicFile.write(keyFile, encodeKeys(imported));
+        AtomicFile.writeSecret(keyFile, encodeKeys(imported));
       } catch (StorageException e) {
         imported.destroy();
         throw new HsmException(HsmException.Reason.NVRAM_FAILED, "storing the fleet secrets: " + e.getMessage(), e);

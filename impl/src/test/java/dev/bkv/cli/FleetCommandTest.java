@@ -68,7 +68,7 @@ class FleetCommandTest {
   /** A witness in {@code dir}/name served on a free loopback port. */
   private record Served(Witness witness, WitnessHttpServer server, Path vkeys) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       server.close();
       witness.close();
     }

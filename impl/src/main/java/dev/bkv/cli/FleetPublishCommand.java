@@ -46,6 +46,8 @@ final class FleetPublishCommand implements Callable<Integer> {
   static final String BUNDLE_SUFFIX = ".bundle";
   static final String WITNESSED_SUFFIX = ".witnessed";
   static final long VALIDITY_DAYS_MAX = ValidationBundle.VALIDITY_SECONDS_MAX / 86_400;
+  /** The default window opens this long before now, so clients whose clocks lag still accept a fresh bundle. */
+  static final long CLOCK_SKEW_SECONDS = 3_600;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -65,7 +67,8 @@ final class FleetPublishCommand implements Callable<Integer> {
   @Option(names = "--validity-days", defaultValue = "90", description = "Validity window in days, 1 to 400 (default: ${DEFAULT-VALUE}).")
   long validityDays;
 
-  @Option(names = "--not-before", description = "Start of the validity window, UTC seconds (default: now).")
+  @Option(names = "--not-before", description = "Start of the validity window, UTC seconds (default: an hour ago, "
+      + "for clients whose clocks lag).")
   Long notBefore;
 
   @Option(names = "--fleet-id", description = "The fleet to publish (default: the current fleet).")
@@ -162,7 +165,7 @@ final class FleetPublishCommand implements Callable<Integer> {
       previous = Optional.of(WitnessedBundle.parse(OperatorWorkspace.readBytes(witnessed.lastEntry().getValue(),
           WitnessedBundle.WITNESSED_BYTES_MAX)).bundleDigest());
     }
-    long start = notBefore != null ? notBefore : FleetCommand.nowSeconds();
+    long start = notBefore != null ? notBefore : FleetCommand.nowSeconds() - CLOCK_SKEW_SECONDS;
     ValidationBundle bundle = ValidationBundle.of(facts.config().namespace(), facts.config().fleetId(), next, start,
         Math.addExact(start, validityDays * 86_400), facts.members(), facts.evidenceDigest(), previous);
     byte[] bytes = bundle.toBytes();

@@ -86,7 +86,7 @@ final class BundleCaseGenerator {
     }
   }
 
-  List<GeneratedCase> generate(int count) {
+  List<GeneratedCase> generate(int count) throws java.io.IOException {
     List<GeneratedCase> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       out.add(next(i));
@@ -98,7 +98,7 @@ final class BundleCaseGenerator {
     return random.nextDouble() < TAMPER;
   }
 
-  private GeneratedCase next(int number) {
+  private GeneratedCase next(int number) throws java.io.IOException {
     Map<String, Object> x = new LinkedHashMap<>();
     List<String> tampered = new ArrayList<>();
     boolean pinned = random.nextInt(8) == 0;

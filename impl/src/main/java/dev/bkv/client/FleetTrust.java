@@ -1,0 +1,145 @@
+package dev.bkv.client;
+
+import dev.bkv.audit.CheckpointComparison;
+import dev.bkv.audit.CheckpointComparison.LargerTreePrefix;
+import dev.bkv.bundle.BundleVerdict;
+import dev.bkv.bundle.BundleVerifier;
+import dev.bkv.bundle.ClientMemory;
+import dev.bkv.bundle.OtaPresentation;
+import dev.bkv.bundle.TrustAnchors;
+import dev.bkv.bundle.TrustedFleet;
+import dev.bkv.storage.StorageException;
+import dev.bkv.tlog.Checkpoint;
+import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.Hash;
+import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.Verdict;
+import dev.bkv.tlog.VerifiedCheckpoint;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * An OTA client's trust in its fleet (spec action {@code ClientReceive(c, b, v)}): it
+ * applies {@link BundleVerifier} to each witnessed bundle it is handed, against what it
+ * remembers, and on acceptance only replaces its durable {@link TrustState} (epoch, bundle,
+ * checkpoint) atomically. When it meets another party's checkpoint of the same log
+ * ({@code Gossip(p, q)}) it checks consistency and reports a split view with evidence (G6).
+ */
+public final class FleetTrust {
+  private final Path stateFile;
+  private final TrustAnchors anchors;
+  private final Function<byte[], Verdict<OtaPresentation>> decoder;
+  private Optional<TrustState> state;
+  private Optional<OtaPresentation> trusted;
+
+  private FleetTrust(Path stateFile, TrustAnchors anchors, Function<byte[], Verdict<OtaPresentation>> decoder,
+      Optional<TrustState> state, Optional<OtaPresentation> trusted) {
+    this.stateFile = stateFile;
+    this.anchors = anchors;
+    this.decoder = decoder;
+    this.state = state;
+    this.trusted = trusted;
+  }
+
+  /**
+   * Opens the trust state in {@code stateFile} (absent: first use). {@code decoder} turns a
+   * witnessed-bundle file into what the verifier reads.
+   *
+   * @throws StorageException when the file is unreadable, or holds a bundle that no longer
+   *     decodes (the state was damaged: trusting nothing is safer than guessing)
+   */
+  public static FleetTrust open(Path stateFile, TrustAnchors anchors, Function<byte[], Verdict<OtaPresentation>> decoder)
+      throws StorageException {
+    Optional<TrustState> state = TrustState.load(stateFile);
+    Optional<OtaPresentation> trusted = Optional.empty();
+    if (state.isPresent()) {
+      Verdict<OtaPresentation> decoded = decoder.apply(state.get().acceptedBundle());
+      if (!decoded.isVerified()) {
+        throw new StorageException(StorageException.Kind.CORRUPT,
+            stateFile + ": the stored bundle no longer decodes: " + decoded.reasonOrEmpty());
+      }
+      trusted = Optional.of(decoded.value());
+      Verdict<VerifiedCheckpoint> checkpoint =
+          CheckpointPolicy.logOnly(anchors.logOrigin(), anchors.logKey()).verify(state.get().checkpoint());
+      if (!checkpoint.isVerified()) {
+        throw new StorageException(StorageException.Kind.CORRUPT,
+            stateFile + ": the stored checkpoint does not verify: " + checkpoint.reasonOrEmpty());
+      }
+    }
+    return new FleetTrust(stateFile, anchors, decoder, state, trusted);
+  }
+
+  /** What the verifier reads from the stored state. */
+  public synchronized ClientMemory memory() {
+    if (state.isEmpty()) {
+      return ClientMemory.firstUse();
+    }
+    Checkpoint stored;
+    try {
+      stored = Checkpoint.parse(state.get().checkpoint().text());
+    } catch (dev.bkv.tlog.FormatException e) {
+      throw new IllegalStateException("stored checkpoint was verified before it was stored", e);
+    }
+    return new ClientMemory(Optional.of(stored), state.get().epoch(), Optional.of(trusted.get().fleet().bundleBytes()));
+  }
+
+  /** The size of the stored checkpoint (0 on first use): the consistency proof must start there. */
+  public synchronized long storedSize() {
+    return memory().storedCheckpoint().map(Checkpoint::size).orElse(0L);
+  }
+
+  /**
+   * Verifies a witnessed bundle with the proof from the stored checkpoint to the one it
+   * carries; on acceptance stores the new state durably before returning.
+   *
+   * @throws StorageException when the accepted state cannot be stored; memory is then unchanged
+   */
+  public synchronized BundleVerdict offer(byte[] witnessedBundle, List<Hash> consistencyFromStored, long nowSeconds)
+      throws StorageException {
+    if (witnessedBundle.length > TrustState.BUNDLE_BYTES_MAX) {
+      return new BundleVerdict.Rejected(dev.bkv.bundle.BundleCheck.WELL_FORMED,
+          "witnessed bundle is longer than " + TrustState.BUNDLE_BYTES_MAX + " bytes");
+    }
+    Verdict<OtaPresentation> presented = decoder.apply(witnessedBundle);
+    BundleVerdict verdict = BundleVerifier.verifyOta(anchors, memory(), nowSeconds, presented, consistencyFromStored);
+    if (verdict instanceof BundleVerdict.Accepted accepted) {
+      VerifiedCheckpoint checkpoint = accepted.checkpoint().orElseThrow();
+      TrustState next = new TrustState(accepted.epoch(), witnessedBundle, checkpoint.note().note());
+      next.store(stateFile);
+      state = Optional.of(next);
+      trusted = Optional.of(presented.value());
+    }
+    return verdict;
+  }
+
+  /** The fleet trusted now, if any. */
+  public synchronized Optional<TrustedFleet> fleet() {
+    return trusted.map(OtaPresentation::fleet);
+  }
+
+  /** The signed checkpoint stored with the last acceptance, to gossip to others. */
+  public synchronized Optional<SignedNote> checkpoint() {
+    return state.map(TrustState::checkpoint);
+  }
+
+  /**
+   * Compares another party's checkpoint of the witness log with the stored one.
+   * {@code prefix} describes the larger of the two at the smaller size (from the log's
+   * tiles); a split view comes back as evidence anyone can check.
+   */
+  public synchronized CheckpointComparison.Outcome meet(SignedNote other, LargerTreePrefix prefix) {
+    if (state.isEmpty()) {
+      return new CheckpointComparison.Unresolved("this client has stored no checkpoint yet");
+    }
+    // Comparison needs the log's signature only: cosignatures decide trust, not truth.
+    CheckpointPolicy logKey = CheckpointPolicy.logOnly(anchors.logOrigin(), anchors.logKey());
+    Verdict<VerifiedCheckpoint> theirs = logKey.verify(other);
+    if (!theirs.isVerified()) {
+      return new CheckpointComparison.Unresolved("the other checkpoint: " + theirs.reasonOrEmpty());
+    }
+    VerifiedCheckpoint mine = logKey.verify(state.get().checkpoint()).value();
+    return CheckpointComparison.compare(mine, theirs.value(), prefix);
+  }
+}

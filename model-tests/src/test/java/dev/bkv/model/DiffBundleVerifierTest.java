@@ -1,0 +1,97 @@
+package dev.bkv.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bkv.base.Json;
+import dev.bkv.bundle.BundleCheck;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Differential test of the Java bundle verifier against the spec's {@code ClientAccepts}
+ * (spec/BundleVerification/DiffBundleVerifier.tla): seeded valid and tampered cases are
+ * decided by {@code BundleVerifier}, written as JSON in the README's case schema, and TLC
+ * walks them, failing on the first case where Java and the spec disagree. A planted wrong
+ * decision must be caught, so the harness is shown able to fail.
+ */
+class DiffBundleVerifierTest {
+  static final long SEED = Long.getLong("bkv.diff.seed", 20261129L);
+  static final int CASES = Integer.getInteger("bkv.diff.cases", 600);
+
+  @TempDir Path temp;
+
+  static String cfg(Path cases) {
+    return "CONSTANTS CasesFile = \"" + cases.toAbsolutePath() + "\"\n"
+        + "          Cases <- LoadedCases\n"
+        + "INIT Init\nNEXT Next\n"
+        + "INVARIANTS CasesWellFormed AcceptanceOperatorsAgree JavaAgreesWithSpec AllCasesReported\n";
+  }
+
+  static List<Map<String, Object>> cases() throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (BundleCaseGenerator.GeneratedCase c : new BundleCaseGenerator(SEED).generate(CASES)) {
+      out.add(c.json());
+    }
+    return out;
+  }
+
+  static TlcRun.Result run(Path dir, List<Map<String, Object>> cases) throws Exception {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("cases.json");
+    Files.writeString(file, Json.write(cases));
+    return TlcRun.check(TlcRun.specRoot().resolve("BundleVerification"), dir, "DiffBundleVerifier", cfg(file));
+  }
+
+  @Test
+  void javaVerifierAgreesWithClientAccepts_onEveryGeneratedCase() throws Exception {
+    List<Map<String, Object>> cases = cases();
+    // The generator must keep reaching every decision, or the agreement proves little.
+    Map<String, Integer> reasons = new TreeMap<>();
+    for (Map<String, Object> c : cases) {
+      reasons.merge((String) c.get("javaReason"), 1, Integer::sum);
+    }
+    System.out.println("DiffBundleVerifier: seed " + SEED + ", " + cases.size() + " cases, Java decisions " + reasons);
+    Set<String> expected = new TreeSet<>();
+    expected.add("accepted");
+    for (BundleCheck check : BundleCheck.values()) {
+      if (check.inSpec()) {
+        expected.add(check.specName());
+      }
+    }
+    assertEquals(expected, reasons.keySet(), "every spec check is the Java reason of some case");
+
+    TlcRun.Result result = run(temp.resolve("honest"), cases);
+    assertEquals(0, result.exitCode(), result.output());
+    assertTrue(result.output().contains("<<\"DIFF_OK\", " + cases.size() + ">>"), result.output());
+  }
+
+  @Test
+  void aPlantedWrongDecisionIsCaught() throws Exception {
+    List<Map<String, Object>> cases = cases();
+    int planted = -1;
+    for (int i = cases.size() / 2; i < cases.size(); i++) {
+      if (!(Boolean) cases.get(i).get("javaAccepts") && "epoch".equals(cases.get(i).get("javaReason"))) {
+        planted = i;
+        break;
+      }
+    }
+    assertTrue(planted >= 0, "some rejected downgrade to plant a wrong answer on");
+    Map<String, Object> wrong = new LinkedHashMap<>(cases.get(planted));
+    wrong.put("javaAccepts", true);
+    wrong.put("javaReason", "accepted");
+    cases.set(planted, wrong);
+    TlcRun.Result result = run(temp.resolve("planted"), cases);
+    assertEquals(12, result.exitCode(), "TLC reports a safety violation: " + result.output());
+    assertTrue(result.output().contains("DIFF_MISMATCH\", " + (planted + 1) + ", \"" + wrong.get("id")), result.output());
+  }
+}

@@ -67,6 +67,11 @@ public final class EcdhP256 {
       return point.encodeUncompressed();
     }
 
+    /** SEC1 compressed, 33 bytes. */
+    public byte[] encodeCompressed() {
+      return point.encode();
+    }
+
     public byte[] encodeSpki() {
       return P256Spki.encode(point);
     }

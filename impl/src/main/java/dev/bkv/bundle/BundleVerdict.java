@@ -10,10 +10,10 @@ import java.util.Optional;
 public sealed interface BundleVerdict permits BundleVerdict.Accepted, BundleVerdict.Rejected {
 
   /**
-   * The bundle verified. {@code checkpoint} is the log checkpoint it was proved in (empty in
-   * pinned mode, which does not consult the log).
+   * The bundle verified: {@code fleet} is the fleet to trust. {@code checkpoint} is the log
+   * checkpoint it was proved in (empty in pinned mode, which does not consult the log).
    */
-  record Accepted(TrustedFleet fleet, Optional<VerifiedCheckpoint> checkpoint) implements BundleVerdict {
+  record Accepted(ValidationBundle fleet, Optional<VerifiedCheckpoint> checkpoint) implements BundleVerdict {
     public long epoch() {
       return fleet.epoch();
     }
@@ -40,5 +40,10 @@ public sealed interface BundleVerdict permits BundleVerdict.Accepted, BundleVerd
   /** "accepted", or the failed check's spec name: what a differential case records. */
   default String specReason() {
     return this instanceof Rejected r ? r.check().specName() : "accepted";
+  }
+
+  /** "accepted", or "check: reason", for logs and command output. */
+  default String describe() {
+    return this instanceof Rejected r ? r.toString() : "accepted";
   }
 }

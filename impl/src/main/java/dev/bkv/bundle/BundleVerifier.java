@@ -1,8 +1,9 @@
 package dev.bkv.bundle;
 
 import dev.bkv.base.Bytes;
-import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.base.Hex;
 import dev.bkv.crypto.Sha256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.ConsistencyProof;
 import dev.bkv.tlog.Hash;
@@ -11,9 +12,11 @@ import dev.bkv.tlog.NoteSignature;
 import dev.bkv.tlog.NoteVerifier;
 import dev.bkv.tlog.Rfc6962;
 import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.TlogProof;
 import dev.bkv.tlog.Verdict;
 import dev.bkv.tlog.VerifiedCheckpoint;
 import dev.bkv.tlog.VerifiedSignature;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +28,8 @@ import java.util.Set;
  * spec/BundleVerification/BundleAcceptance.tla), in its two modes:
  *
  * <ul>
- *   <li>pinned: the fleet keys are compiled in; a bundle, if one is offered, must name
- *       exactly that fleet ({@code PinnedCheckOrder});
+ *   <li>pinned: the fleet is compiled in; a bundle, if one is offered, must name exactly
+ *       the same keys and quorum ({@code PinnedCheckOrder});
  *   <li>OTA: the checks of {@code OtaCheckOrder}, in that order: sizes and parsing, digest,
  *       witness signature, operator countersignature, checkpoint signature, k-of-n
  *       cosignatures, inclusion, consistency with the stored checkpoint, no downgrade,
@@ -40,76 +43,102 @@ public final class BundleVerifier {
   private BundleVerifier() {}
 
   /** Pinned mode with no bundle offered: the compiled-in fleet is trusted as it is. */
-  public static BundleVerdict verifyPinned(TrustedFleet pinned) {
+  public static BundleVerdict verifyPinned(ValidationBundle pinned) {
     return new BundleVerdict.Accepted(pinned, Optional.empty());
   }
 
   /**
    * Pinned mode with a bundle offered (for example fetched for display): it must name
-   * exactly the compiled-in fleet. Signatures and logs add nothing to a key set the binary
-   * already fixes.
+   * exactly the compiled-in fleet's keys and quorum. Signatures and logs add nothing to a
+   * key set the binary already fixes.
    */
-  public static BundleVerdict verifyPinned(TrustedFleet pinned, Verdict<TrustedFleet> offered) {
+  public static BundleVerdict verifyPinned(ValidationBundle pinned, byte[] offeredBundle) {
     // PinnedCheckOrder == << "well-formed", "pinned-fleet" >>
-    if (!(offered instanceof Verdict.Verified<TrustedFleet> parsed)) {
-      return reject(BundleCheck.WELL_FORMED, offered.reasonOrEmpty());
+    ValidationBundle offered;
+    try {
+      offered = ValidationBundle.parse(offeredBundle);
+    } catch (BundleFormatException e) {
+      return reject(BundleCheck.WELL_FORMED, e.getMessage());
     }
     // PinnedFleetOk(x) == x.fleet = x.pinnedFleet
-    if (!Bytes.constantTimeEquals(parsed.value().keySetDigest(), pinned.keySetDigest())) {
+    if (!Bytes.constantTimeEquals(keySetDigest(offered).toBytes(), keySetDigest(pinned).toBytes())) {
       return reject(BundleCheck.PINNED_FLEET,
-          "bundle names fleet " + parsed.value().fleetLabel() + ", the app pins " + pinned.fleetLabel());
+          "bundle names fleet " + fleetLabel(offered) + ", the app pins " + fleetLabel(pinned));
     }
     return new BundleVerdict.Accepted(pinned, Optional.empty());
   }
 
   /**
-   * OTA mode. {@code presented} is the parsed witnessed bundle (or why it did not parse);
-   * {@code consistency} the proof from the client's stored checkpoint to the presented one
-   * (ignored on first use).
+   * The fleet's identity for pinning and for the spec's {@code fleet} field: SHA-256 of the
+   * bundle's key lines and quorum line, in bundle order (so id, datacenter, both keys of
+   * every HSM, and the quorum; not the epoch, window or evidence).
+   */
+  public static Sha256Digest keySetDigest(ValidationBundle bundle) {
+    StringBuilder keys = new StringBuilder();
+    for (String line : bundle.text().split("\n", -1)) {
+      if (line.startsWith("key ") || line.startsWith("quorum ")) {
+        keys.append(line).append('\n');
+      }
+    }
+    return Sha256Digest.of(keys.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static String fleetLabel(ValidationBundle bundle) {
+    return bundle.fleetId() + " (keys " + Hex.encode(keySetDigest(bundle).toBytes()).substring(0, 16) + ")";
+  }
+
+  /**
+   * OTA mode. {@code witnessedBundle} is the {@code bkv.dev/witnessed-bundle@v1} file as
+   * received; {@code consistency} the proof from the client's stored checkpoint to the one
+   * the file carries (ignored on first use).
    */
   public static BundleVerdict verifyOta(
-      TrustAnchors anchors, ClientMemory memory, long nowSeconds, Verdict<OtaPresentation> presented, List<Hash> consistency) {
-    // /\ x.wellFormed
-    if (!(presented instanceof Verdict.Verified<OtaPresentation> parsed)) {
-      return reject(BundleCheck.WELL_FORMED, presented.reasonOrEmpty());
-    }
+      TrustAnchors anchors, ClientMemory memory, long nowSeconds, byte[] witnessedBundle, List<Hash> consistency) {
+    // /\ x.wellFormed (sizes first: the parser refuses oversize input before decoding it)
     if (consistency.size() > ConsistencyProof.HASHES_MAX) {
       return reject(BundleCheck.WELL_FORMED, "consistency proof has more than " + ConsistencyProof.HASHES_MAX + " hashes");
     }
-    OtaPresentation p = parsed.value();
-    TrustedFleet fleet = p.fleet();
+    WitnessedBundle p;
+    try {
+      p = WitnessedBundle.parse(witnessedBundle);
+    } catch (BundleFormatException e) {
+      return reject(BundleCheck.WELL_FORMED, e.getMessage());
+    }
+    ValidationBundle fleet = p.bundle();
+    byte[] bundleBytes = p.bundleBytes();
+    TlogProof proof = p.proof();
     if (!fleet.namespace().equals(anchors.namespace())) {
       // Beyond the spec: a bundle for another app of the same operator is not ours.
       return reject(BundleCheck.NAMESPACE, "bundle is for namespace " + fleet.namespace() + ", not " + anchors.namespace());
     }
     // /\ x.digestOk
-    if (!Bytes.constantTimeEquals(Sha256.hash(fleet.bundleBytes()), p.declaredDigest())) {
+    if (!Bytes.constantTimeEquals(p.bundleDigest().toBytes(), p.statedDigest().toBytes())) {
       return reject(BundleCheck.DIGEST, "the digest the witnessed bundle names is not SHA-256 of the bundle bytes");
     }
     // /\ x.witnessSigOk
-    if (anchors.witnessBundleKey().verify(fleet.bundleBytes(), p.witnessSignature()).isEmpty()) {
+    if (anchors.witnessBundleKey().verify(bundleBytes, p.witnessSignature().toBytes()).isEmpty()) {
       return reject(BundleCheck.WITNESS_SIGNATURE,
           "witness signature does not verify under " + anchors.witnessBundleKey().keyName());
     }
     // /\ x.countersigOk
-    if (!EcdsaP256.verify(anchors.operatorKey(), OtaPresentation.countersignedBytes(p.witnessSignature()), p.countersignature())) {
+    if (!OperatorCountersignature.verify(anchors.operatorKey(), p.witnessSignature(), p.countersignature())) {
       return reject(BundleCheck.COUNTERSIGNATURE, "operator countersignature over the witness signature does not verify");
     }
     // /\ x.checkpointSigOk
-    Verdict<VerifiedCheckpoint> logSigned = anchors.logKeyPolicy().verify(p.checkpoint());
+    Verdict<VerifiedCheckpoint> logSigned = anchors.logKeyPolicy().verify(proof.checkpoint());
     if (!logSigned.isVerified()) {
       return reject(BundleCheck.CHECKPOINT_SIGNATURE, logSigned.reasonOrEmpty());
     }
     Checkpoint checkpoint = logSigned.value().checkpoint();
     // /\ CosignaturesOk(x) == x.cosignatures >= x.cosignQuorum
-    List<VerifiedSignature> cosignatures = cosignatures(anchors, p.checkpoint());
+    List<VerifiedSignature> cosignatures = cosignatures(anchors, proof.checkpoint());
     if (cosignatures.size() < anchors.cosignaturesRequired()) {
       return reject(BundleCheck.COSIGNATURES, "checkpoint has " + cosignatures.size()
           + " valid cosignatures from trusted witnesses, policy needs " + anchors.cosignaturesRequired());
     }
     // /\ x.inclusionProofOk
-    Verdict<Hash> included = new InclusionProof(p.leafIndex(), checkpoint.size(), p.inclusionProof())
-        .verify(Rfc6962.leafHash(fleet.bundleBytes()), checkpoint.rootHash());
+    Verdict<Hash> included = new InclusionProof(proof.index(), checkpoint.size(), proof.proof())
+        .verify(Rfc6962.leafHash(bundleBytes), checkpoint.rootHash());
     if (!included.isVerified()) {
       return reject(BundleCheck.INCLUSION, included.reasonOrEmpty());
     }
@@ -123,9 +152,9 @@ public final class BundleVerifier {
       return reject(BundleCheck.EPOCH, "epoch " + fleet.epoch() + " is below the last accepted epoch " + memory.lastEpoch());
     }
     // /\ InValidityWindow(x) == x.notBefore <= x.now /\ x.now < x.notAfter
-    if (nowSeconds < fleet.notBefore() || nowSeconds >= fleet.notAfter()) {
+    if (nowSeconds < fleet.notBeforeSeconds() || nowSeconds >= fleet.notAfterSeconds()) {
       return reject(BundleCheck.VALIDITY_WINDOW, "now (" + nowSeconds + ") is outside the validity window ["
-          + fleet.notBefore() + ", " + fleet.notAfter() + ")");
+          + fleet.notBeforeSeconds() + ", " + fleet.notAfterSeconds() + ")");
     }
     Optional<String> broken = chainProblem(memory, fleet);
     if (broken.isPresent()) {
@@ -187,14 +216,14 @@ public final class BundleVerifier {
    * after the last accepted one must name that bundle's digest; a bundle of the same epoch
    * must name the same previous digest as it.
    */
-  static Optional<String> chainProblem(ClientMemory memory, TrustedFleet fleet) {
+  static Optional<String> chainProblem(ClientMemory memory, ValidationBundle fleet) {
     if (memory.lastBundle().isEmpty()) {
       return Optional.empty();
     }
     byte[] last = memory.lastBundle().get();
     if (fleet.epoch() == memory.lastEpoch() + 1) {
       byte[] expected = Sha256.hash(last);
-      if (fleet.previousDigest().isEmpty() || !Bytes.constantTimeEquals(fleet.previousDigest().get(), expected)) {
+      if (fleet.previousDigest().isEmpty() || !Bytes.constantTimeEquals(fleet.previousDigest().get().toBytes(), expected)) {
         return Optional.of("epoch " + fleet.epoch() + " does not name the digest of the epoch " + memory.lastEpoch()
             + " bundle this client accepted");
       }

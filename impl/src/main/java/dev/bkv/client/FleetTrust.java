@@ -5,9 +5,11 @@ import dev.bkv.audit.CheckpointComparison.LargerTreePrefix;
 import dev.bkv.bundle.BundleVerdict;
 import dev.bkv.bundle.BundleVerifier;
 import dev.bkv.bundle.ClientMemory;
-import dev.bkv.bundle.OtaPresentation;
+import dev.bkv.bundle.BundleCheck;
+import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.bundle.TrustAnchors;
-import dev.bkv.bundle.TrustedFleet;
+import dev.bkv.bundle.ValidationBundle;
+import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.storage.StorageException;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.CheckpointPolicy;
@@ -18,7 +20,6 @@ import dev.bkv.tlog.VerifiedCheckpoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * An OTA client's trust in its fleet (spec action {@code ClientReceive(c, b, v)}): it
@@ -30,37 +31,33 @@ import java.util.function.Function;
 public final class FleetTrust {
   private final Path stateFile;
   private final TrustAnchors anchors;
-  private final Function<byte[], Verdict<OtaPresentation>> decoder;
   private Optional<TrustState> state;
-  private Optional<OtaPresentation> trusted;
+  private Optional<WitnessedBundle> trusted;
 
-  private FleetTrust(Path stateFile, TrustAnchors anchors, Function<byte[], Verdict<OtaPresentation>> decoder,
-      Optional<TrustState> state, Optional<OtaPresentation> trusted) {
+  private FleetTrust(Path stateFile, TrustAnchors anchors, Optional<TrustState> state, Optional<WitnessedBundle> trusted) {
     this.stateFile = stateFile;
     this.anchors = anchors;
-    this.decoder = decoder;
     this.state = state;
     this.trusted = trusted;
   }
 
   /**
-   * Opens the trust state in {@code stateFile} (absent: first use). {@code decoder} turns a
-   * witnessed-bundle file into what the verifier reads.
+   * Opens the trust state in {@code stateFile} (absent: first use).
    *
-   * @throws StorageException when the file is unreadable, or holds a bundle that no longer
-   *     decodes (the state was damaged: trusting nothing is safer than guessing)
+   * @throws StorageException when the file is unreadable, or holds a bundle or checkpoint
+   *     that no longer verifies (the state was damaged: trusting nothing is safer than
+   *     guessing)
    */
-  public static FleetTrust open(Path stateFile, TrustAnchors anchors, Function<byte[], Verdict<OtaPresentation>> decoder)
-      throws StorageException {
+  public static FleetTrust open(Path stateFile, TrustAnchors anchors) throws StorageException {
     Optional<TrustState> state = TrustState.load(stateFile);
-    Optional<OtaPresentation> trusted = Optional.empty();
+    Optional<WitnessedBundle> trusted = Optional.empty();
     if (state.isPresent()) {
-      Verdict<OtaPresentation> decoded = decoder.apply(state.get().acceptedBundle());
-      if (!decoded.isVerified()) {
+      try {
+        trusted = Optional.of(WitnessedBundle.parse(state.get().acceptedBundle()));
+      } catch (BundleFormatException e) {
         throw new StorageException(StorageException.Kind.CORRUPT,
-            stateFile + ": the stored bundle no longer decodes: " + decoded.reasonOrEmpty());
+            stateFile + ": the stored bundle no longer parses: " + e.getMessage());
       }
-      trusted = Optional.of(decoded.value());
       Verdict<VerifiedCheckpoint> checkpoint =
           CheckpointPolicy.logOnly(anchors.logOrigin(), anchors.logKey()).verify(state.get().checkpoint());
       if (!checkpoint.isVerified()) {
@@ -68,7 +65,7 @@ public final class FleetTrust {
             stateFile + ": the stored checkpoint does not verify: " + checkpoint.reasonOrEmpty());
       }
     }
-    return new FleetTrust(stateFile, anchors, decoder, state, trusted);
+    return new FleetTrust(stateFile, anchors, state, trusted);
   }
 
   /** What the verifier reads from the stored state. */
@@ -82,7 +79,7 @@ public final class FleetTrust {
     } catch (dev.bkv.tlog.FormatException e) {
       throw new IllegalStateException("stored checkpoint was verified before it was stored", e);
     }
-    return new ClientMemory(Optional.of(stored), state.get().epoch(), Optional.of(trusted.get().fleet().bundleBytes()));
+    return new ClientMemory(Optional.of(stored), state.get().epoch(), Optional.of(trusted.get().bundleBytes()));
   }
 
   /** The size of the stored checkpoint (0 on first use): the consistency proof must start there. */
@@ -99,24 +96,31 @@ public final class FleetTrust {
   public synchronized BundleVerdict offer(byte[] witnessedBundle, List<Hash> consistencyFromStored, long nowSeconds)
       throws StorageException {
     if (witnessedBundle.length > TrustState.BUNDLE_BYTES_MAX) {
-      return new BundleVerdict.Rejected(dev.bkv.bundle.BundleCheck.WELL_FORMED,
+      return new BundleVerdict.Rejected(BundleCheck.WELL_FORMED,
           "witnessed bundle is longer than " + TrustState.BUNDLE_BYTES_MAX + " bytes");
     }
-    Verdict<OtaPresentation> presented = decoder.apply(witnessedBundle);
-    BundleVerdict verdict = BundleVerifier.verifyOta(anchors, memory(), nowSeconds, presented, consistencyFromStored);
+    BundleVerdict verdict = BundleVerifier.verifyOta(anchors, memory(), nowSeconds, witnessedBundle, consistencyFromStored);
     if (verdict instanceof BundleVerdict.Accepted accepted) {
       VerifiedCheckpoint checkpoint = accepted.checkpoint().orElseThrow();
       TrustState next = new TrustState(accepted.epoch(), witnessedBundle, checkpoint.note().note());
       next.store(stateFile);
       state = Optional.of(next);
-      trusted = Optional.of(presented.value());
+      trusted = Optional.of(parseAccepted(witnessedBundle));
     }
     return verdict;
   }
 
   /** The fleet trusted now, if any. */
-  public synchronized Optional<TrustedFleet> fleet() {
-    return trusted.map(OtaPresentation::fleet);
+  public synchronized Optional<ValidationBundle> fleet() {
+    return trusted.map(WitnessedBundle::bundle);
+  }
+
+  private static WitnessedBundle parseAccepted(byte[] witnessedBundle) {
+    try {
+      return WitnessedBundle.parse(witnessedBundle);
+    } catch (BundleFormatException e) {
+      throw new IllegalStateException("a bundle the verifier accepted parses", e);
+    }
   }
 
   /** The signed checkpoint stored with the last acceptance, to gossip to others. */

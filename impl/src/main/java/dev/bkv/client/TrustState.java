@@ -29,7 +29,7 @@ import java.util.Optional;
 public record TrustState(long epoch, byte[] acceptedBundle, SignedNote checkpoint) {
   public static final String HEADER = "bkv.dev/fleet-trust@v1";
   /** Longest accepted witnessed bundle kept, in bytes. */
-  public static final int BUNDLE_BYTES_MAX = 256 * 1024;
+  public static final int BUNDLE_BYTES_MAX = dev.bkv.bundle.WitnessedBundle.WITNESSED_BYTES_MAX;
   /** Longest state file read, in bytes. */
   public static final int STATE_BYTES_MAX = BUNDLE_BYTES_MAX * 4 / 3 + SignedNote.NOTE_BYTES_MAX + 1024;
 

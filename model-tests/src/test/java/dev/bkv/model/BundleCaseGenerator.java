@@ -1,15 +1,22 @@
 package dev.bkv.model;
 
-import dev.bkv.base.Hex;
+import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.bundle.BundleVerdict;
 import dev.bkv.bundle.BundleVerifier;
 import dev.bkv.bundle.ClientMemory;
-import dev.bkv.bundle.OtaPresentation;
+import dev.bkv.bundle.OperatorCountersignature;
 import dev.bkv.bundle.TrustAnchors;
-import dev.bkv.bundle.TrustedFleet;
+import dev.bkv.bundle.ValidationBundle;
+import dev.bkv.bundle.WitnessedBundle;
+import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.crypto.Ed25519;
+import dev.bkv.crypto.P256Group;
 import dev.bkv.crypto.Sha256;
+import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.fleet.MemberKeys;
+import dev.bkv.fleet.Placement;
+import dev.bkv.hsm.HsmId;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.ConsistencyProof;
 import dev.bkv.tlog.CosignatureV1;
@@ -19,11 +26,12 @@ import dev.bkv.tlog.InclusionProof;
 import dev.bkv.tlog.MerkleTree;
 import dev.bkv.tlog.NoteSignature;
 import dev.bkv.tlog.SignedNote;
-import dev.bkv.tlog.Verdict;
+import dev.bkv.tlog.TlogProof;
 import dev.bkv.tlog.VerifierSet;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +50,7 @@ import java.util.SplittableRandom;
  * edges, first use) are drawn on purpose.
  */
 final class BundleCaseGenerator {
-  static final String NAMESPACE = "bkv.test/messenger";
+  static final String NAMESPACE = "backup.example.com/messenger";
   static final String ORIGIN = "witness.test/bundles";
   /** The client's clock and bundle windows sit here, well below 2^31 as TLC needs. */
   static final long NOW_BASE = 1_750_000_000L;
@@ -86,7 +94,7 @@ final class BundleCaseGenerator {
     }
   }
 
-  List<GeneratedCase> generate(int count) throws java.io.IOException {
+  List<GeneratedCase> generate(int count) throws Exception {
     List<GeneratedCase> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       out.add(next(i));
@@ -98,7 +106,7 @@ final class BundleCaseGenerator {
     return random.nextDouble() < TAMPER;
   }
 
-  private GeneratedCase next(int number) throws java.io.IOException {
+  private GeneratedCase next(int number) throws Exception {
     Map<String, Object> x = new LinkedHashMap<>();
     List<String> tampered = new ArrayList<>();
     boolean pinned = random.nextInt(8) == 0;
@@ -109,10 +117,8 @@ final class BundleCaseGenerator {
     long notBefore = NOW_BASE - random.nextInt(1000);
     long notAfter = notBefore + 1 + random.nextInt(2000);
     long now = pickNow(notBefore, notAfter);
-    byte[] bundleBytes = ("bkv.test/bundle case " + number + " epoch " + epoch + "\n").getBytes(StandardCharsets.UTF_8);
-    byte[] keySet = Sha256.hash(("key set " + random.nextInt(3)).getBytes(StandardCharsets.UTF_8));
-    TrustedFleet fleet = new TrustedFleet(bundleBytes, NAMESPACE, "fleet-" + number, epoch, notBefore, notAfter,
-        Optional.empty(), keySet);
+    ValidationBundle fleet = bundle("fleet-" + random.nextInt(3), epoch, notBefore, notAfter, number);
+    byte[] bundleBytes = fleet.toBytes();
 
     // The log: prefix, the bundle at index a, suffix; the stored checkpoint from it or a fork.
     int a = random.nextInt(6);
@@ -215,65 +221,67 @@ final class BundleCaseGenerator {
     }
 
     // Digest, witness signature, countersignature.
-    byte[] digest = Sha256.hash(bundleBytes);
-    boolean digestOk = true;
-    if (tamper()) {
-      digest = Sha256.hash(digest);
-      digestOk = false;
+    boolean digestOk = !tamper();
+    if (!digestOk) {
       tampered.add("digest");
     }
-    byte[] witnessSig = witnessBundle.sign(bundleBytes);
+    Ed25519.Signature witnessSig = new Ed25519.Signature(witnessBundle.sign(bundleBytes));
     boolean witnessSigOk = true;
     if (tamper()) {
       witnessSigOk = false;
       if (random.nextBoolean()) {
-        witnessSig = rogueWitness.sign(bundleBytes);
+        witnessSig = new Ed25519.Signature(rogueWitness.sign(bundleBytes));
         tampered.add("witness-sig-rogue-key");
       } else {
-        witnessSig = witnessBundle.sign(entry("other", number, 0));
+        witnessSig = new Ed25519.Signature(witnessBundle.sign(entry("other", number, 0)));
         tampered.add("witness-sig-other-bytes");
       }
     }
-    EcdsaP256.Signature countersig = operator.sign(OtaPresentation.countersignedBytes(witnessSig));
+    EcdsaP256.Signature countersig = operator.sign(OperatorCountersignature.message(witnessSig));
     boolean countersigOk = true;
     if (tamper()) {
       countersigOk = false;
       if (random.nextBoolean()) {
-        countersig = rogueOperator.sign(OtaPresentation.countersignedBytes(witnessSig));
+        countersig = rogueOperator.sign(OperatorCountersignature.message(witnessSig));
         tampered.add("countersig-rogue-key");
       } else {
         countersig = operator.sign(bundleBytes);
         tampered.add("countersig-over-bundle");
       }
     }
+    byte[] file = WitnessedBundle.of(fleet, witnessSig, new TlogProof(Optional.empty(), index, inclusion, note), countersig)
+        .toBytes();
+    if (!digestOk) {
+      file = replaceFirst(file, Sha256Digest.of(bundleBytes).toHex(), Sha256Digest.of(file).toHex());
+    }
     boolean wellFormed = !tamper();
     if (!wellFormed) {
-      tampered.add("malformed");
+      int how = random.nextInt(3);
+      tampered.add(new String[] {"malformed-truncated", "malformed-header", "malformed-epoch-0"}[how]);
+      file = how == 0 ? java.util.Arrays.copyOf(file, file.length - 1)
+          : how == 1 ? replaceFirst(file, WitnessedBundle.HEADER, "bkv.dev/witnessed-bundle@v9")
+          : replaceFirst(file, "\nepoch " + epoch + "\n", "\nepoch 0\n");
     }
 
-    // Pinned mode compares key sets.
-    byte[] pinnedKeySet = random.nextInt(4) == 0 ? Sha256.hash(keySet) : keySet;
-    TrustedFleet pinnedFleet = new TrustedFleet(bundleBytes, NAMESPACE, "pinned", epoch, notBefore, notAfter,
-        Optional.empty(), pinnedKeySet);
+    // Pinned mode compares key sets; the app pins one of the three fleets.
+    ValidationBundle pinnedFleet = random.nextInt(4) == 0
+        ? bundle("fleet-" + random.nextInt(3), 1, notBefore, notAfter, number) : fleet;
 
     TrustAnchors anchors = new TrustAnchors(NAMESPACE, witnessBundle.verifier(), operator.publicKey(), ORIGIN,
         log.verifier(), cosignerSet(n), k);
     ClientMemory memory = new ClientMemory(stored, lastEpoch, Optional.empty());
-    Verdict<OtaPresentation> presentation = wellFormed
-        ? Verdict.verified(new OtaPresentation(fleet, digest, witnessSig, countersig, index, inclusion, note))
-        : Verdict.rejected("generated as malformed");
     BundleVerdict verdict;
     if (pinned) {
-      Verdict<TrustedFleet> offered = wellFormed ? Verdict.verified(fleet) : Verdict.rejected("generated as malformed");
+      byte[] offered = wellFormed ? bundleBytes : java.util.Arrays.copyOf(bundleBytes, bundleBytes.length - 1);
       verdict = BundleVerifier.verifyPinned(pinnedFleet, offered);
     } else {
-      verdict = BundleVerifier.verifyOta(anchors, memory, now, presentation, consistency);
+      verdict = BundleVerifier.verifyOta(anchors, memory, now, file, consistency);
     }
 
     x.put("id", (pinned ? "pinned/" : "ota/") + number + (tampered.isEmpty() ? "/clean" : "/" + String.join("+", tampered)));
     x.put("mode", pinned ? "pinned" : "ota");
-    x.put("pinnedFleet", pinned ? Hex.encode(pinnedKeySet) : "");
-    x.put("fleet", Hex.encode(keySet));
+    x.put("pinnedFleet", pinned ? BundleVerifier.keySetDigest(pinnedFleet).toHex() : "");
+    x.put("fleet", BundleVerifier.keySetDigest(fleet).toHex());
     x.put("epoch", epoch);
     x.put("wellFormed", wellFormed);
     x.put("digestOk", digestOk);
@@ -293,6 +301,37 @@ final class BundleCaseGenerator {
     x.put("javaAccepts", verdict.accepted());
     x.put("javaReason", verdict.specReason());
     return new GeneratedCase(x, verdict);
+  }
+
+  /** A bundle of one of three fleets (keys from labels, so fleets differ by name only), 3 HSMs in 3 datacenters. */
+  private static ValidationBundle bundle(String fleetName, long epoch, long notBefore, long notAfter, int number)
+      throws BundleFormatException, DecodeException {
+    List<String> placed = Placement.roundRobin(3, List.of("dc-1", "dc-2", "dc-3"));
+    P256Group.Element opaque = P256Group.multiplyGenerator(P256Group.Scalar.decode("opaque", label(fleetName + " opaque")));
+    List<MemberKeys> members = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      EcdsaP256.PublicKey identity = EcdsaP256.PrivateKey.decode(label(fleetName + " hsm " + i)).publicKey();
+      members.add(new MemberKeys(HsmId.of(identity), placed.get(i), identity, opaque));
+    }
+    members.sort(Comparator.comparing(m -> m.hsmId().toHex()));
+    Optional<Sha256Digest> previous = epoch == 1 ? Optional.empty()
+        : Optional.of(Sha256Digest.of(("previous of case " + number).getBytes(StandardCharsets.UTF_8)));
+    return ValidationBundle.of(NAMESPACE, fleetName, epoch, notBefore, notAfter, members,
+        Sha256Digest.of(("evidence of " + fleetName).getBytes(StandardCharsets.UTF_8)), previous);
+  }
+
+  private static byte[] label(String text) {
+    return Sha256.hash(("BKV differential test key " + text).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code bytes} (ASCII) with the first occurrence of {@code from} replaced; it must occur. */
+  private static byte[] replaceFirst(byte[] bytes, String from, String to) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf(from);
+    if (at < 0) {
+      throw new AssertionError("generator expected to find " + from);
+    }
+    return (text.substring(0, at) + to + text.substring(at + from.length())).getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** Mostly inside the window, often exactly on an edge, sometimes outside. */

@@ -13,10 +13,15 @@ import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.storage.StorageException;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.ConsistencyProof;
+import dev.bkv.tlog.FormatException;
 import dev.bkv.tlog.Hash;
 import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.TileClient;
+import dev.bkv.tlog.TileFetcher;
 import dev.bkv.tlog.Verdict;
 import dev.bkv.tlog.VerifiedCheckpoint;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +81,7 @@ public final class FleetTrust {
     Checkpoint stored;
     try {
       stored = Checkpoint.parse(state.get().checkpoint().text());
-    } catch (dev.bkv.tlog.FormatException e) {
+    } catch (FormatException e) {
       throw new IllegalStateException("stored checkpoint was verified before it was stored", e);
     }
     return new ClientMemory(Optional.of(stored), state.get().epoch(), Optional.of(trusted.get().bundleBytes()));
@@ -108,6 +113,62 @@ public final class FleetTrust {
       trusted = Optional.of(parseAccepted(witnessedBundle));
     }
     return verdict;
+  }
+
+  /**
+   * Fetches, from the log's tiles, the consistency proof from the stored checkpoint to the
+   * one {@code witnessedBundle} carries, then offers the bundle with it. The tiles are not
+   * trusted: the verifier checks the proof against both roots.
+   *
+   * @throws IOException when the tiles cannot be fetched
+   * @throws StorageException when the accepted state cannot be stored
+   */
+  public synchronized BundleVerdict offer(byte[] witnessedBundle, TileFetcher logTiles, long nowSeconds)
+      throws IOException, StorageException {
+    return offer(witnessedBundle, consistencyProofFor(witnessedBundle, logTiles), nowSeconds);
+  }
+
+  /**
+   * The consistency proof from the stored checkpoint to the checkpoint in
+   * {@code witnessedBundle}, built from {@code logTiles}; empty when none is needed or none
+   * can exist (nothing stored, equal or smaller size, a file that does not parse: the
+   * verifier then says why it rejects).
+   */
+  public synchronized List<Hash> consistencyProofFor(byte[] witnessedBundle, TileFetcher logTiles) throws IOException {
+    long stored = storedSize();
+    Checkpoint presented;
+    try {
+      presented = Checkpoint.parse(WitnessedBundle.parse(witnessedBundle).proof().checkpoint().text());
+    } catch (BundleFormatException | FormatException e) {
+      return List.of();
+    }
+    if (stored == 0 || presented.size() <= stored) {
+      return List.of();
+    }
+    return ConsistencyProof.generate(new TileClient(logTiles, presented), stored, presented.size()).hashes();
+  }
+
+  /**
+   * {@link #meet(SignedNote, LargerTreePrefix)} with the prefix read from the tiles of
+   * whichever log is larger: {@code otherTiles} serve the other party's checkpoint,
+   * {@code ownTiles} the stored one.
+   */
+  public synchronized CheckpointComparison.Outcome meet(SignedNote other, TileFetcher otherTiles, TileFetcher ownTiles)
+      throws IOException {
+    Checkpoint theirs;
+    try {
+      theirs = Checkpoint.parse(other.text());
+    } catch (FormatException e) {
+      return new CheckpointComparison.Unresolved("the other note is not a checkpoint: " + e.getMessage());
+    }
+    if (state.isEmpty()) {
+      return new CheckpointComparison.Unresolved("this client has stored no checkpoint yet");
+    }
+    long mine = storedSize();
+    LargerTreePrefix prefix = theirs.size() >= mine
+        ? LargerTreePrefix.of(new TileClient(otherTiles, theirs), mine)
+        : LargerTreePrefix.of(new TileClient(ownTiles, memory().storedCheckpoint().get()), theirs.size());
+    return meet(other, prefix);
   }
 
   /** The fleet trusted now, if any. */

@@ -24,8 +24,13 @@ import dev.bkv.tlog.ConsistencyProof;
 import dev.bkv.tlog.Ed25519Note;
 import dev.bkv.tlog.Hash;
 import dev.bkv.tlog.MerkleTree;
+import dev.bkv.tlog.FormatException;
 import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.TileFetcher;
+import dev.bkv.tlog.TilePath;
+import dev.bkv.tlog.Tiles;
 import dev.bkv.tlog.VerifierSet;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +130,49 @@ class FleetTrustTest {
     SignedNote foreign = SignedNote.sign(new Checkpoint(BundleFixtures.LOG_ORIGIN, 3, fork.root()).text(), List.of(stranger));
     assertTrue(assertInstanceOf(CheckpointComparison.Unresolved.class, trust.meet(foreign, LargerTreePrefix.of(fork, 2)))
         .reason().startsWith("the other checkpoint"));
+  }
+
+  /** Serves the hash tiles of an in-memory tree, as a witness's /tile/ route would. */
+  static TileFetcher tiles(MerkleTree tree) {
+    return (path, bytesMax) -> {
+      try {
+        TilePath tile = TilePath.parse(path);
+        if (tile.entries() || !Tiles.exists(tile, tree.size())) {
+          throw new IOException("404 " + path);
+        }
+        return Tiles.hashTile(tree, tile);
+      } catch (FormatException e) {
+        throw new IOException("404 " + path);
+      }
+    };
+  }
+
+  @Test
+  void consistencyProofsAndPrefixesComeFromTheLogsTiles() throws Exception {
+    ValidationBundle epoch1 = BundleFixtures.bundle("fleet-a", 1, Optional.empty());
+    FleetTrust trust = FleetTrust.open(state, anchors());
+    assertTrue(trust.offer(logAndWitness(epoch1), tiles(log.tree), NOW).accepted());
+    for (int i = 0; i < 300; i++) {
+      log.append(("filler " + i + "\n").getBytes(StandardCharsets.UTF_8)); // past one full tile
+    }
+    byte[] witnessed2 = logAndWitness(BundleFixtures.bundle("fleet-b", 2, Optional.of(epoch1.digest())));
+    assertTrue(!trust.consistencyProofFor(witnessed2, tiles(log.tree)).isEmpty());
+    assertTrue(trust.offer(witnessed2, tiles(log.tree), NOW).accepted());
+    assertEquals(302, trust.storedSize());
+
+    // Gossip: a smaller honest checkpoint is consistent (prefix from the client's own log);
+    // a larger fork is not (prefix from the fork's tiles).
+    SignedNote older = log.checkpoint(100, List.of());
+    assertInstanceOf(CheckpointComparison.Consistent.class, trust.meet(older, tiles(log.tree), tiles(log.tree)));
+    MerkleTree fork = new MerkleTree();
+    for (int i = 0; i < 400; i++) {
+      fork.appendEntry(("fork " + i + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    SignedNote forked = SignedNote.sign(new Checkpoint(BundleFixtures.LOG_ORIGIN, 400, fork.root()).text(),
+        List.of(BundleFixtures.logKey()));
+    CheckpointComparison.SplitView split = assertInstanceOf(CheckpointComparison.SplitView.class,
+        trust.meet(forked, tiles(fork), tiles(log.tree)));
+    assertTrue(split.evidence().verify(anchors().checkpointPolicy()).isVerified());
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.bkv.fleet;
 
 import dev.bkv.base.LineCursor;
-import dev.bkv.crypto.Sha256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.hsm.HsmId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -116,8 +116,8 @@ public record FleetConfig(String namespace, String fleetId, List<String> datacen
   }
 
   /** SHA-256 of the canonical text: how statements and transcripts name this config. */
-  public byte[] digest() {
-    return Sha256.hash(textBytes());
+  public Sha256Digest digest() {
+    return Sha256Digest.of(textBytes());
   }
 
   /** Parses the canonical text; anything else (even a differently spaced equivalent) is refused. */

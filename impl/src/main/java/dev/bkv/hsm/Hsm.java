@@ -1,6 +1,7 @@
 package dev.bkv.hsm;
 
 import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.storage.NvramImage;
 import java.security.SecureRandom;
@@ -69,4 +70,27 @@ public interface Hsm {
   default HsmAttestation attest() throws HsmException {
     return HsmAttestation.sign(this);
   }
+
+  /**
+   * Key ceremony, recipient side: generates a one-time ECDH transport key bound to the
+   * ceremony's {@code context} and returns it signed by the identity key. The private half
+   * stays inside until {@link #importFleetSecrets} uses it or the next offer replaces it.
+   */
+  TransportOffer offerTransportKey(Sha256Digest context) throws HsmException;
+
+  /**
+   * Key ceremony, sender side: encrypts this HSM's OPAQUE server setup (the fleet secrets) to
+   * another HSM's verified offer and signs the result. The caller has checked that the
+   * offer's identity key chains to the HSM vendor; the secrets leave only encrypted.
+   */
+  WrappedFleetSecrets exportFleetSecrets(TransportOffer recipient) throws HsmException;
+
+  /**
+   * Key ceremony, recipient side: checks {@code wrapped} (addressed here, for the pending
+   * offer's ceremony, signed by the HSM {@code sender} attests, decrypting to the stated
+   * key), then replaces this HSM's OPAQUE server setup with it, durably. Refused with
+   * {@link HsmException.Reason#FLEET_SECRETS_REFUSED} on any mismatch, and in an HSM whose
+   * NVRAM shows it has served a vault.
+   */
+  void importFleetSecrets(WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException;
 }

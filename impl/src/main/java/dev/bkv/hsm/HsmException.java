@@ -12,7 +12,13 @@ public final class HsmException extends Exception {
     /** The HSM's own persistent memory (NVRAM or key store) could not be read or written. */
     NVRAM_FAILED,
     /** The PKCS#11 token refused an operation or could not be reached. */
-    TOKEN_FAILED
+    TOKEN_FAILED,
+    /**
+     * A fleet secrets transfer was refused: no pending transport offer, a message for another
+     * HSM or ceremony, a signature or ciphertext that does not verify, or an HSM that has
+     * already served a vault.
+     */
+    FLEET_SECRETS_REFUSED
   }
 
   private final Reason reason;

@@ -4,6 +4,7 @@ import dev.bkv.base.Bytes;
 import dev.bkv.crypto.Aes256Gcm;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.storage.AtomicFile;
 import dev.bkv.storage.NvramImage;
@@ -99,6 +100,7 @@ public final class Pkcs11Hsm implements Hsm {
   private final SecretKey sealingKey;
   private final HsmId id;
   private ServerSetup serverSetup;
+  private Optional<FleetSecretsTransport.Pending> pendingTransport = Optional.empty();
   private NvramImage nvram;
   private boolean zeroized;
 
@@ -325,11 +327,46 @@ public final class Pkcs11Hsm implements Hsm {
     return random;
   }
 
+  @Override
+  public synchronized TransportOffer offerTransportKey(Sha256Digest context) throws HsmException {
+    live();
+    pendingTransport.ifPresent(p -> p.key().destroy());
+    pendingTransport = Optional.of(FleetSecretsTransport.offer(random, context));
+    return TransportOffer.sign(this, pendingTransport.get().key().publicKey(), context);
+  }
+
+  @Override
+  public synchronized WrappedFleetSecrets exportFleetSecrets(TransportOffer recipient) throws HsmException {
+    live();
+    return FleetSecretsTransport.wrap(this, serverSetup, recipient, random);
+  }
+
+  /** Installs the fleet's OPAQUE setup, sealed by the token like the setup it replaces. */
+  @Override
+  public synchronized void importFleetSecrets(WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException {
+    live();
+    ServerSetup imported = FleetSecretsTransport.unwrap(this, pendingTransport, wrapped, sender);
+    byte[] encoded = imported.encode();
+    try {
+      writeFile(stateDir.resolve(OPAQUE_SETUP_FILE), seal(Bytes.concat(OPAQUE_SETUP_AAD, id.toBytes()), encoded));
+    } catch (HsmException e) {
+      imported.destroy();
+      throw e;
+    } finally {
+      Arrays.fill(encoded, (byte) 0);
+    }
+    serverSetup.destroy();
+    serverSetup = imported;
+    pendingTransport.get().key().destroy();
+    pendingTransport = Optional.empty();
+  }
+
   /** Destroys both token keys and the in-memory OPAQUE setup; the sealed files become useless. */
   @Override
   public synchronized void tamper() {
     zeroized = true;
     serverSetup.destroy();
+    pendingTransport.ifPresent(p -> p.key().destroy());
     for (String alias : new String[] {IDENTITY_ALIAS, SEALING_ALIAS}) {
       try {
         keyStore.deleteEntry(alias);

@@ -5,6 +5,7 @@ import dev.bkv.crypto.Aes256Gcm;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.crypto.Sha256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.storage.AtomicFile;
 import dev.bkv.storage.NvramFile;
@@ -34,7 +35,8 @@ public final class SoftHsm implements Hsm {
   private final SecureRandom random;
   private final EcdsaP256.PrivateKey identityKey;
   private final Aes256Gcm.Key sealingKey;
-  private final ServerSetup serverSetup;
+  private ServerSetup serverSetup;
+  private Optional<FleetSecretsTransport.Pending> pendingTransport = Optional.empty();
   private final HsmId id;
   private final NvramFile nvramFile;
   private final Path keyFile;
@@ -79,7 +81,11 @@ public final class SoftHsm implements Hsm {
   }
 
   private byte[] encodeKeys() {
-    byte[] body = Bytes.concat(KEY_FILE_MAGIC, identityKey.toBytes(), sealingKey.toBytes(), serverSetup.encode());
+    return encodeKeys(serverSetup);
+  }
+
+  private byte[] encodeKeys(ServerSetup setup) {
+    byte[] body = Bytes.concat(KEY_FILE_MAGIC, identityKey.toBytes(), sealingKey.toBytes(), setup.encode());
     return Bytes.concat(body, Sha256.hash(body));
   }
 
@@ -177,11 +183,44 @@ public final class SoftHsm implements Hsm {
   }
 
   @Override
+  public synchronized TransportOffer offerTransportKey(Sha256Digest context) throws HsmException {
+    live();
+    pendingTransport.ifPresent(p -> p.key().destroy());
+    pendingTransport = Optional.of(FleetSecretsTransport.offer(random, context));
+    return TransportOffer.sign(this, pendingTransport.get().key().publicKey(), context);
+  }
+
+  @Override
+  public synchronized WrappedFleetSecrets exportFleetSecrets(TransportOffer recipient) throws HsmException {
+    live();
+    return FleetSecretsTransport.wrap(this, serverSetup, recipient, random);
+  }
+
+  @Override
+  public synchronized void importFleetSecrets(WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException {
+    live();
+    ServerSetup imported = FleetSecretsTransport.unwrap(this, pendingTransport, wrapped, sender);
+    if (keyFile != null) {
+      try {
+        AtomicFile.write(keyFile, encodeKeys(imported));
+      } catch (StorageException e) {
+        imported.destroy();
+        throw new HsmException(HsmException.Reason.NVRAM_FAILED, "storing the fleet secrets: " + e.getMessage(), e);
+      }
+    }
+    serverSetup.destroy();
+    serverSetup = imported;
+    pendingTransport.get().key().destroy();
+    pendingTransport = Optional.empty();
+  }
+
+  @Override
   public synchronized void tamper() {
     zeroized = true;
     identityKey.destroy();
     sealingKey.destroy();
     serverSetup.destroy();
+    pendingTransport.ifPresent(p -> p.key().destroy());
     if (keyFile != null) {
       try {
         // Overwrite before unlinking so the key bytes do not linger in the file's blocks.

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -22,9 +23,26 @@ public final class AtomicFile {
   private AtomicFile() {}
 
   public static void write(Path target, byte[] content) throws StorageException {
+    write(target, content, false);
+  }
+
+  /** As {@link #write}, for a private key: the file is created readable by its owner only (mode 0600). */
+  public static void writeSecret(Path target, byte[] content) throws StorageException {
+    write(target, content, true);
+  }
+
+  private static void write(Path target, byte[] content, boolean secret) throws StorageException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve(target.getFileName() + TEMP_SUFFIX);
     try {
+      if (secret) {
+        Files.deleteIfExists(temp);
+        try {
+          Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException noPosix) {
+          Files.createFile(temp); // a file system without POSIX modes: its own ACLs apply
+        }
+      }
       try (FileChannel channel = FileChannel.open(temp,
           StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
         writeFully(channel, content);

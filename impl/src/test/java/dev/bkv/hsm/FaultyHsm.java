@@ -1,6 +1,7 @@
 package dev.bkv.hsm;
 
 import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.storage.NvramImage;
 import java.security.SecureRandom;
@@ -72,6 +73,21 @@ final class FaultyHsm implements Hsm {
   @Override
   public SecureRandom random() {
     return inner.random();
+  }
+
+  @Override
+  public TransportOffer offerTransportKey(Sha256Digest context) throws HsmException {
+    return inner.offerTransportKey(context);
+  }
+
+  @Override
+  public WrappedFleetSecrets exportFleetSecrets(TransportOffer recipient) throws HsmException {
+    return inner.exportFleetSecrets(recipient);
+  }
+
+  @Override
+  public void importFleetSecrets(WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException {
+    inner.importFleetSecrets(wrapped, sender);
   }
 
   @Override

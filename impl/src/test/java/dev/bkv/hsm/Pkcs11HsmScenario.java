@@ -3,6 +3,7 @@ package dev.bkv.hsm;
 import dev.bkv.base.Check;
 import dev.bkv.base.Hex;
 import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.storage.FileVaultStorage;
 import dev.bkv.storage.NvramImage;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,14 @@ public final class Pkcs11HsmScenario {
 
   private static void first(Pkcs11Hsm hsm, Path state, SecureRandom random) throws Exception {
     Files.writeString(state.resolve("id"), hsm.id().toHex());
+    // Key ceremony: the token HSM receives the fleet secrets of a software HSM while fresh.
+    SoftHsm source = SoftHsm.inMemory(random);
+    Sha256Digest context = Sha256Digest.of("pkcs11 ceremony".getBytes(StandardCharsets.US_ASCII));
+    TransportOffer offer = TransportOffer.verify(hsm.offerTransportKey(context).encode()).value();
+    hsm.importFleetSecrets(source.exportFleetSecrets(offer), source.attest());
+    check("fleet secrets imported: the token HSM answers with the fleet's OPAQUE key",
+        Arrays.equals(source.opaqueServerSetup().encode(), hsm.opaqueServerSetup().encode()));
+    Files.writeString(state.resolve("opaque-key"), hex(source.opaqueServerSetup().serverPublicKey().encode()));
     byte[] message = "BKV test message".getBytes(StandardCharsets.US_ASCII);
     EcdsaP256.Signature signature = hsm.signWithIdentity(message);
     check("token ECDSA signature verifies", EcdsaP256.verify(hsm.identityPublicKey(), message, signature));
@@ -73,6 +82,19 @@ public final class Pkcs11HsmScenario {
     byte[] sealed = Files.readAllBytes(state.resolve("probe.sealed"));
     check("a blob sealed before the restart opens", Arrays.equals(new byte[] {1, 2, 3}, hsm.unseal(AAD, sealed)));
     check("NVRAM survived the restart", hsm.readNvram(1).counter() == 5);
+    check("imported fleet secrets survived the restart (sealed by the token)",
+        hex(hsm.attest().opaqueServerKey().encode()).equals(Files.readString(state.resolve("opaque-key"))));
+    SoftHsm late = SoftHsm.inMemory(random);
+    Sha256Digest context = Sha256Digest.of("late ceremony".getBytes(StandardCharsets.US_ASCII));
+    WrappedFleetSecrets wrapped = late.exportFleetSecrets(
+        TransportOffer.verify(hsm.offerTransportKey(context).encode()).value());
+    boolean refused = false;
+    try {
+      hsm.importFleetSecrets(wrapped, late.attest());
+    } catch (HsmException e) {
+      refused = e.reason() == HsmException.Reason.FLEET_SECRETS_REFUSED;
+    }
+    check("an HSM that served a vault refuses new fleet secrets", refused);
     VaultFirmware firmware = VaultFirmware.boot(hsm, FileVaultStorage.open(state.resolve("vault")));
     Phone phone = new Phone(firmware, random);
     check("the vault state survived the restart", phone.remaining(Phone.user("alice")) == 4);

@@ -10,6 +10,7 @@ import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.evidence.DeploymentEvidence;
+import dev.bkv.evidence.VendorRoot;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.NoteVerifier;
@@ -56,6 +57,7 @@ public final class Auditor {
       List<WitnessedBundle> witnessed,
       List<DeploymentEvidence> evidence,
       Optional<ValidationBundle> pinned,
+      Optional<VendorRoot> vendorRoot,
       Optional<Sha256Digest> expectedJar,
       Optional<SignedNote> lastAudited) {
     public Inputs {
@@ -194,7 +196,8 @@ public final class Auditor {
     steps.add(signatureStep(in, current, witnessed, operatorKey));
     steps.add(new Step("evidence", operatorKey.isVerified(), operatorKey.isVerified()
         ? "evidence " + bundle.evidenceDigest().toHex().substring(0, 16) + "... verifies and describes this fleet"
-            + in.expectedJar().map(j -> "; vault jar is the rebuilt one").orElse("")
+            + (in.vendorRoot().isPresent() ? "" : " (vendor root taken from the evidence)")
+            + (in.expectedJar().isPresent() ? "; the fleet runs the rebuilt vault jar" : " (vault jar not compared with a rebuild)")
         : operatorKey.reasonOrEmpty()));
     // 5. Epochs, chain and key-set changes against the previous bundle.
     List<String> changes = new ArrayList<>();
@@ -231,7 +234,13 @@ public final class Auditor {
     if (evidence.isEmpty()) {
       return Verdict.rejected("no published evidence has the digest " + bundle.evidenceDigest().toHex() + " the bundle names");
     }
-    return EvidenceCheck.check(bundle, evidence.get(), in.expectedJar());
+    // Without a pinned root or a rebuilt jar, the evidence's own are used and the report says so.
+    Verdict<VendorRoot> root = in.vendorRoot().map(Verdict::verified)
+        .orElseGet(() -> VendorRoot.parse(evidence.get().vendorRootDer()));
+    if (!root.isVerified()) {
+      return Verdict.rejected("the evidence's vendor root: " + root.reasonOrEmpty());
+    }
+    return EvidenceCheck.check(bundle, evidence.get(), root.value(), in.expectedJar().orElse(evidence.get().vaultJar()));
   }
 
   private static Step signatureStep(

@@ -6,6 +6,9 @@ import dev.bkv.audit.DirectoryTileFetcher;
 import dev.bkv.audit.Published;
 import dev.bkv.base.Json;
 import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.evidence.EvidenceFormatException;
+import dev.bkv.evidence.HsmVendor;
+import dev.bkv.evidence.VendorRoot;
 import dev.bkv.net.HttpTileFetcher;
 import dev.bkv.net.WitnessHttpClient;
 import dev.bkv.tlog.CheckpointPolicy;
@@ -57,8 +60,13 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(names = "--pinned", description = "The bundle (or witnessed bundle) whose keys an app pins.")
   Path pinned;
 
-  @Option(names = "--expected-jar-hash", description = "SHA-256 (hex) of the vault jar rebuilt from source.")
+  @Option(names = "--expected-jar-hash", description = "SHA-256 (hex) of the vault jar rebuilt from source"
+      + " (see 'bkv evidence jar-hash'); without it the evidence's own jar hash is reported, not checked.")
   String expectedJarHash;
+
+  @Option(names = "--vendor-root", description = "The HSM vendor's root certificate (PEM) to trust; without it, each"
+      + " evidence file's own root is used and the report says so.")
+  Path vendorRoot;
 
   @Option(names = "--namespace", description = "Audit only bundles of this namespace.")
   String namespace;
@@ -92,7 +100,8 @@ public final class AuditCommand implements Callable<Integer> {
       Published published = Published.load(evidence);
       Auditor.Inputs inputs = new Auditor.Inputs(log, CheckpointPolicy.logOnly(keys.log().keyName(), keys.log()),
           keys.bundle(), Optional.ofNullable(namespace), published.witnessed(), published.evidence(),
-          pinned == null ? Optional.empty() : Optional.of(Published.pinned(pinned)), jar,
+          pinned == null ? Optional.empty() : Optional.of(Published.pinned(pinned)),
+          vendorRoot == null ? Optional.empty() : Optional.of(loadRoot(vendorRoot)), jar,
           state == null ? Optional.empty() : Published.lastAudited(state));
       Auditor.Outcome outcome = Auditor.audit(inputs);
       AuditReport report = outcome.report();
@@ -117,6 +126,14 @@ public final class AuditCommand implements Callable<Integer> {
     }
     err.flush();
     return 1;
+  }
+
+  private static VendorRoot loadRoot(Path file) throws IOException {
+    try {
+      return HsmVendor.loadRoot(file);
+    } catch (EvidenceFormatException e) {
+      throw new IOException(file + ": " + e.getMessage());
+    }
   }
 
   private String fetchVkeys(HttpClient http) throws IOException {

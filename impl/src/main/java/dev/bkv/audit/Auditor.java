@@ -32,7 +32,8 @@ import java.util.Optional;
  *       where the app pins one;
  *   <li>fetch the log entry of each bundle, proved against the signed checkpoint, and the
  *       published witnessed bundle for it, whose own checkpoint must agree with the log;
- *   <li>verify the witness signature and the operator countersignature;
+ *   <li>verify the witness signature and the operator countersignature (reported after
+ *       step 4, which yields the operator's key);
  *   <li>confirm the fleet configuration against the published deployment evidence;
  *   <li>repeat for every epoch in the log: diff the key sets of consecutive bundles (a key
  *       set changes only with a new epoch), check the previous-bundle chain, and check that
@@ -191,14 +192,15 @@ public final class Auditor {
     Optional<WitnessedBundle> witnessed = in.witnessed().stream()
         .filter(w -> Arrays.equals(w.bundleBytes(), current.bytes())).findFirst();
     steps.add(logEntryStep(in, log, current, witnessed));
-    // 4 before 3: the operator's key comes from the evidence.
+    // Step 4 is reported before step 3: the operator's countersigning key comes from the
+    // evidence, so a bad evidence file is the cause, not the countersignature.
     Verdict<EcdsaP256.PublicKey> operatorKey = evidenceStep(in, bundle);
-    steps.add(signatureStep(in, current, witnessed, operatorKey));
     steps.add(new Step("evidence", operatorKey.isVerified(), operatorKey.isVerified()
         ? "evidence " + bundle.evidenceDigest().toHex().substring(0, 16) + "... verifies and describes this fleet"
             + (in.vendorRoot().isPresent() ? "" : " (vendor root taken from the evidence)")
             + (in.expectedJar().isPresent() ? "; the fleet runs the rebuilt vault jar" : " (vault jar not compared with a rebuild)")
         : operatorKey.reasonOrEmpty()));
+    steps.add(signatureStep(in, current, witnessed, operatorKey));
     // 5. Epochs, chain and key-set changes against the previous bundle.
     List<String> changes = new ArrayList<>();
     steps.add(epochStep(current, previous, changes));

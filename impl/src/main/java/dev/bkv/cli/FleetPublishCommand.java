@@ -1,0 +1,229 @@
+package dev.bkv.cli;
+
+import dev.bkv.bundle.OperatorCountersignature;
+import dev.bkv.bundle.ValidationBundle;
+import dev.bkv.bundle.WitnessedBundle;
+import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.evidence.DeploymentEvidence;
+import dev.bkv.evidence.EvidenceFacts;
+import dev.bkv.evidence.EvidenceVerifier;
+import dev.bkv.evidence.OperatorWorkspace;
+import dev.bkv.net.WitnessHttpClient;
+import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.CosignatureV1;
+import dev.bkv.tlog.Ed25519Note;
+import dev.bkv.tlog.FormatException;
+import dev.bkv.tlog.NoteKeys;
+import dev.bkv.tlog.NoteVerifier;
+import dev.bkv.tlog.Verdict;
+import dev.bkv.tlog.VerifiedCheckpoint;
+import dev.bkv.witness.BundleReceipt;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bkv fleet publish}: builds the bundle of a fleet for the next epoch, has the witness
+ * log and sign it, checks the receipt against the pinned witness keys, countersigns the
+ * witness signature with the operator HSM and writes the witnessed bundle.
+ */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = "Log the current fleet's validation bundle with a witness, countersign it with the operator HSM, "
+        + "and write DIR/bundles/<epoch>.witnessed.")
+final class FleetPublishCommand implements Callable<Integer> {
+  static final String BUNDLE_SUFFIX = ".bundle";
+  static final String WITNESSED_SUFFIX = ".witnessed";
+  static final long VALIDITY_DAYS_MAX = ValidationBundle.VALIDITY_SECONDS_MAX / 86_400;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dir", required = true, description = "Workspace made by 'bkv fleet init'.")
+  Path dir;
+
+  @Option(names = "--witness", required = true, description = "Witness base URL, e.g. http://127.0.0.1:7380.")
+  String witness;
+
+  @Option(names = "--witness-vkeys", description = "The witness's public keys (as 'bkv witness init' prints them); "
+      + "pinned in DIR/witness.vkeys at the first publish and required to match afterwards.")
+  Path witnessVkeys;
+
+  @Option(names = "--epoch", description = "Epoch of the bundle (default: one more than the last published, 1 at first).")
+  Long epoch;
+
+  @Option(names = "--validity-days", defaultValue = "90", description = "Validity window in days, 1 to 400 (default: ${DEFAULT-VALUE}).")
+  long validityDays;
+
+  @Option(names = "--not-before", description = "Start of the validity window, UTC seconds (default: now).")
+  Long notBefore;
+
+  @Option(names = "--fleet-id", description = "The fleet to publish (default: the current fleet).")
+  String fleetId;
+
+  /** The witness keys a publish trusts: bundle key for the bundle signature, log key for the checkpoint. */
+  record WitnessKeys(Ed25519Note.Verifier bundleKey, Ed25519Note.Verifier logKey, String text) {}
+
+  @Override
+  public Integer call() {
+    return FleetCommand.report(spec, () -> {
+      if (validityDays < 1 || validityDays > VALIDITY_DAYS_MAX) {
+        throw new IllegalArgumentException("--validity-days must be in [1, " + VALIDITY_DAYS_MAX + "], got " + validityDays);
+      }
+      OperatorWorkspace workspace = OperatorWorkspace.open(dir, new SecureRandom());
+      WitnessKeys keys = witnessKeys(workspace);
+      String fleet = fleetId != null ? fleetId : workspace.currentFleetId();
+      EvidenceFacts facts = verifiedEvidence(workspace, fleet);
+      byte[] bundleBytes = bundleToSubmit(workspace, facts);
+      ValidationBundle bundle = ValidationBundle.parse(bundleBytes);
+      WitnessHttpClient.Reply reply = new WitnessHttpClient(WitnessHttpClient.newHttpClient(), witness).addBundle(bundleBytes);
+      if (reply.status() != 200) {
+        throw new IOException("witness " + witness + " answered " + reply.status() + ": " + firstLine(reply.bodyText()));
+      }
+      BundleReceipt receipt = BundleReceipt.parse(reply.body());
+      Verdict<VerifiedCheckpoint> logged = receipt.verify(bundleBytes, keys.bundleKey(),
+          CheckpointPolicy.logOnly(keys.logKey().keyName(), keys.logKey()));
+      if (!logged.isVerified()) {
+        throw new IOException("the witness receipt does not verify against the pinned witness keys: " + logged.reasonOrEmpty()
+            + " (nothing was countersigned)");
+      }
+      // The operator countersigns only a bundle the receipt proves is in the witness's log.
+      EcdsaP256.Signature countersignature = OperatorCountersignature.sign(workspace.operator(), receipt.bundleSignature());
+      WitnessedBundle witnessed = WitnessedBundle.of(bundle, receipt.bundleSignature(), receipt.proof(), countersignature);
+      byte[] bytes = witnessed.toBytes();
+      WitnessedBundle.parse(bytes); // the file we publish is one our own parser accepts
+      Path file = workspace.bundleFile(bundle.epoch(), WITNESSED_SUFFIX);
+      OperatorWorkspace.write(file, bytes);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("published epoch " + bundle.epoch() + " of " + bundle.namespace() + ": fleet " + bundle.fleetId()
+          + ", log index " + receipt.index() + " of " + logged.value().checkpoint().size());
+      out.println("bundle sha256 " + bundle.digest().toHex() + (bundle.previousDigest().isPresent()
+          ? " (previous " + bundle.previousDigest().get().toHex() + ")" : " (first epoch)"));
+      out.println("wrote " + file);
+      out.flush();
+      return 0;
+    });
+  }
+
+  private EvidenceFacts verifiedEvidence(OperatorWorkspace workspace, String fleet) throws Exception {
+    byte[] evidenceBytes = workspace.evidence(fleet);
+    DeploymentEvidence evidence = DeploymentEvidence.parse(evidenceBytes);
+    Verdict<EvidenceFacts> facts = EvidenceVerifier.verify(evidenceBytes, workspace.vendor().root(), evidence.vaultJar());
+    if (!facts.isVerified()) {
+      throw new IllegalArgumentException("the evidence of fleet " + fleet + " does not verify: " + facts.reasonOrEmpty());
+    }
+    if (!facts.value().operatorKey().equals(workspace.operator().identityPublicKey())) {
+      throw new IllegalArgumentException("the evidence of fleet " + fleet + " names another operator HSM");
+    }
+    return facts.value();
+  }
+
+  /**
+   * The bytes to submit: a bundle submitted before whose receipt never arrived, unchanged (the
+   * witness then answers with its existing index), or a new bundle for the next epoch, written
+   * to disk before it is sent.
+   */
+  private byte[] bundleToSubmit(OperatorWorkspace workspace, EvidenceFacts facts) throws Exception {
+    TreeMap<Long, Path> witnessed = workspace.files(WITNESSED_SUFFIX);
+    long last = witnessed.isEmpty() ? 0 : witnessed.lastKey();
+    Map.Entry<Long, Path> pending = workspace.files(BUNDLE_SUFFIX).higherEntry(last);
+    if (pending != null) {
+      if (epoch != null && epoch.longValue() != pending.getKey()) {
+        throw new IllegalArgumentException("epoch " + pending.getKey() + " was submitted but never witnessed; "
+            + "publish it first (run again without --epoch)");
+      }
+      byte[] bytes = OperatorWorkspace.readBytes(pending.getValue(), ValidationBundle.BUNDLE_BYTES_MAX);
+      ValidationBundle bundle = ValidationBundle.parse(bytes);
+      if (!bundle.evidenceDigest().equals(facts.evidenceDigest())) {
+        throw new IllegalArgumentException("epoch " + pending.getKey() + " was submitted for fleet " + bundle.fleetId()
+            + " but never witnessed; publish it first (run again without --fleet-id)");
+      }
+      return bytes;
+    }
+    long next = epoch != null ? epoch : last + 1;
+    if (next <= last) {
+      throw new IllegalArgumentException("--epoch must be above the last published epoch " + last + ", got " + next);
+    }
+    if (last == 0 && next != 1) {
+      throw new IllegalArgumentException("the first bundle of a namespace has epoch 1, got " + next);
+    }
+    Optional<Sha256Digest> previous = Optional.empty();
+    if (last > 0) {
+      previous = Optional.of(WitnessedBundle.parse(OperatorWorkspace.readBytes(witnessed.lastEntry().getValue(),
+          WitnessedBundle.WITNESSED_BYTES_MAX)).bundleDigest());
+    }
+    long start = notBefore != null ? notBefore : FleetCommand.nowSeconds();
+    ValidationBundle bundle = ValidationBundle.of(facts.config().namespace(), facts.config().fleetId(), next, start,
+        Math.addExact(start, validityDays * 86_400), facts.members(), facts.evidenceDigest(), previous);
+    byte[] bytes = bundle.toBytes();
+    OperatorWorkspace.write(workspace.bundleFile(next, BUNDLE_SUFFIX), bytes);
+    return bytes;
+  }
+
+  private WitnessKeys witnessKeys(OperatorWorkspace workspace) throws IOException, FormatException {
+    Optional<String> pinned = workspace.pinnedWitnessKeys();
+    if (witnessVkeys == null && pinned.isEmpty()) {
+      throw new IllegalArgumentException("give the witness's public keys with --witness-vkeys FILE (the lines "
+          + "'bkv witness init' printed, or GET /bkv/vkeys checked out of band); they are pinned at the first publish");
+    }
+    if (witnessVkeys == null) {
+      return parseWitnessKeys(pinned.get());
+    }
+    WitnessKeys given = parseWitnessKeys(new String(OperatorWorkspace.readBytes(witnessVkeys, 16 * 1024),
+        StandardCharsets.UTF_8));
+    if (pinned.isPresent() && !parseWitnessKeys(pinned.get()).text().equals(given.text())) {
+      throw new IllegalArgumentException("the witness keys in " + witnessVkeys + " differ from those pinned in "
+          + workspace.dir().resolve(OperatorWorkspace.WITNESS_KEYS_FILE) + " at the first publish");
+    }
+    if (pinned.isEmpty()) {
+      workspace.pinWitnessKeys(given.text());
+    }
+    return given;
+  }
+
+  /** A witness's vkey lines: one cosigner key (type 0x04) named W, its bundle key W/bundle, and one log key. */
+  static WitnessKeys parseWitnessKeys(String text) throws FormatException {
+    List<NoteVerifier> keys = new ArrayList<>();
+    for (String line : text.split("\n", -1)) {
+      if (!line.isBlank()) {
+        keys.add(NoteKeys.parseVerifierKey(line.strip()));
+      }
+    }
+    List<NoteVerifier> cosigners = keys.stream().filter(k -> k instanceof CosignatureV1.Verifier).toList();
+    if (keys.size() != 3 || cosigners.size() != 1) {
+      throw new FormatException("witness keys: expected the three vkeys of one witness (log, cosigner, bundle), got "
+          + keys.size() + " keys");
+    }
+    String bundleName = cosigners.get(0).keyName() + "/bundle";
+    Ed25519Note.Verifier bundleKey = null;
+    Ed25519Note.Verifier logKey = null;
+    for (NoteVerifier key : keys) {
+      if (key instanceof Ed25519Note.Verifier ed) {
+        if (ed.keyName().equals(bundleName)) {
+          bundleKey = ed;
+        } else {
+          logKey = ed;
+        }
+      }
+    }
+    if (bundleKey == null || logKey == null) {
+      throw new FormatException("witness keys: expected an Ed25519 key named " + bundleName + " and a log key");
+    }
+    return new WitnessKeys(bundleKey, logKey, logKey.vkey() + "\n" + cosigners.get(0).vkey() + "\n" + bundleKey.vkey() + "\n");
+  }
+
+  private static String firstLine(String text) {
+    String line = text.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+}

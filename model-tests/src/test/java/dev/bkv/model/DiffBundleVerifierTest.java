@@ -57,7 +57,25 @@ class DiffBundleVerifierTest {
     return out;
   }
 
+  /**
+   * TLC can load the cases only with spec/lib/TraceIO.tla and its Java override; until both
+   * are in the checkout the test says so and is skipped, never passed.
+   */
+  static void assumeTraceIo() {
+    boolean library = Files.isRegularFile(TlcRun.specRoot().resolve("lib/TraceIO.tla"));
+    boolean override;
+    try {
+      Class.forName("tlc2.overrides.TLCOverrides");
+      override = true;
+    } catch (ClassNotFoundException e) {
+      override = false;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(library && override,
+        "DiffBundleVerifier needs spec/lib/TraceIO.tla and the TraceIO override (tlc2.overrides.TLCOverrides) in model-tests");
+  }
+
   static TlcRun.Result run(Path dir, List<Map<String, Object>> cases) throws Exception {
+    assumeTraceIo();
     Files.createDirectories(dir);
     Path file = dir.resolve("cases.ndjson");
     StringBuilder lines = new StringBuilder();
@@ -109,6 +127,10 @@ class DiffBundleVerifierTest {
     cases.set(planted, wrong);
     TlcRun.Result result = run(temp.resolve("planted"), cases);
     assertEquals(12, result.exitCode(), "TLC reports a safety violation: " + result.output());
-    assertTrue(result.output().contains("DIFF_MISMATCH\", " + (planted + 1) + ", \"" + wrong.get("id")), result.output());
+    // TLC prints the tuple over several lines: compare with whitespace folded.
+    String folded = result.output().replaceAll("\\s+", " ");
+    String expected = "\"DIFF_MISMATCH\", " + (planted + 1) + ", \"" + wrong.get("id") + "\"";
+    assertTrue(folded.contains(expected), expected + " in:\n" + result.output());
+    assertTrue(folded.contains("Invariant JavaAgreesWithSpec is violated"), result.output());
   }
 }

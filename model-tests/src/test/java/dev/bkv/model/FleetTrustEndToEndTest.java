@@ -25,7 +25,6 @@ import dev.bkv.tlog.Ed25519Note;
 import dev.bkv.tlog.NoteKeys;
 import dev.bkv.tlog.SignedNote;
 import dev.bkv.tlog.TileFetcher;
-import dev.bkv.tlog.TlogProof;
 import dev.bkv.tlog.VerifierSet;
 import dev.bkv.witness.BundleReceipt;
 import java.net.http.HttpClient;

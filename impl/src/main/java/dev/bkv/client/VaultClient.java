@@ -26,9 +26,10 @@ import java.util.Optional;
 
 /**
  * The phone side of the single-HSM vault: register a backup key under a password, recover
- * it, read the guesses remaining, delete. It trusts exactly one OPAQUE server key (from the
- * HSM's attestation here; from a validated fleet bundle later) and refuses a registration
- * answered by any other, since the record binds the key that every later login checks.
+ * it, read the guesses remaining, delete. It trusts exactly one OPAQUE server key (the one
+ * its trusted fleet lists, see {@link #forFleet}; or an HSM's attested key) and refuses a
+ * registration answered by any other, since the record binds the key that every later
+ * login checks.
  */
 public final class VaultClient {
   private final VaultTransport transport;
@@ -41,6 +42,27 @@ public final class VaultClient {
     this.trustedServerKey = trustedServerKey;
     this.opaque = new OpaqueClient(VaultProtocol.opaqueConfig(ksf));
     this.random = random;
+  }
+
+  /**
+   * A client that talks only to the OPAQUE server key of {@code fleet}: a bundle the client
+   * pinned, or one {@link FleetTrust} accepted. Every HSM of a fleet answers with that key.
+   */
+  public static VaultClient forFleet(VaultTransport transport, dev.bkv.bundle.ValidationBundle fleet, Ksf ksf,
+      SecureRandom random) {
+    return new VaultClient(transport, fleet.opaqueServerKey(), ksf, random);
+  }
+
+  /**
+   * A client for the fleet {@code trust} accepted last.
+   *
+   * @throws VaultClientException (UNTRUSTED_SERVER) when no fleet is trusted yet
+   */
+  public static VaultClient forTrustedFleet(VaultTransport transport, FleetTrust trust, Ksf ksf, SecureRandom random)
+      throws VaultClientException {
+    dev.bkv.bundle.ValidationBundle fleet = trust.fleet().orElseThrow(() -> new VaultClientException(
+        VaultClientException.Kind.UNTRUSTED_SERVER, "no fleet is trusted yet: accept a validation bundle first"));
+    return forFleet(transport, fleet, ksf, random);
   }
 
   /** Fetches and verifies the HSM's attestation (before a client exists to pin its key). */
@@ -65,7 +87,7 @@ public final class VaultClient {
         call(new FirmwareRequest.RegisterStart(userId, start.request())), FirmwareResponse.RegisterStarted.class, "RegisterStart");
     if (!started.response().serverPublicKey().equals(trustedServerKey)) {
       throw new VaultClientException(VaultClientException.Kind.UNTRUSTED_SERVER,
-          "the registration response carries a server key other than the attested one");
+          "the registration response carries a server key other than the trusted one");
     }
     RegistrationId registrationId = started.registrationId();
     ClientRegistrationResult result = opaque.finalizeRegistration(start.state(), started.response());

@@ -44,7 +44,7 @@ public final class EvidenceCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return FleetCommand.report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         Path file = JarHash.locate(Optional.ofNullable(jar));
         spec.commandLine().getOut().println(JarHash.of(file).toHex() + "  " + file);
         spec.commandLine().getOut().flush();
@@ -73,7 +73,7 @@ public final class EvidenceCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return FleetCommand.report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         if (jarSha256 != null && jar != null) {
           throw new IllegalArgumentException("give --jar-sha256 or --jar, not both");
         }

@@ -1,18 +1,12 @@
 package dev.bkv.cli;
 
 import dev.bkv.base.Hex;
-import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.evidence.DeploymentEvidence;
-import dev.bkv.evidence.EvidenceFormatException;
 import dev.bkv.evidence.JarHash;
 import dev.bkv.evidence.OperatorWorkspace;
-import dev.bkv.fleet.CeremonyException;
 import dev.bkv.fleet.FleetConfig;
-import dev.bkv.hsm.HsmException;
-import dev.bkv.tlog.FormatException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -46,21 +40,6 @@ public final class FleetCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Runs {@code body}, turning every failure a user can cause into one line on stderr and exit 1. */
-  static int report(CommandLine.Model.CommandSpec spec, Callable<Integer> body) {
-    PrintWriter err = spec.commandLine().getErr();
-    String command = spec.qualifiedName();
-    try {
-      return body.call();
-    } catch (IOException | IllegalArgumentException | CeremonyException | HsmException | EvidenceFormatException
-        | BundleFormatException | FormatException e) {
-      err.println(command + ": " + e.getMessage());
-    } catch (Exception e) {
-      err.println(command + ": unexpected error: " + e);
-    }
-    err.flush();
-    return 1;
-  }
 
   static long nowSeconds() {
     return Instant.now().getEpochSecond();
@@ -105,7 +84,7 @@ public final class FleetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         OperatorWorkspace.FleetShape shape = new OperatorWorkspace.FleetShape(fleetId, hsms, datacenters);
         Optional<String> problem = shape.problem();
         if (problem.isPresent()) {
@@ -149,7 +128,7 @@ public final class FleetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         OperatorWorkspace workspace = OperatorWorkspace.open(dir, new SecureRandom());
         FleetConfig current = workspace.config(workspace.currentFleetId());
         String id = fleetId != null ? fleetId : "fleet-" + (workspace.fleetIds().size() + 1);
@@ -175,7 +154,7 @@ public final class FleetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         OperatorWorkspace workspace = OperatorWorkspace.open(dir, new SecureRandom());
         PrintWriter out = spec.commandLine().getOut();
         String current = workspace.currentFleetId();

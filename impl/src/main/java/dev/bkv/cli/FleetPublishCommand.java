@@ -79,7 +79,7 @@ final class FleetPublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return FleetCommand.report(spec, () -> {
+    return UserErrors.report(spec, () -> {
       if (validityDays < 1 || validityDays > VALIDITY_DAYS_MAX) {
         throw new IllegalArgumentException("--validity-days must be in [1, " + VALIDITY_DAYS_MAX + "], got " + validityDays);
       }

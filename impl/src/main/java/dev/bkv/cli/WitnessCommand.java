@@ -2,14 +2,12 @@ package dev.bkv.cli;
 
 import dev.bkv.base.Hex;
 import dev.bkv.net.WitnessHttpServer;
-import dev.bkv.tlog.FormatException;
 import dev.bkv.witness.KnownLogs;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -38,22 +36,6 @@ public final class WitnessCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Runs {@code body}, turning the failures a user can cause into one line on stderr and exit 1. */
-  static int report(CommandLine.Model.CommandSpec spec, Callable<Integer> body) {
-    PrintWriter err = spec.commandLine().getErr();
-    String command = spec.qualifiedName();
-    try {
-      return body.call();
-    } catch (FileAlreadyExistsException e) {
-      err.println(command + ": " + e.getFile() + " exists already (" + e.getReason() + ")");
-    } catch (IOException | FormatException | IllegalArgumentException e) {
-      err.println(command + ": " + e.getMessage());
-    } catch (Exception e) {
-      err.println(command + ": unexpected error: " + e);
-    }
-    err.flush();
-    return 1;
-  }
 
   @Command(name = "init", mixinStandardHelpOptions = true, description = "Create a witness directory with new Ed25519 keys.")
   static final class Init implements Callable<Integer> {
@@ -70,7 +52,7 @@ public final class WitnessCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         String logOrigin = origin != null ? origin : WitnessKeys.defaultOrigin(name);
         WitnessKeys keys = Witness.init(dir, name, logOrigin, new SecureRandom());
         PrintWriter out = spec.commandLine().getOut();
@@ -100,7 +82,7 @@ public final class WitnessCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         if (port < 0 || port > 65535) {
           throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
@@ -150,7 +132,7 @@ public final class WitnessCommand implements Runnable {
 
     @Override
     public Integer call() {
-      return report(spec, () -> {
+      return UserErrors.report(spec, () -> {
         if ((sigsumKey == null) == (origin == null)) {
           throw new IllegalArgumentException("give either --origin with --vkey, or --sigsum-key");
         }

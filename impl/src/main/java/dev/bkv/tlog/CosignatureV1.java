@@ -38,37 +38,9 @@ public final class CosignatureV1 {
   }
 
   /** Verifies cosignature/v1 signatures by one named cosigner key. */
-  public static final class Verifier implements NoteVerifier {
-    private final String keyName;
-    private final Ed25519.PublicKey publicKey;
-    private final int keyId;
-
+  public static final class Verifier extends Ed25519KeyedVerifier {
     public Verifier(String keyName, Ed25519.PublicKey publicKey) {
-      if (!NoteKeys.isValidName(keyName)) {
-        throw new IllegalArgumentException("invalid cosigner name: " + keyName);
-      }
-      this.keyName = keyName;
-      this.publicKey = publicKey;
-      this.keyId = NoteKeys.keyId(keyName, NoteKeys.TYPE_COSIGNATURE_V1, publicKey.toBytes());
-    }
-
-    @Override
-    public String keyName() {
-      return keyName;
-    }
-
-    @Override
-    public int keyId() {
-      return keyId;
-    }
-
-    @Override
-    public int type() {
-      return NoteKeys.TYPE_COSIGNATURE_V1;
-    }
-
-    public Ed25519.PublicKey publicKey() {
-      return publicKey;
+      super(keyName, publicKey, NoteKeys.TYPE_COSIGNATURE_V1, "cosigner");
     }
 
     @Override
@@ -85,21 +57,11 @@ public final class CosignatureV1 {
         return Optional.empty();
       }
       Ed25519.Signature ed = new Ed25519.Signature(Arrays.copyOfRange(signature, 8, SIGNATURE_BYTES));
-      if (!Ed25519.verify(publicKey, signedMessage(text, timestamp), ed)) {
+      if (!Ed25519.verify(publicKey(), signedMessage(text, timestamp), ed)) {
         return Optional.empty();
       }
       return Optional.of(
-          new VerifiedSignature(keyName, keyId, NoteKeys.TYPE_COSIGNATURE_V1, OptionalLong.of(timestamp)));
-    }
-
-    @Override
-    public String vkey() {
-      return NoteKeys.vkey(keyName, keyId, NoteKeys.TYPE_COSIGNATURE_V1, publicKey.toBytes());
-    }
-
-    @Override
-    public String toString() {
-      return vkey();
+          new VerifiedSignature(keyName(), keyId(), NoteKeys.TYPE_COSIGNATURE_V1, OptionalLong.of(timestamp)));
     }
   }
 

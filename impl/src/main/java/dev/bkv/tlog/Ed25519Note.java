@@ -9,37 +9,9 @@ public final class Ed25519Note {
   private Ed25519Note() {}
 
   /** Verifies type 0x01 signatures by one named key. */
-  public static final class Verifier implements NoteVerifier {
-    private final String keyName;
-    private final Ed25519.PublicKey publicKey;
-    private final int keyId;
-
+  public static final class Verifier extends Ed25519KeyedVerifier {
     public Verifier(String keyName, Ed25519.PublicKey publicKey) {
-      if (!NoteKeys.isValidName(keyName)) {
-        throw new IllegalArgumentException("invalid note key name: " + keyName);
-      }
-      this.keyName = keyName;
-      this.publicKey = publicKey;
-      this.keyId = NoteKeys.keyId(keyName, NoteKeys.TYPE_ED25519, publicKey.toBytes());
-    }
-
-    @Override
-    public String keyName() {
-      return keyName;
-    }
-
-    @Override
-    public int keyId() {
-      return keyId;
-    }
-
-    @Override
-    public int type() {
-      return NoteKeys.TYPE_ED25519;
-    }
-
-    public Ed25519.PublicKey publicKey() {
-      return publicKey;
+      super(keyName, publicKey, NoteKeys.TYPE_ED25519, "note key");
     }
 
     @Override
@@ -47,20 +19,10 @@ public final class Ed25519Note {
       if (signature.length != Ed25519.SIGNATURE_BYTES) {
         return Optional.empty();
       }
-      if (!Ed25519.verify(publicKey, text, new Ed25519.Signature(signature))) {
+      if (!Ed25519.verify(publicKey(), text, new Ed25519.Signature(signature))) {
         return Optional.empty();
       }
-      return Optional.of(new VerifiedSignature(keyName, keyId, NoteKeys.TYPE_ED25519, OptionalLong.empty()));
-    }
-
-    @Override
-    public String vkey() {
-      return NoteKeys.vkey(keyName, keyId, NoteKeys.TYPE_ED25519, publicKey.toBytes());
-    }
-
-    @Override
-    public String toString() {
-      return vkey();
+      return Optional.of(new VerifiedSignature(keyName(), keyId(), NoteKeys.TYPE_ED25519, OptionalLong.empty()));
     }
   }
 

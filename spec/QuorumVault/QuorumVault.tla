@@ -594,29 +594,29 @@ LoseDatacenter(dc) ==
 -----------------------------------------------------------------------------
 (* The specification *)
 
-Receive(m) ==
-    IF m.mtype = "RequestVote" THEN \E i \in Server : HandleRequestVote(i, m)
-    ELSE IF m.mtype = "Vote" THEN HandleVote(m.mdest, m)
-    ELSE IF m.mtype = "AppendEntries" THEN HandleAppendEntries(m.mdest, m)
-    ELSE HandleAppendAck(m.mdest, m) \/ HandleStaleTerm(m.mdest, m)
+\* The network delivers some message to HSM i.  (TLC names a step after the
+\* operator it took only when the quantifier ranges over a constant set, hence
+\* these wrappers around the quantifier over msgs.)
+ReceiveRequestVote(i) == \E m \in msgs : HandleRequestVote(i, m)
+ReceiveVote(i)        == \E m \in msgs : HandleVote(i, m)
+ReceiveAppendEntries(i) == \E m \in msgs : HandleAppendEntries(i, m)
+ReceiveAppendAck(i)   == \E m \in msgs : HandleAppendAck(i, m) \/ HandleStaleTerm(i, m)
 
-ServerStep(i) ==
-    \/ Timeout(i)
-    \/ SendAppendEntries(i)
-    \/ \E u \in User :
-          \/ ClientRegisterStore(i, u)
-          \/ ClientRegisterExpose(i, u)
-          \/ \E ok \in GuessKinds : ClientGuess(i, u, ok)
-          \/ ClientRecover(i, u)
-
-HostStep ==
-    \/ \E i \in Server : Restart(i) \/ HostRollback(i)
-    \/ \E dc \in sites : LoseDatacenter(dc)
-
+\* Every step names its action, so that TLC's traces read as the spec does.
 Next ==
-    \/ \E m \in msgs : Receive(m)
-    \/ \E i \in Server : ServerStep(i)
-    \/ HostStep
+    \/ \E i \in Server : Timeout(i)
+    \/ \E i \in Server : ReceiveRequestVote(i)
+    \/ \E i \in Server : ReceiveVote(i)
+    \/ \E i \in Server : SendAppendEntries(i)
+    \/ \E i \in Server : ReceiveAppendEntries(i)
+    \/ \E i \in Server : ReceiveAppendAck(i)
+    \/ \E i \in Server, u \in User : ClientRegisterStore(i, u)
+    \/ \E i \in Server, u \in User : ClientRegisterExpose(i, u)
+    \/ \E i \in Server, u \in User, ok \in GuessKinds : ClientGuess(i, u, ok)
+    \/ \E i \in Server, u \in User : ClientRecover(i, u)
+    \/ \E i \in Server : Restart(i)
+    \/ \E i \in Server : HostRollback(i)
+    \/ \E dc \in sites : LoseDatacenter(dc)
 
 Spec == Init /\ [][Next]_vars
 
@@ -690,10 +690,10 @@ Fairness ==
           /\ WF_vars(Timeout(i))
           /\ WF_vars(\E u \in User : \E ok \in GuessKinds : ClientGuess(i, u, ok))
           /\ WF_vars(SendAppendEntries(i))
-          /\ WF_vars(\E m \in msgs : HandleRequestVote(i, m))
-          /\ WF_vars(\E m \in msgs : HandleVote(i, m))
-          /\ WF_vars(\E m \in msgs : HandleAppendEntries(i, m))
-          /\ WF_vars(\E m \in msgs : HandleAppendAck(i, m) \/ HandleStaleTerm(i, m))
+          /\ WF_vars(ReceiveRequestVote(i))
+          /\ WF_vars(ReceiveVote(i))
+          /\ WF_vars(ReceiveAppendEntries(i))
+          /\ WF_vars(ReceiveAppendAck(i))
 
 LiveSpec == Spec /\ Fairness
 

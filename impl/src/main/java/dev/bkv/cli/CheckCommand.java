@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     description = {
-      "Model-check the TLA+ specs with TLC and compare each outcome and distinct-state count",
-      "with spec/<Name>/manifest.json. Models of the big suite run only with --big or when",
-      "named with --model. Exit code: 0 all models as recorded, 1 some differ, 2 bad input."
+      "Model-check the TLA+ specs with TLC. Each model's outcome and distinct-state",
+      "count must match spec/<Name>/manifest.json. Big models run only with --big",
+      "or when named with --model.",
+      "Exit code: 0 all as recorded, 1 some differ, 2 bad input."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -9,8 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "bkv 0.1.0",
     description = "BKV: a formal-spec-driven Backup Key Vault on a fleet of HSMs.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, WitnessCommand.class, FleetCommand.class, EvidenceCommand.class,
-      AuditCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      WitnessCommand.class,
+      FleetCommand.class,
+      EvidenceCommand.class,
+      AuditCommand.class,
+      CheckCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

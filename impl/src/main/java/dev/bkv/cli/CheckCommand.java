@@ -1,0 +1,140 @@
+package dev.bkv.cli;
+
+import dev.bkv.modelcheck.Manifest;
+import dev.bkv.modelcheck.ManifestException;
+import dev.bkv.modelcheck.ModelCheck;
+import dev.bkv.modelcheck.ModelReport;
+import dev.bkv.modelcheck.ModelVerdict;
+import dev.bkv.modelcheck.ProgressListener;
+import dev.bkv.modelcheck.SpecCatalog;
+import dev.bkv.modelcheck.SummaryTable;
+import dev.bkv.modelcheck.TlcInvocation;
+import dev.bkv.modelcheck.TlcProgress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bkv check}: runs the TLC models of {@code spec/*}/manifest.json and compares them. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Model-check the TLA+ specs with TLC. Each model's outcome and distinct-state",
+      "count must match spec/<Name>/manifest.json. Big models run only with --big",
+      "or when named with --model.",
+      "Exit code: 0 all as recorded, 1 some differ, 2 bad input."
+    })
+public final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--spec", paramLabel = "NAME", description = "Only this spec (a folder of spec/).")
+  String specName;
+
+  @Option(names = "--model", paramLabel = "NAME", description = "Only this model (runs it even if it is big).")
+  String modelName;
+
+  @Option(names = "--big", description = "Also run the models of the big suite.")
+  boolean big;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "TLC workers for models expected to pass (default: up to 2 cores).")
+  Integer workers;
+
+  @Option(names = "--spec-root", paramLabel = "DIR",
+      description = "The spec/ directory (default: the nearest spec/ at or above the current directory).")
+  Path specRoot;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where TLC output and counterexamples go (default: target/bkv-check).")
+  Path workDir = Path.of("target", "bkv-check");
+
+  @Option(names = "--tlc-classpath", paramLabel = "PATH", split = ":",
+      description = "Extra classpath entries for TLC, e.g. operator overrides.")
+  List<Path> extraClasspath = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<ModelCheck.Planned> planned;
+    Path root;
+    try {
+      root = specRoot != null ? specRoot.toAbsolutePath() : SpecCatalog.locateSpecRoot(Path.of(""));
+      List<Manifest> manifests = SpecCatalog.discover(root);
+      planned = ModelCheck.plan(manifests, new ModelCheck.Selection(
+          Optional.ofNullable(specName), Optional.ofNullable(modelName), big));
+    } catch (ManifestException e) {
+      err.println("bkv check: " + e.getMessage());
+      return 2;
+    }
+    int workerCount = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
+    if (workerCount < 1 || workerCount > TlcInvocation.WORKERS_MAX) {
+      err.println("bkv check: --workers must be in 1.." + TlcInvocation.WORKERS_MAX + ", got " + workerCount);
+      return 2;
+    }
+    TlcInvocation.Settings settings =
+        new TlcInvocation.Settings(workDir.toAbsolutePath(), root.resolve("lib"), extraClasspath, workerCount);
+    List<ModelReport> reports = new ArrayList<>();
+    for (ModelCheck.Planned p : planned) {
+      out.printf("%s  (%s, expect %s)%n", p.label(), p.model().mode().name().toLowerCase(), p.model().expected().describe());
+      out.flush();
+      try {
+        ModelReport report = ModelCheck.check(p, settings, new Printer(out));
+        reports.add(report);
+        printVerdict(out, report);
+      } catch (IOException e) {
+        err.println("bkv check: cannot run TLC for " + p.label() + ": " + e.getMessage());
+        return 2;
+      }
+    }
+    out.println();
+    out.print(SummaryTable.render(reports));
+    long failed = reports.stream().filter(r -> !r.verdict().passed()).count();
+    out.printf("%d of %d models as recorded.%n", reports.size() - failed, reports.size());
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static void printVerdict(PrintWriter out, ModelReport report) {
+    if (report.verdict() instanceof ModelVerdict.Fail) {
+      for (String reason : ((ModelVerdict.Fail) report.verdict()).reasons()) {
+        out.println("  FAIL: " + reason);
+      }
+    } else {
+      out.println("  PASS: " + report.result().outcome().describe());
+    }
+    out.println("  output: " + report.result().outputFile());
+    out.flush();
+  }
+
+  /** Prints TLC's progress reports, and a line every tick so that long runs show life. */
+  private static final class Printer implements ProgressListener {
+    private final PrintWriter out;
+
+    Printer(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onProgress(TlcProgress p) {
+      out.printf("  %,d distinct states, %,d on queue, %,d generated, %s%n",
+          p.distinctStates(), p.queueStates(), p.generatedStates(), SummaryTable.clock(p.elapsed()));
+      out.flush();
+    }
+
+    @Override
+    public void onTick(Duration elapsed, Optional<TlcProgress> latest) {
+      out.printf("  ... %s elapsed%s%n", SummaryTable.clock(elapsed),
+          latest.map(p -> String.format(", last report %,d distinct states", p.distinctStates())).orElse(""));
+      out.flush();
+    }
+  }
+}

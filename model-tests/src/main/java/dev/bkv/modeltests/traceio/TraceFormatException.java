@@ -1,0 +1,8 @@
+package dev.bkv.modeltests.traceio;
+
+/** A trace file that cannot become TLA+ values; the message names the file and the place. */
+public final class TraceFormatException extends RuntimeException {
+  public TraceFormatException(String message) {
+    super(message);
+  }
+}

@@ -20,8 +20,9 @@
 (***************************************************************************)
 EXTENDS BundleDiff, TraceIO
 
-CONSTANT CasesFile   \* path of the JSON file of cases, as LoadTraces resolves it
+CONSTANT CasesFile   \* path of the NDJSON file of cases, one case per line
 
-LoadedCases == LoadTraces(CasesFile)
+\* LoadTraces reads an NDJSON file as a single trace: the cases are that trace.
+LoadedCases == LoadTraces(CasesFile)[1]
 
 =============================================================================

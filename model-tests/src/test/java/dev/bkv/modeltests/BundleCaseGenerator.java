@@ -1,4 +1,4 @@
-package dev.bkv.model;
+package dev.bkv.modeltests;
 
 import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.bundle.BundleVerdict;

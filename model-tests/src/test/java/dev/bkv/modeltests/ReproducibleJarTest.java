@@ -1,4 +1,4 @@
-package dev.bkv.model;
+package dev.bkv.modeltests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.bkv.model;
+package dev.bkv.modeltests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -27,6 +27,7 @@ import dev.bkv.tlog.SignedNote;
 import dev.bkv.tlog.TileFetcher;
 import dev.bkv.tlog.VerifierSet;
 import dev.bkv.witness.BundleReceipt;
+import dev.bkv.modelcheck.SpecCatalog;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class FleetTrustEndToEndTest {
 
   /** The vault jar the fleet's HSMs run: the packaged impl jar, or a stand-in when run before packaging. */
   Path vaultJar() throws Exception {
-    Path packaged = TlcRun.specRoot().getParent().resolve("impl/target/bkv-impl.jar");
+    Path packaged = SpecCatalog.locateSpecRoot(Path.of("")).getParent().resolve("impl/target/bkv-impl.jar");
     if (Files.isRegularFile(packaged)) {
       return packaged;
     }

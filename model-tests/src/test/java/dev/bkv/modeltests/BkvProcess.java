@@ -1,4 +1,4 @@
-package dev.bkv.model;
+package dev.bkv.modeltests;
 
 import java.io.BufferedReader;
 import java.io.IOException;

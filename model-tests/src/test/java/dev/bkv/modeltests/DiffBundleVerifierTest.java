@@ -1,16 +1,28 @@
-package dev.bkv.model;
+package dev.bkv.modeltests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.base.Json;
 import dev.bkv.bundle.BundleCheck;
+import dev.bkv.modelcheck.Manifest;
+import dev.bkv.modelcheck.ModelCheck;
+import dev.bkv.modelcheck.ModelEntry;
+import dev.bkv.modelcheck.ModelReport;
+import dev.bkv.modelcheck.ProgressListener;
+import dev.bkv.modelcheck.SpecCatalog;
+import dev.bkv.modelcheck.TlcInvocation;
+import dev.bkv.modelcheck.TlcOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -24,11 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * TLC through {@code LoadTraces} (spec/lib/TraceIO.tla and its Java override), and walked by
  * {@code BundleDiff}, which fails on the first case where Java and the spec disagree. A
  * planted wrong decision must be caught, so the harness is shown able to fail.
- *
- * <p>{@code LoadTraces} returns a tuple of traces and reads an NDJSON file as one trace, so
- * the cases are its first trace: a small module written next to the cfg,
- * {@code DiffBundleVerifierRun}, defines {@code RunCases == LoadTraces(CasesFile)[1]} and
- * the cfg substitutes it for {@code Cases}.
  */
 class DiffBundleVerifierTest {
   static final long SEED = Long.getLong("bkv.diff.seed", 20261129L);
@@ -36,15 +43,9 @@ class DiffBundleVerifierTest {
 
   @TempDir Path temp;
 
-  static final String RUN_MODULE = "---- MODULE DiffBundleVerifierRun ----\n"
-      + "EXTENDS DiffBundleVerifier\n"
-      + "\\* LoadTraces reads an NDJSON file as one trace: the cases are that trace.\n"
-      + "RunCases == LoadTraces(CasesFile)[1]\n"
-      + "====\n";
-
   static String cfg(Path cases) {
     return "CONSTANTS CasesFile = \"" + cases.toAbsolutePath() + "\"\n"
-        + "          Cases <- RunCases\n"
+        + "          Cases <- LoadedCases\n"
         + "INIT Init\nNEXT Next\n"
         + "INVARIANTS CasesWellFormed AcceptanceOperatorsAgree JavaAgreesWithSpec AllCasesReported\n";
   }
@@ -58,33 +59,38 @@ class DiffBundleVerifierTest {
   }
 
   /**
-   * TLC can load the cases only with spec/lib/TraceIO.tla and its Java override; until both
-   * are in the checkout the test says so and is skipped, never passed.
+   * Writes {@code cases} as NDJSON into {@code dir}, with copies of the spec's modules and a
+   * cfg, and model-checks {@code DiffBundleVerifier} there through the same harness as the
+   * manifest models. TLC walks one state per case, plus the initial one, until the first
+   * disagreement: {@code expectedStates} says how far it must get.
    */
-  static void assumeTraceIo() {
-    boolean library = Files.isRegularFile(TlcRun.specRoot().resolve("lib/TraceIO.tla"));
-    boolean override;
-    try {
-      Class.forName("tlc2.overrides.TLCOverrides");
-      override = true;
-    } catch (ClassNotFoundException e) {
-      override = false;
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(library && override,
-        "DiffBundleVerifier needs spec/lib/TraceIO.tla and the TraceIO override (tlc2.overrides.TLCOverrides) in model-tests");
-  }
-
-  static TlcRun.Result run(Path dir, List<Map<String, Object>> cases) throws Exception {
-    assumeTraceIo();
+  static ModelReport run(Path dir, List<Map<String, Object>> cases, TlcOutcome expected, long expectedStates)
+      throws Exception {
+    Path specRoot = SpecCatalog.locateSpecRoot(Path.of(""));
     Files.createDirectories(dir);
+    try (var modules = Files.list(specRoot.resolve("BundleVerification"))) {
+      for (Path tla : modules.filter(p -> p.toString().endsWith(".tla")).toList()) {
+        Files.copy(tla, dir.resolve(tla.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
     Path file = dir.resolve("cases.ndjson");
     StringBuilder lines = new StringBuilder();
     for (Map<String, Object> c : cases) {
       lines.append(Json.write(c)).append('\n');
     }
     Files.writeString(file, lines);
-    Files.writeString(dir.resolve("DiffBundleVerifierRun.tla"), RUN_MODULE);
-    return TlcRun.check(TlcRun.specRoot().resolve("BundleVerification"), dir, "DiffBundleVerifierRun", cfg(file));
+    Files.writeString(dir.resolve("DiffRun.cfg"), cfg(file));
+    ModelEntry model = new ModelEntry(dir.getFileName().toString(), "", "DiffRun.cfg", "DiffBundleVerifier",
+        ModelEntry.Suite.DEFAULT, ModelEntry.Mode.BFS, expected, OptionalLong.of(expectedStates), false,
+        Duration.ofMinutes(5), Optional.empty(), OptionalLong.empty(), OptionalLong.empty());
+    Manifest manifest = new Manifest("BundleVerification", dir, "DiffBundleVerifier", 0, List.of(model));
+    TlcInvocation.Settings settings = ModelTestSupport.settings(
+        ModelTestSupport.WORK_ROOT.resolve("diff"), specRoot.resolve("lib"), true);
+    return ModelCheck.check(new ModelCheck.Planned(manifest, model), settings, ProgressListener.SILENT);
+  }
+
+  static String output(ModelReport report) throws Exception {
+    return Files.readString(report.result().outputFile());
   }
 
   @Test
@@ -105,9 +111,9 @@ class DiffBundleVerifierTest {
     }
     assertEquals(expected, reasons.keySet(), "every spec check is the Java reason of some case");
 
-    TlcRun.Result result = run(temp.resolve("honest"), cases);
-    assertEquals(0, result.exitCode(), result.output());
-    assertTrue(result.output().contains("<<\"DIFF_OK\", " + cases.size() + ">>"), result.output());
+    ModelReport report = run(temp.resolve("honest"), cases, new TlcOutcome.Ok(), cases.size() + 1);
+    assertTrue(report.verdict().passed(), report.verdict() + ": " + output(report));
+    assertTrue(output(report).contains("<<\"DIFF_OK\", " + cases.size() + ">>"), output(report));
   }
 
   @Test
@@ -125,12 +131,13 @@ class DiffBundleVerifierTest {
     wrong.put("javaAccepts", true);
     wrong.put("javaReason", "accepted");
     cases.set(planted, wrong);
-    TlcRun.Result result = run(temp.resolve("planted"), cases);
-    assertEquals(12, result.exitCode(), "TLC reports a safety violation: " + result.output());
+    // The walk stops at the planted case: the initial state and one per case up to it.
+    ModelReport report = run(temp.resolve("planted"), cases,
+        new TlcOutcome.InvariantViolated("JavaAgreesWithSpec"), planted + 2);
+    assertTrue(report.verdict().passed(), report.verdict() + ": " + output(report));
     // TLC prints the tuple over several lines: compare with whitespace folded.
-    String folded = result.output().replaceAll("\\s+", " ");
+    String folded = output(report).replaceAll("\\s+", " ");
     String expected = "\"DIFF_MISMATCH\", " + (planted + 1) + ", \"" + wrong.get("id") + "\"";
-    assertTrue(folded.contains(expected), expected + " in:\n" + result.output());
-    assertTrue(folded.contains("Invariant JavaAgreesWithSpec is violated"), result.output());
+    assertTrue(folded.contains(expected), expected + " in:\n" + output(report));
   }
 }

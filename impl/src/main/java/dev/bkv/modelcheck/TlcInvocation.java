@@ -50,6 +50,12 @@ public record TlcInvocation(
     if (!model.checkDeadlock()) {
       command.add("-deadlock"); // TLC's flag turns deadlock checking off
     }
+    if (model.mode() == ModelEntry.Mode.BFS) {
+      // Liveness is checked once, on the whole graph: TLC's default checks it at
+      // time-driven points, so the state count at a violation would vary run to run.
+      command.add("-lncheck");
+      command.add("final");
+    }
     model.simulation().ifPresent(sim -> {
       command.add("-simulate");
       command.add("num=" + sim.traces());

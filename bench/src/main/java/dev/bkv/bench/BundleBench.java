@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -41,7 +42,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * The validation-bundle path end to end: the client's decision on a witnessed bundle (OTA and
  * pinned modes), the witness's durable append of a bundle, and the witness serving its log as
  * C2SP tiles. The witness benchmarks call {@link WitnessService#handle}, the function its HTTP
- * server wraps, on a real witness directory.
+ * server wraps, on a real witness directory in {@code java.io.tmpdir}, or elsewhere with
+ * {@code -jvmArgsAppend -Dbkv.bench.dir=DIR} among the JMH arguments.
  *
  * <p>Every input is checked in set-up (valid input is accepted, a flipped byte is not), and
  * every invocation checks its outcome, so no figure can be the cost of a rejection.
@@ -120,17 +122,18 @@ public class BundleBench {
     }
   }
 
-  /** A witness whose log grows by one bundle per invocation. */
+  /** A witness whose log grows by one new bundle per invocation. */
   @State(Scope.Benchmark)
   public static class DurableLog {
     WitnessLogFixture log;
-    long appended;
+    /** Entries made so far; atomic so that with several JMH threads every bundle is still new. */
+    final AtomicLong appended = new AtomicLong();
 
     @Setup
     public void setUp() throws IOException {
       log = WitnessLogFixture.create();
-      appended = 0;
-      byte[] first = log.entry(appended++);
+      appended.set(0);
+      byte[] first = log.entry(appended.getAndIncrement());
       WitnessService.Reply receipt = log.addBundle(first);
       WitnessService.Reply again = log.addBundle(first);
       if (!Arrays.equals(receipt.body(), again.body())) {
@@ -202,8 +205,8 @@ public class BundleBench {
   /**
    * The OTA client's whole decision (BundleVerifier.verifyOta): parse, digest, witness
    * signature, operator countersignature, checkpoint signature, 2 of 3 cosignatures, inclusion
-   * (13 hashes), consistency from size 1000 to 5000, epoch, validity window, previous-bundle
-   * chain.
+   * of entry 4999 in 5000, consistency from size 1000 to 5000, epoch, validity window,
+   * previous-bundle chain.
    */
   @Benchmark
   public BundleVerdict verifyOta(Ota ota) {
@@ -224,7 +227,7 @@ public class BundleBench {
    */
   @Benchmark
   public WitnessService.Reply appendDurable(DurableLog durable) {
-    return durable.log.addBundle(durable.log.entry(durable.appended++));
+    return durable.log.addBundle(durable.log.entry(durable.appended.getAndIncrement()));
   }
 
   /** GET of the last full level-0 tile: 256 hashes, 8 KiB. */

@@ -147,7 +147,7 @@ public class TlogBench {
 
   /**
    * What the witness's tree does per logged bundle: hash the entry (a 5-HSM bundle, about
-   * 1.3 KB), fold the subtrees it completes, and compute the new root for the checkpoint.
+   * 1.4 KB), fold the subtrees it completes, and compute the new root for the checkpoint.
    */
   @Benchmark
   public Hash appendInMemory(Appends appends) {

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Turns one JMH JSON result file and one {@code openssl speed -mr} capture into the
@@ -22,8 +24,53 @@ import java.util.Map;
  * <p>Usage: {@code BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND}
  */
 public final class BenchReport {
-  /** Our operation, the native operation it is compared with, and how many of those it costs at least. */
-  record Counterpart(String benchmark, String nativeKey, int nativeOps, String why) {}
+  /** {@code count} native operations of one kind, as named in {@link OpensslSpeed}. */
+  record NativeOps(String nativeKey, int count) {
+    NativeOps {
+      if (count < 1) {
+        throw new IllegalArgumentException(nativeKey + ": a counterpart costs at least one native operation, got " + count);
+      }
+    }
+  }
+
+  /**
+   * Our operation (a row key, see {@link #rowKey}), the native operations it costs at least,
+   * and why. Most have one kind; a bundle verification costs Ed25519 and ECDSA verifications.
+   */
+  record Counterpart(String benchmark, List<NativeOps> natives, String why) {
+    Counterpart {
+      natives = List.copyOf(natives);
+      if (natives.isEmpty()) {
+        throw new IllegalArgumentException(benchmark + ": a counterpart names at least one native operation");
+      }
+    }
+
+    Counterpart(String benchmark, String nativeKey, int nativeOps, String why) {
+      this(benchmark, List.of(new NativeOps(nativeKey, nativeOps)), why);
+    }
+
+    /** Microseconds the native operations take together, or empty when a figure is missing from the run. */
+    Optional<Double> nativeMicros(Map<String, Double> openssl) {
+      double total = 0;
+      for (NativeOps ops : natives) {
+        Double micros = openssl.get(ops.nativeKey());
+        if (micros == null) {
+          return Optional.empty();
+        }
+        total += ops.count() * micros;
+      }
+      return Optional.of(total);
+    }
+
+    /** E.g. "4 x openssl ed25519-verify + openssl ecdsa-p256-verify". */
+    String label() {
+      List<String> parts = new ArrayList<>();
+      for (NativeOps ops : natives) {
+        parts.add((ops.count() > 1 ? ops.count() + " x " : "") + "openssl " + ops.nativeKey());
+      }
+      return String.join(" + ", parts);
+    }
+  }
 
   static final List<Counterpart> COUNTERPARTS = List.of(
       new Counterpart("OpaqueBench.serverLogin", OpensslSpeed.ECDH_P256, 5,
@@ -35,9 +82,35 @@ public final class BenchReport {
       new Counterpart("PrimitivesBench.ed25519Verify", OpensslSpeed.ED25519_VERIFY, 1, ""),
       new Counterpart("PrimitivesBench.aesGcmSeal_1KiB", OpensslSpeed.AES256GCM_1KIB, 1, ""),
       new Counterpart("PrimitivesBench.aesGcmOpen_1KiB", OpensslSpeed.AES256GCM_1KIB, 1, ""),
-      new Counterpart("PrimitivesBench.sha256_64B", OpensslSpeed.SHA256_64B, 1, "the noise baseline"));
+      new Counterpart("PrimitivesBench.sha256_64B", OpensslSpeed.SHA256_64B, 1, "the noise baseline"),
+      inclusion(10), inclusion(20), inclusion(30),
+      consistency(10), consistency(20), consistency(30),
+      checkpoint(0), checkpoint(1), checkpoint(3),
+      new Counterpart("BundleBench.verifyOta", List.of(
+          new NativeOps(OpensslSpeed.ED25519_VERIFY, BundleBench.OTA_ED25519_VERIFIES),
+          new NativeOps(OpensslSpeed.ECDSA_P256_VERIFY, BundleBench.OTA_ECDSA_VERIFIES)),
+          "Ed25519: witness signature, checkpoint signature, " + BundleBench.OTA_COSIGNATURES
+              + " cosignatures; ECDSA: operator countersignature (hashes, parsing, proofs not counted)"),
+      new Counterpart("BundleBench.appendDurable", OpensslSpeed.ED25519_SIGN, 2,
+          "bundle signature and checkpoint signature; the native figure has no fsync"));
 
   static final String BASELINE = "PrimitivesBench.sha256_64B";
+
+  private static Counterpart inclusion(int log2Size) {
+    return new Counterpart(rowKey("TlogBench.verifyInclusion", Map.of("log2Size", log2Size)), OpensslSpeed.SHA256_64B,
+        TlogBench.inclusionNodeHashes(log2Size),
+        "one node hash per proof hash (65 bytes: two SHA-256 blocks, as for 64 bytes)");
+  }
+
+  private static Counterpart consistency(int log2Size) {
+    return new Counterpart(rowKey("TlogBench.verifyConsistency", Map.of("log2Size", log2Size)), OpensslSpeed.SHA256_64B,
+        TlogBench.consistencyNodeHashes(log2Size), "node hashes recomputing the old and the new root");
+  }
+
+  private static Counterpart checkpoint(int cosignatures) {
+    return new Counterpart(rowKey("TlogBench.verifyCheckpoint", Map.of("cosignatures", cosignatures)),
+        OpensslSpeed.ED25519_VERIFY, 1 + cosignatures, "the log signature and each cosignature/v1");
+  }
 
   private BenchReport() {}
 
@@ -101,7 +174,9 @@ public final class BenchReport {
       if (!"us/op".equals(unit)) {
         throw new IllegalArgumentException(name + ": expected us/op, got " + unit);
       }
-      ours.put(name, new double[] {number(metric.get("score")), number(metric.get("scoreError"))});
+      if (ours.put(name, new double[] {number(metric.get("score")), number(metric.get("scoreError"))}) != null) {
+        throw new IllegalArgumentException(name + ": two results have this name; parameterised rows must keep their params");
+      }
     }
     double[] baseline = ours.get(BASELINE);
     List<Object> rows = new ArrayList<>();
@@ -116,12 +191,11 @@ public final class BenchReport {
         row.put("timesSha256Baseline", entry.getValue()[0] / baseline[0]);
       }
       for (Counterpart counterpart : COUNTERPARTS) {
-        Double nativeMicros = openssl.get(counterpart.nativeKey());
-        if (counterpart.benchmark().equals(entry.getKey()) && nativeMicros != null) {
-          row.put("native", (counterpart.nativeOps() > 1 ? counterpart.nativeOps() + " x " : "")
-              + "openssl " + counterpart.nativeKey());
-          row.put("nativeMicrosPerOp", counterpart.nativeOps() * nativeMicros);
-          row.put("ratioToNative", entry.getValue()[0] / (counterpart.nativeOps() * nativeMicros));
+        Optional<Double> nativeMicros = counterpart.nativeMicros(openssl);
+        if (counterpart.benchmark().equals(entry.getKey()) && nativeMicros.isPresent()) {
+          row.put("native", counterpart.label());
+          row.put("nativeMicrosPerOp", nativeMicros.get());
+          row.put("ratioToNative", entry.getValue()[0] / nativeMicros.get());
           row.put("note", counterpart.why());
         }
       }
@@ -136,11 +210,27 @@ public final class BenchReport {
 
   private static String shortName(String benchmark, Map<String, Object> params) {
     String[] parts = benchmark.split("\\.");
-    String name = parts[parts.length - 2] + "." + parts[parts.length - 1];
-    if (params != null && !params.isEmpty()) {
-      name += params.toString().replace(" ", "");
+    return rowKey(parts[parts.length - 2] + "." + parts[parts.length - 1], params == null ? Map.of() : params);
+  }
+
+  /**
+   * A row's key: {@code Class.method}, then for a parameterised benchmark
+   * {@code :name=value,name=value} with the parameters sorted by name, e.g.
+   * {@code TlogBench.verifyInclusion:log2Size=20}. JMH names every parameterised result
+   * {@code Class.method} and puts the values in {@code params}, so without them the rows of
+   * one benchmark would collide.
+   */
+  static String rowKey(String benchmark, Map<String, ?> params) {
+    if (params.isEmpty()) {
+      return benchmark;
     }
-    return name;
+    StringBuilder key = new StringBuilder(benchmark).append(':');
+    String separator = "";
+    for (Map.Entry<String, ?> param : new TreeMap<>(params).entrySet()) {
+      key.append(separator).append(param.getKey()).append('=').append(param.getValue());
+      separator = ",";
+    }
+    return key.toString();
   }
 
   private static double number(Object value) {

@@ -29,6 +29,6 @@ echo "bench: openssl speed (native baseline, same run)" >&2
   openssl speed -seconds 2 -mr -evp aes-256-gcm 2>/dev/null
 } > "$work/openssl.txt"
 
-command="bench/run.sh $* (JMH: $jmh_args; $(head -1 "$work/openssl.txt"))"
+command="bench/run.sh${*:+ $*} (JMH: $jmh_args; $(head -1 "$work/openssl.txt"))"
 java -cp "$cp" dev.bkv.bench.BenchReport "$work/jmh.json" "$work/openssl.txt" bench/results "$name" "$command"
 echo "bench: wrote bench/results/$name.json and .md" >&2

@@ -3,6 +3,7 @@ package dev.bkv.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.testsupport.ListeningChild;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.TileClient;
@@ -11,20 +12,18 @@ import dev.bkv.tlog.Verdict;
 import dev.bkv.witness.BundleReceipt;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessKeys;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,49 +150,17 @@ class WitnessKillTest {
     final Process process;
     final String baseUrl;
 
-    private Child(Process process, String baseUrl) {
-      this.process = process;
-      this.baseUrl = baseUrl;
+    private Child(ListeningChild child) {
+      this.process = child.process;
+      this.baseUrl = child.url;
     }
 
     static Child start(Path dir) throws Exception {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process process =
-          new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.bkv.cli.Main",
-                  "witness", "serve", "--dir", dir.toString(), "--port", "0")
-              .redirectErrorStream(true)
-              .start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      AtomicReference<String> url = new AtomicReference<>();
-      StringBuilder transcript = new StringBuilder();
-      Thread reader = new Thread(() -> {
-        try {
-          for (String line; (line = out.readLine()) != null; ) {
-            synchronized (transcript) {
-              transcript.append(line).append('\n');
-            }
-            int at = line.indexOf("listening on ");
-            if (at >= 0 && url.get() == null) {
-              url.set(line.substring(at + "listening on ".length()).split(" ")[0]);
-            }
-          }
-        } catch (IOException closed) {
-          // The process was killed.
-        }
-      });
-      reader.setDaemon(true);
-      reader.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-      while (url.get() == null && process.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      if (url.get() == null) {
-        process.destroyForcibly().waitFor();
-        synchronized (transcript) {
-          throw new AssertionError("witness child did not start:\n" + transcript);
-        }
-      }
-      return new Child(process, url.get());
+      return new Child(ListeningChild.start(
+          List.of(java, "-cp", System.getProperty("java.class.path"), "dev.bkv.cli.Main",
+              "witness", "serve", "--dir", dir.toString(), "--port", "0"),
+          Duration.ofSeconds(START_TIMEOUT_SECONDS)));
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */

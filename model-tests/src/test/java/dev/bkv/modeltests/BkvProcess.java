@@ -1,15 +1,13 @@
 package dev.bkv.modeltests;
 
-import java.io.BufferedReader;
+import dev.bkv.testsupport.ListeningChild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code bkv} command as a child JVM on the test classpath (the packaged impl and its
@@ -62,49 +60,17 @@ final class BkvProcess {
   static final class Witness implements AutoCloseable {
     final Process process;
     final String baseUrl;
-    private final StringBuilder transcript;
 
-    private Witness(Process process, String baseUrl, StringBuilder transcript) {
-      this.process = process;
-      this.baseUrl = baseUrl;
-      this.transcript = transcript;
+    private Witness(ListeningChild child) {
+      this.process = child.process;
+      this.baseUrl = child.url;
     }
 
     /** Starts {@code bkv witness serve --dir dir --port 0} and waits for its URL. */
     static Witness serve(Path dir) throws IOException, InterruptedException {
-      Process process = new ProcessBuilder(command("witness", "serve", "--dir", dir.toString(), "--port", "0"))
-          .redirectErrorStream(true).start();
-      BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      AtomicReference<String> url = new AtomicReference<>();
-      StringBuilder transcript = new StringBuilder();
-      Thread reader = new Thread(() -> {
-        try {
-          for (String line; (line = lines.readLine()) != null; ) {
-            synchronized (transcript) {
-              transcript.append(line).append('\n');
-            }
-            int at = line.indexOf("listening on ");
-            if (at >= 0 && url.get() == null) {
-              url.set(line.substring(at + "listening on ".length()).split(" ")[0]);
-            }
-          }
-        } catch (IOException closed) {
-          // the process ended
-        }
-      });
-      reader.setDaemon(true);
-      reader.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-      while (url.get() == null && process.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      if (url.get() == null) {
-        process.destroyForcibly().waitFor();
-        synchronized (transcript) {
-          throw new AssertionError("witness did not start:\n" + transcript);
-        }
-      }
-      return new Witness(process, url.get(), transcript);
+      return new Witness(ListeningChild.start(
+          command("witness", "serve", "--dir", dir.toString(), "--port", "0"),
+          Duration.ofSeconds(START_TIMEOUT_SECONDS)));
     }
 
     @Override

@@ -1,16 +1,14 @@
 package dev.bkv.audit;
 
+import static dev.bkv.testsupport.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.base.Json;
 import dev.bkv.bundle.ValidationBundle;
-import dev.bkv.cli.Main;
 import dev.bkv.evidence.FleetRun;
 import dev.bkv.evidence.Pem;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.bkv.testsupport.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,36 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditCommandTest {
   @TempDir Path temp;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void usageErrorsAreOneLineAndNonZero() {
-    assertEquals(0, run("audit", "--help").exit);
-    Run neither = run("audit", "--evidence", temp.toString());
-    assertEquals(1, neither.exit);
-    assertTrue(neither.err.contains("give exactly one of --witness URL or --log-dir DIR"), neither.err);
-    Run noKeys = run("audit", "--log-dir", temp.toString(), "--evidence", temp.toString());
-    assertEquals(1, noKeys.exit);
-    assertTrue(noKeys.err.contains("--log-dir needs --witness-keys"), noKeys.err);
-    Run badHash = run("audit", "--log-dir", temp.toString(), "--witness-keys", temp.resolve("k").toString(),
+    assertEquals(0, run("audit", "--help").exit());
+    CliRun neither = run("audit", "--evidence", temp.toString());
+    assertEquals(1, neither.exit());
+    assertTrue(neither.err().contains("give exactly one of --witness URL or --log-dir DIR"), neither.err());
+    CliRun noKeys = run("audit", "--log-dir", temp.toString(), "--evidence", temp.toString());
+    assertEquals(1, noKeys.exit());
+    assertTrue(noKeys.err().contains("--log-dir needs --witness-keys"), noKeys.err());
+    CliRun badHash = run("audit", "--log-dir", temp.toString(), "--witness-keys", temp.resolve("k").toString(),
         "--evidence", temp.toString(), "--expected-jar-hash", "xyz");
-    assertTrue(badHash.err.contains("--expected-jar-hash must be 64 lower-case hex digits"), badHash.err);
+    assertTrue(badHash.err().contains("--expected-jar-hash must be 64 lower-case hex digits"), badHash.err());
   }
 
   @Test
@@ -78,29 +58,29 @@ class AuditCommandTest {
       String[] args = {"audit", "--log-dir", logDir.toString(), "--witness-keys", keys.toString(), "--evidence",
           published.toString(), "--vendor-root", root.toString(), "--expected-jar-hash", FleetRun.JAR.toHex(),
           "--state", state.toString()};
-      Run ok = run(args);
-      assertEquals(0, ok.exit, ok.out + ok.err);
-      assertTrue(ok.out.contains("AUDIT PASSED"), ok.out);
+      CliRun ok = run(args);
+      assertEquals(0, ok.exit(), ok.out() + ok.err());
+      assertTrue(ok.out().contains("AUDIT PASSED"), ok.out());
       assertTrue(Files.exists(state));
 
       String[] json = java.util.Arrays.copyOf(args, args.length + 1);
       json[args.length] = "--json";
-      Run asJson = run(json);
-      assertEquals(0, asJson.exit, asJson.err);
-      Map<String, Object> report = Json.parseObject(asJson.out.strip());
+      CliRun asJson = run(json);
+      assertEquals(0, asJson.exit(), asJson.err());
+      Map<String, Object> report = Json.parseObject(asJson.out().strip());
       assertEquals(true, report.get("passed"));
 
       // The published countersignature replaced by garbage: the file no longer parses.
       Files.writeString(published.resolve("witnessed-1"), "bkv.dev/witnessed-bundle@v1\nbundle-sha256 00\n");
-      Run broken = run(args);
-      assertEquals(1, broken.exit);
-      assertTrue(broken.err.contains("witnessed-1"), broken.err);
+      CliRun broken = run(args);
+      assertEquals(1, broken.exit());
+      assertTrue(broken.err().contains("witnessed-1"), broken.err());
       // No witnessed bundle at all: the audit itself fails, with the reason on stderr.
       Files.delete(published.resolve("witnessed-1"));
-      Run failed = run(args);
-      assertEquals(1, failed.exit);
-      assertTrue(failed.out.contains("AUDIT FAILED"), failed.out);
-      assertTrue(failed.err.startsWith("bkv audit: FAILED: epoch 1, log entry:"), failed.err);
+      CliRun failed = run(args);
+      assertEquals(1, failed.exit());
+      assertTrue(failed.out().contains("AUDIT FAILED"), failed.out());
+      assertTrue(failed.err().startsWith("bkv audit: FAILED: epoch 1, log entry:"), failed.err());
     }
   }
 }

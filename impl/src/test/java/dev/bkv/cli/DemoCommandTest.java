@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import static dev.bkv.testsupport.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bkv.hsm.FirmwareCodec;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.bkv.testsupport.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -21,24 +20,6 @@ import picocli.CommandLine;
 class DemoCommandTest {
   /** Cheap Argon2id: the demo's behaviour does not depend on the KSF's cost. */
   static final String[] FAST = {"--ksf-memory-kib", "64", "--ksf-iterations", "1", "--ksf-parallelism", "1"};
-
-  record Run(int exitCode, String out, String err) {}
-
-  static Run main(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
-  }
 
   static String[] with(String... args) {
     String[] all = new String[1 + FAST.length + args.length];
@@ -51,8 +32,8 @@ class DemoCommandTest {
   @Test
   void demo_destroys_the_record_after_exactly_max_attempts_wrong_guesses() {
     for (int max : new int[] {1, 3, 10}) {
-      Run run = main(with("--max-attempts", Integer.toString(max)));
-      assertEquals(0, run.exitCode(), run.out() + run.err());
+      CliRun run = run(with("--max-attempts", Integer.toString(max)));
+      assertEquals(0, run.exit(), run.out() + run.err());
       List<String> attacker = run.out().lines().filter(l -> l.startsWith("[attacker]")).collect(Collectors.toList());
       assertEquals(max, attacker.size(), run.out());
       for (int i = 1; i < max; i++) {
@@ -74,13 +55,13 @@ class DemoCommandTest {
     for (String[] args : new String[][] {
         with("--max-attempts", "0"), with("--max-attempts", "256"), with("--max-attempts", "ten"),
         {"demo", "--ksf-memory-kib", "1"}, with("--user", ""), with("--no-such-option")}) {
-      Run run = main(args);
-      assertEquals(2, run.exitCode(), String.join(" ", args));
+      CliRun run = run(args);
+      assertEquals(2, run.exit(), String.join(" ", args));
       assertFalse(run.err().contains("\tat "), run.err());
       assertFalse(run.err().isBlank());
     }
-    assertTrue(main(with("--max-attempts", "0")).err().contains("--max-attempts must be in [1, 255], got 0"));
-    assertEquals(0, main("demo", "--help").exitCode());
+    assertTrue(run(with("--max-attempts", "0")).err().contains("--max-attempts must be in [1, 255], got 0"));
+    assertEquals(0, run("demo", "--help").exit());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import static dev.bkv.testsupport.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,14 +13,12 @@ import dev.bkv.evidence.DeploymentEvidence;
 import dev.bkv.evidence.HsmVendor;
 import dev.bkv.hsm.SoftHsm;
 import dev.bkv.net.WitnessHttpServer;
+import dev.bkv.testsupport.CliRun;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.witness.BundleReceipt;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessKeys;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,24 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetCommandTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   private Path jar() throws Exception {
     Path jar = dir.resolve("vault.jar");
     if (!Files.exists(jar)) {
@@ -60,7 +41,7 @@ class FleetCommandTest {
     return jar;
   }
 
-  private Run init(Path workspace, int hsms, int datacenters) throws Exception {
+  private CliRun init(Path workspace, int hsms, int datacenters) throws Exception {
     return run("fleet", "init", "--dir", workspace.toString(), "--hsms", Integer.toString(hsms), "--datacenters",
         Integer.toString(datacenters), "--jar", jar().toString(), "--namespace", "test.example/backup");
   }
@@ -88,28 +69,28 @@ class FleetCommandTest {
     for (String[] args : new String[][] {{"fleet", "--help"}, {"fleet", "init", "--help"}, {"fleet", "rotate", "--help"},
         {"fleet", "publish", "--help"}, {"fleet", "status", "--help"}, {"evidence", "--help"},
         {"evidence", "jar-hash", "--help"}, {"evidence", "verify", "--help"}}) {
-      Run r = run(args);
-      assertEquals(0, r.exit, String.join(" ", args));
-      assertTrue(r.out.contains("Usage:"), r.out);
+      CliRun r = run(args);
+      assertEquals(0, r.exit(), String.join(" ", args));
+      assertTrue(r.out().contains("Usage:"), r.out());
     }
   }
 
   @Test
   void init_publish_rotate_publish_links_each_bundle_to_the_one_before() throws Exception {
     Path op = dir.resolve("op");
-    Run created = init(op, 3, 3);
-    assertEquals(0, created.exit, created.err);
-    assertTrue(created.out.contains("3 HSMs over 3 datacenters, quorum 2"), created.out);
+    CliRun created = init(op, 3, 3);
+    assertEquals(0, created.exit(), created.err());
+    assertTrue(created.out().contains("3 HSMs over 3 datacenters, quorum 2"), created.out());
     try (Served w = witness("w1")) {
       String url = w.server().baseUrl();
-      Run first = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--witness-vkeys", w.vkeys().toString());
-      assertEquals(0, first.exit, first.err);
-      assertTrue(first.out.contains("published epoch 1"), first.out);
-      Run rotated = run("fleet", "rotate", "--dir", op.toString(), "--hsms", "5", "--jar", jar().toString());
-      assertEquals(0, rotated.exit, rotated.err);
-      assertTrue(rotated.out.contains("fleet fleet-2") && rotated.out.contains("quorum 3"), rotated.out);
-      Run second = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--validity-days", "30");
-      assertEquals(0, second.exit, second.err);
+      CliRun first = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--witness-vkeys", w.vkeys().toString());
+      assertEquals(0, first.exit(), first.err());
+      assertTrue(first.out().contains("published epoch 1"), first.out());
+      CliRun rotated = run("fleet", "rotate", "--dir", op.toString(), "--hsms", "5", "--jar", jar().toString());
+      assertEquals(0, rotated.exit(), rotated.err());
+      assertTrue(rotated.out().contains("fleet fleet-2") && rotated.out().contains("quorum 3"), rotated.out());
+      CliRun second = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--validity-days", "30");
+      assertEquals(0, second.exit(), second.err());
       WitnessedBundle one = WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/1.witnessed")));
       WitnessedBundle two = WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/2.witnessed")));
       assertEquals("fleet-1", one.bundle().fleetId());
@@ -126,26 +107,26 @@ class FleetCommandTest {
       SoftHsm operator = SoftHsm.open(op.resolve("operator/hsm"), new SecureRandom());
       assertTrue(OperatorCountersignature.verify(operator.identityPublicKey(), two.witnessSignature(), two.countersignature()));
       assertEquals(1, two.proof().index());
-      Run status = run("fleet", "status", "--dir", op.toString());
-      assertTrue(status.out.contains("* fleet fleet-2") && status.out.contains("epoch 2: fleet fleet-2"), status.out);
+      CliRun status = run("fleet", "status", "--dir", op.toString());
+      assertTrue(status.out().contains("* fleet fleet-2") && status.out().contains("epoch 2: fleet fleet-2"), status.out());
     }
   }
 
   @Test
   void a_bundle_whose_receipt_was_lost_is_resubmitted_unchanged() throws Exception {
     Path op = dir.resolve("op");
-    assertEquals(0, init(op, 3, 3).exit);
+    assertEquals(0, init(op, 3, 3).exit());
     try (Served w = witness("w1")) {
       String url = w.server().baseUrl();
       assertEquals(0, run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--witness-vkeys",
-          w.vkeys().toString()).exit);
+          w.vkeys().toString()).exit());
       byte[] bundle = Files.readAllBytes(op.resolve("bundles/1.bundle"));
       Files.delete(op.resolve("bundles/1.witnessed")); // as if the reply never arrived
-      Run refused = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--epoch", "2");
-      assertEquals(1, refused.exit);
-      assertTrue(refused.err.contains("epoch 1 was submitted but never witnessed"), refused.err);
-      Run retry = run("fleet", "publish", "--dir", op.toString(), "--witness", url);
-      assertEquals(0, retry.exit, retry.err);
+      CliRun refused = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--epoch", "2");
+      assertEquals(1, refused.exit());
+      assertTrue(refused.err().contains("epoch 1 was submitted but never witnessed"), refused.err());
+      CliRun retry = run("fleet", "publish", "--dir", op.toString(), "--witness", url);
+      assertEquals(0, retry.exit(), retry.err());
       assertArrayEquals(bundle, Files.readAllBytes(op.resolve("bundles/1.bundle")));
       assertEquals(1, w.witness().log().size(), "the witness logged it once");
     }
@@ -154,77 +135,77 @@ class FleetCommandTest {
   @Test
   void publishing_trusts_only_the_pinned_witness() throws Exception {
     Path op = dir.resolve("op");
-    assertEquals(0, init(op, 3, 3).exit);
+    assertEquals(0, init(op, 3, 3).exit());
     try (Served honest = witness("w1"); Served other = witness("w2")) {
-      Run noKeys = run("fleet", "publish", "--dir", op.toString(), "--witness", honest.server().baseUrl());
-      assertEquals(1, noKeys.exit);
-      assertTrue(noKeys.err.contains("--witness-vkeys"), noKeys.err);
+      CliRun noKeys = run("fleet", "publish", "--dir", op.toString(), "--witness", honest.server().baseUrl());
+      assertEquals(1, noKeys.exit());
+      assertTrue(noKeys.err().contains("--witness-vkeys"), noKeys.err());
       assertEquals(0, run("fleet", "publish", "--dir", op.toString(), "--witness", honest.server().baseUrl(),
-          "--witness-vkeys", honest.vkeys().toString()).exit);
-      Run swapped = run("fleet", "publish", "--dir", op.toString(), "--witness", other.server().baseUrl(),
+          "--witness-vkeys", honest.vkeys().toString()).exit());
+      CliRun swapped = run("fleet", "publish", "--dir", op.toString(), "--witness", other.server().baseUrl(),
           "--witness-vkeys", other.vkeys().toString());
-      assertEquals(1, swapped.exit);
-      assertTrue(swapped.err.contains("differ from those pinned"), swapped.err);
-      Run impostor = run("fleet", "publish", "--dir", op.toString(), "--witness", other.server().baseUrl());
-      assertEquals(1, impostor.exit);
-      assertTrue(impostor.err.contains("does not verify against the pinned witness keys"), impostor.err);
+      assertEquals(1, swapped.exit());
+      assertTrue(swapped.err().contains("differ from those pinned"), swapped.err());
+      CliRun impostor = run("fleet", "publish", "--dir", op.toString(), "--witness", other.server().baseUrl());
+      assertEquals(1, impostor.exit());
+      assertTrue(impostor.err().contains("does not verify against the pinned witness keys"), impostor.err());
       assertFalse(Files.exists(op.resolve("bundles/2.witnessed")), "nothing countersigned");
     }
   }
 
   @Test
   void wrong_input_is_named_and_exits_non_zero() throws Exception {
-    Run placement = init(dir.resolve("a"), 4, 2);
-    assertEquals(1, placement.exit);
-    assertTrue(placement.err.contains("losing datacenter dc-1"), placement.err);
+    CliRun placement = init(dir.resolve("a"), 4, 2);
+    assertEquals(1, placement.exit());
+    assertTrue(placement.err().contains("losing datacenter dc-1"), placement.err());
     assertFalse(Files.exists(dir.resolve("a")), "nothing created");
-    Run hsms = init(dir.resolve("b"), 0, 1);
-    assertTrue(hsms.exit == 1 && hsms.err.contains("--hsms"), hsms.err);
-    Run namespace = run("fleet", "init", "--dir", dir.resolve("c").toString(), "--hsms", "3", "--datacenters", "3",
+    CliRun hsms = init(dir.resolve("b"), 0, 1);
+    assertTrue(hsms.exit() == 1 && hsms.err().contains("--hsms"), hsms.err());
+    CliRun namespace = run("fleet", "init", "--dir", dir.resolve("c").toString(), "--hsms", "3", "--datacenters", "3",
         "--jar", jar().toString(), "--namespace", "has space");
-    assertTrue(namespace.exit == 1 && namespace.err.contains("namespace"), namespace.err);
+    assertTrue(namespace.exit() == 1 && namespace.err().contains("namespace"), namespace.err());
     Path op = dir.resolve("op");
     Files.createDirectories(dir.resolve("op.partial").resolve("junk")); // left by an interrupted init
-    assertEquals(0, init(op, 3, 3).exit);
+    assertEquals(0, init(op, 3, 3).exit());
     assertFalse(Files.exists(dir.resolve("op.partial")), "the leftover staging directory is gone");
-    Run again = init(op, 3, 3);
-    assertTrue(again.exit == 1 && again.err.contains("not an empty directory"), again.err);
-    Run notWorkspace = run("fleet", "status", "--dir", dir.resolve("nothing").toString());
-    assertTrue(notWorkspace.exit == 1 && notWorkspace.err.contains("not an operator workspace"), notWorkspace.err);
-    Run validity = run("fleet", "publish", "--dir", op.toString(), "--witness", "http://127.0.0.1:1", "--validity-days", "0");
-    assertTrue(validity.exit == 1 && validity.err.contains("--validity-days"), validity.err);
-    Run unreachable = run("fleet", "publish", "--dir", op.toString(), "--witness", "http://127.0.0.1:1",
+    CliRun again = init(op, 3, 3);
+    assertTrue(again.exit() == 1 && again.err().contains("not an empty directory"), again.err());
+    CliRun notWorkspace = run("fleet", "status", "--dir", dir.resolve("nothing").toString());
+    assertTrue(notWorkspace.exit() == 1 && notWorkspace.err().contains("not an operator workspace"), notWorkspace.err());
+    CliRun validity = run("fleet", "publish", "--dir", op.toString(), "--witness", "http://127.0.0.1:1", "--validity-days", "0");
+    assertTrue(validity.exit() == 1 && validity.err().contains("--validity-days"), validity.err());
+    CliRun unreachable = run("fleet", "publish", "--dir", op.toString(), "--witness", "http://127.0.0.1:1",
         "--witness-vkeys", dir.resolve("missing.vkeys").toString());
-    assertTrue(unreachable.exit == 1 && unreachable.err.contains("does not exist"), unreachable.err);
-    Run duplicate = run("fleet", "rotate", "--dir", op.toString(), "--fleet-id", "fleet-1", "--jar", jar().toString());
-    assertTrue(duplicate.exit == 1 && duplicate.err.contains("exists already"), duplicate.err);
+    assertTrue(unreachable.exit() == 1 && unreachable.err().contains("does not exist"), unreachable.err());
+    CliRun duplicate = run("fleet", "rotate", "--dir", op.toString(), "--fleet-id", "fleet-1", "--jar", jar().toString());
+    assertTrue(duplicate.exit() == 1 && duplicate.err().contains("exists already"), duplicate.err());
   }
 
   @Test
   void evidence_commands_hash_the_jar_and_verify_a_fleets_evidence() throws Exception {
     Path op = dir.resolve("op");
-    assertEquals(0, init(op, 3, 3).exit);
-    Run hash = run("evidence", "jar-hash", "--jar", jar().toString());
-    assertEquals(0, hash.exit, hash.err);
+    assertEquals(0, init(op, 3, 3).exit());
+    CliRun hash = run("evidence", "jar-hash", "--jar", jar().toString());
+    assertEquals(0, hash.exit(), hash.err());
     String jarHash = Sha256Digest.of(Files.readAllBytes(jar())).toHex();
-    assertTrue(hash.out.startsWith(jarHash + "  "), hash.out);
+    assertTrue(hash.out().startsWith(jarHash + "  "), hash.out());
     String evidence = op.resolve("fleets/fleet-1/evidence.txt").toString();
     String root = op.resolve("vendor/root.crt").toString();
-    Run ok = run("evidence", "verify", "--evidence", evidence, "--vendor-root", root, "--jar", jar().toString());
-    assertEquals(0, ok.exit, ok.err);
-    assertTrue(ok.out.contains("evidence verified") && ok.out.contains("quorum 2 of 3"), ok.out);
-    Run otherJar = run("evidence", "verify", "--evidence", evidence, "--vendor-root", root, "--jar-sha256", "ab".repeat(32));
-    assertEquals(1, otherJar.exit);
-    assertTrue(otherJar.err.contains("evidence rejected") && otherJar.err.contains("vault jar"), otherJar.err);
+    CliRun ok = run("evidence", "verify", "--evidence", evidence, "--vendor-root", root, "--jar", jar().toString());
+    assertEquals(0, ok.exit(), ok.err());
+    assertTrue(ok.out().contains("evidence verified") && ok.out().contains("quorum 2 of 3"), ok.out());
+    CliRun otherJar = run("evidence", "verify", "--evidence", evidence, "--vendor-root", root, "--jar-sha256", "ab".repeat(32));
+    assertEquals(1, otherJar.exit());
+    assertTrue(otherJar.err().contains("evidence rejected") && otherJar.err().contains("vault jar"), otherJar.err());
     HsmVendor rogue = HsmVendor.create(dev.bkv.crypto.EcdsaP256.PrivateKey.generate(new SecureRandom()), 0);
     rogue.save(dir.resolve("rogue"));
-    Run otherRoot = run("evidence", "verify", "--evidence", evidence, "--vendor-root", dir.resolve("rogue/root.crt").toString(),
+    CliRun otherRoot = run("evidence", "verify", "--evidence", evidence, "--vendor-root", dir.resolve("rogue/root.crt").toString(),
         "--jar", jar().toString());
-    assertTrue(otherRoot.exit == 1 && otherRoot.err.contains("another vendor root"), otherRoot.err);
-    Run badHex = run("evidence", "verify", "--evidence", evidence, "--vendor-root", root, "--jar-sha256", "xyz");
-    assertTrue(badHex.exit == 1 && badHex.err.contains("--jar-sha256"), badHex.err);
-    Run noJar = run("evidence", "jar-hash");
-    assertTrue(noJar.exit == 1 && noJar.err.contains("--jar"), noJar.err);
+    assertTrue(otherRoot.exit() == 1 && otherRoot.err().contains("another vendor root"), otherRoot.err());
+    CliRun badHex = run("evidence", "verify", "--evidence", evidence, "--vendor-root", root, "--jar-sha256", "xyz");
+    assertTrue(badHex.exit() == 1 && badHex.err().contains("--jar-sha256"), badHex.err());
+    CliRun noJar = run("evidence", "jar-hash");
+    assertTrue(noJar.exit() == 1 && noJar.err().contains("--jar"), noJar.err());
     assertTrue(DeploymentEvidence.parse(Files.readAllBytes(Path.of(evidence))).hsms().size() == 3);
   }
 }

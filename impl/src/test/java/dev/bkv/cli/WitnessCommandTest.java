@@ -1,11 +1,10 @@
 package dev.bkv.cli;
 
+import static dev.bkv.testsupport.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.bkv.testsupport.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,84 +16,66 @@ import org.junit.jupiter.api.io.TempDir;
 class WitnessCommandTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void whenHelpIsAsked_thenEverySubcommandDescribesItself() {
     for (String[] args : new String[][] {{"witness", "--help"}, {"witness", "init", "--help"},
         {"witness", "serve", "--help"}, {"witness", "add-log", "--help"}}) {
-      Run r = run(args);
-      assertEquals(0, r.exit, String.join(" ", args));
-      assertTrue(r.out.contains("Usage:"), r.out);
+      CliRun r = run(args);
+      assertEquals(0, r.exit(), String.join(" ", args));
+      assertTrue(r.out().contains("Usage:"), r.out());
     }
   }
 
   @Test
   void whenInitRuns_thenKeysArePrivateAndASecondInitIsRefused() throws Exception {
     Path w = dir.resolve("w");
-    Run first = run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9");
-    assertEquals(0, first.exit, first.err);
-    assertTrue(first.out.contains("witness.example/w9/bundles+"), first.out);
+    CliRun first = run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9");
+    assertEquals(0, first.exit(), first.err());
+    assertTrue(first.out().contains("witness.example/w9/bundles+"), first.out());
     assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(w.resolve("keys/log.skey")));
-    Run second = run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9");
-    assertEquals(1, second.exit);
-    assertTrue(second.err.contains("exists already"), second.err);
-    Run otherName = run("witness", "serve", "--dir", w.toString(), "--port", "0", "--name", "witness.example/w8");
-    assertEquals(1, otherName.exit);
-    assertTrue(otherName.err.contains("holds witness witness.example/w9, not witness.example/w8"), otherName.err);
-    Run badPort = run("witness", "serve", "--dir", w.toString(), "--port", "70000");
-    assertEquals(1, badPort.exit);
-    assertTrue(badPort.err.contains("--port"), badPort.err);
+    CliRun second = run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9");
+    assertEquals(1, second.exit());
+    assertTrue(second.err().contains("exists already"), second.err());
+    CliRun otherName = run("witness", "serve", "--dir", w.toString(), "--port", "0", "--name", "witness.example/w8");
+    assertEquals(1, otherName.exit());
+    assertTrue(otherName.err().contains("holds witness witness.example/w9, not witness.example/w8"), otherName.err());
+    CliRun badPort = run("witness", "serve", "--dir", w.toString(), "--port", "70000");
+    assertEquals(1, badPort.exit());
+    assertTrue(badPort.err().contains("--port"), badPort.err());
   }
 
   @Test
   void whenInputIsWrong_thenTheErrorNamesItAndTheExitIsNonZero() {
-    Run badName = run("witness", "init", "--dir", dir.resolve("x").toString(), "--name", "has space");
-    assertEquals(1, badName.exit);
-    assertTrue(badName.err.contains("witness name"), badName.err);
-    Run noKeys = run("witness", "serve", "--dir", dir.resolve("empty").toString(), "--port", "0");
-    assertEquals(1, noKeys.exit);
-    assertTrue(noKeys.err.contains("missing key file"), noKeys.err);
-    Run missingOption = run("witness", "init", "--name", "a.example");
-    assertTrue(missingOption.exit != 0);
-    assertTrue(missingOption.err.contains("--dir"), missingOption.err);
+    CliRun badName = run("witness", "init", "--dir", dir.resolve("x").toString(), "--name", "has space");
+    assertEquals(1, badName.exit());
+    assertTrue(badName.err().contains("witness name"), badName.err());
+    CliRun noKeys = run("witness", "serve", "--dir", dir.resolve("empty").toString(), "--port", "0");
+    assertEquals(1, noKeys.exit());
+    assertTrue(noKeys.err().contains("missing key file"), noKeys.err());
+    CliRun missingOption = run("witness", "init", "--name", "a.example");
+    assertTrue(missingOption.exit() != 0);
+    assertTrue(missingOption.err().contains("--dir"), missingOption.err());
   }
 
   @Test
   void whenLogsAreAdded_thenTheyArePersistedOrTheBadKeyIsNamed() throws Exception {
     Path w = dir.resolve("w");
-    assertEquals(0, run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9").exit);
-    Run sumdb = run("witness", "add-log", "--dir", w.toString(), "--origin", "go.sum database tree",
+    assertEquals(0, run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9").exit());
+    CliRun sumdb = run("witness", "add-log", "--dir", w.toString(), "--origin", "go.sum database tree",
         "--vkey", "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8");
-    assertEquals(0, sumdb.exit, sumdb.err);
-    Run sigsum = run("witness", "add-log", "--dir", w.toString(), "--sigsum-key",
+    assertEquals(0, sumdb.exit(), sumdb.err());
+    CliRun sigsum = run("witness", "add-log", "--dir", w.toString(), "--sigsum-key",
         "ffdc2d4d98e4124d3feaf788c0c2f9abfd796083d1f0495437f302ec79cf100f");
-    assertEquals(0, sigsum.exit, sigsum.err);
-    assertTrue(sigsum.out.contains("sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562"));
+    assertEquals(0, sigsum.exit(), sigsum.err());
+    assertTrue(sigsum.out().contains("sigsum.org/v1/tree/4d6d8825a6bb689d459628312889dfbb0bcd41b5211d9e1ce768b0ff0309e562"));
     String logs = Files.readString(w.resolve("witnessed/logs"));
     assertTrue(logs.contains("log go.sum database tree\nkey sum.golang.org+033de0ae+"), logs);
-    Run badKey = run("witness", "add-log", "--dir", w.toString(), "--origin", "x", "--vkey", "sum.golang.org+033de0af+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8");
-    assertEquals(1, badKey.exit);
-    assertTrue(badKey.err.contains("key ID"), badKey.err);
-    Run both = run("witness", "add-log", "--dir", w.toString());
-    assertEquals(1, both.exit);
-    assertTrue(both.err.contains("--sigsum-key"), both.err);
+    CliRun badKey = run("witness", "add-log", "--dir", w.toString(), "--origin", "x", "--vkey", "sum.golang.org+033de0af+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8");
+    assertEquals(1, badKey.exit());
+    assertTrue(badKey.err().contains("key ID"), badKey.err());
+    CliRun both = run("witness", "add-log", "--dir", w.toString());
+    assertEquals(1, both.exit());
+    assertTrue(both.err().contains("--sigsum-key"), both.err());
   }
 }

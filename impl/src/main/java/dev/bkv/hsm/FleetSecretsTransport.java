@@ -37,9 +37,31 @@ final class FleetSecretsTransport {
   /** A transport key the HSM offered and has not used yet. */
   record Pending(EcdhP256.PrivateKey key, Sha256Digest context) {}
 
-  /** Makes a fresh offer for {@code context}; the caller keeps the returned pending key inside the HSM. */
-  static Pending offer(SecureRandom random, Sha256Digest context) {
-    return new Pending(EcdhP256.PrivateKey.generate(random), context);
+  /**
+   * The one transport key an HSM has offered and not used yet, kept inside the HSM. A new
+   * offer replaces (and destroys) the previous one; a successful import or a tamper event
+   * destroys it. Callers synchronize on their HSM.
+   */
+  static final class OfferSlot {
+    private Optional<Pending> pending = Optional.empty();
+
+    /** Generates a fresh transport key for {@code context} and returns it signed by {@code self}. */
+    TransportOffer offer(Hsm self, SecureRandom random, Sha256Digest context) throws HsmException {
+      clear();
+      Pending fresh = new Pending(EcdhP256.PrivateKey.generate(random), context);
+      pending = Optional.of(fresh);
+      return TransportOffer.sign(self, fresh.key().publicKey(), context);
+    }
+
+    /** {@link #unwrap} with the pending key; the key stays until {@link #clear}. */
+    ServerSetup open(Hsm self, WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException {
+      return unwrap(self, pending, wrapped, sender);
+    }
+
+    void clear() {
+      pending.ifPresent(p -> p.key().destroy());
+      pending = Optional.empty();
+    }
   }
 
   /** Encrypts {@code setup} to the recipient's verified offer and signs it as {@code sender}. */

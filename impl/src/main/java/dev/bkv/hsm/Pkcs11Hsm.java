@@ -100,7 +100,7 @@ public final class Pkcs11Hsm implements Hsm {
   private final SecretKey sealingKey;
   private final HsmId id;
   private ServerSetup serverSetup;
-  private Optional<FleetSecretsTransport.Pending> pendingTransport = Optional.empty();
+  private final FleetSecretsTransport.OfferSlot transportOffer = new FleetSecretsTransport.OfferSlot();
   private NvramImage nvram;
   private boolean zeroized;
 
@@ -330,9 +330,7 @@ public final class Pkcs11Hsm implements Hsm {
   @Override
   public synchronized TransportOffer offerTransportKey(Sha256Digest context) throws HsmException {
     live();
-    pendingTransport.ifPresent(p -> p.key().destroy());
-    pendingTransport = Optional.of(FleetSecretsTransport.offer(random, context));
-    return TransportOffer.sign(this, pendingTransport.get().key().publicKey(), context);
+    return transportOffer.offer(this, random, context);
   }
 
   @Override
@@ -345,7 +343,7 @@ public final class Pkcs11Hsm implements Hsm {
   @Override
   public synchronized void importFleetSecrets(WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException {
     live();
-    ServerSetup imported = FleetSecretsTransport.unwrap(this, pendingTransport, wrapped, sender);
+    ServerSetup imported = transportOffer.open(this, wrapped, sender);
     byte[] encoded = imported.encode();
     try {
       writeFile(stateDir.resolve(OPAQUE_SETUP_FILE), seal(Bytes.concat(OPAQUE_SETUP_AAD, id.toBytes()), encoded));
@@ -357,8 +355,7 @@ public final class Pkcs11Hsm implements Hsm {
     }
     serverSetup.destroy();
     serverSetup = imported;
-    pendingTransport.get().key().destroy();
-    pendingTransport = Optional.empty();
+    transportOffer.clear();
   }
 
   /** Destroys both token keys and the in-memory OPAQUE setup; the sealed files become useless. */
@@ -366,7 +363,7 @@ public final class Pkcs11Hsm implements Hsm {
   public synchronized void tamper() {
     zeroized = true;
     serverSetup.destroy();
-    pendingTransport.ifPresent(p -> p.key().destroy());
+    transportOffer.clear();
     for (String alias : new String[] {IDENTITY_ALIAS, SEALING_ALIAS}) {
       try {
         keyStore.deleteEntry(alias);

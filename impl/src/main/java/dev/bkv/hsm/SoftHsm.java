@@ -36,7 +36,7 @@ public final class SoftHsm implements Hsm {
   private final EcdsaP256.PrivateKey identityKey;
   private final Aes256Gcm.Key sealingKey;
   private ServerSetup serverSetup;
-  private Optional<FleetSecretsTransport.Pending> pendingTransport = Optional.empty();
+  private final FleetSecretsTransport.OfferSlot transportOffer = new FleetSecretsTransport.OfferSlot();
   private final HsmId id;
   private final NvramFile nvramFile;
   private final Path keyFile;
@@ -185,9 +185,7 @@ public final class SoftHsm implements Hsm {
   @Override
   public synchronized TransportOffer offerTransportKey(Sha256Digest context) throws HsmException {
     live();
-    pendingTransport.ifPresent(p -> p.key().destroy());
-    pendingTransport = Optional.of(FleetSecretsTransport.offer(random, context));
-    return TransportOffer.sign(this, pendingTransport.get().key().publicKey(), context);
+    return transportOffer.offer(this, random, context);
   }
 
   @Override
@@ -199,7 +197,7 @@ public final class SoftHsm implements Hsm {
   @Override
   public synchronized void importFleetSecrets(WrappedFleetSecrets wrapped, HsmAttestation sender) throws HsmException {
     live();
-    ServerSetup imported = FleetSecretsTransport.unwrap(this, pendingTransport, wrapped, sender);
+    ServerSetup imported = transportOffer.open(this, wrapped, sender);
     if (keyFile != null) {
       try {
         AtomicFile.writeSecret(keyFile, encodeKeys(imported));
@@ -210,8 +208,7 @@ public final class SoftHsm implements Hsm {
     }
     serverSetup.destroy();
     serverSetup = imported;
-    pendingTransport.get().key().destroy();
-    pendingTransport = Optional.empty();
+    transportOffer.clear();
   }
 
   @Override
@@ -220,7 +217,7 @@ public final class SoftHsm implements Hsm {
     identityKey.destroy();
     sealingKey.destroy();
     serverSetup.destroy();
-    pendingTransport.ifPresent(p -> p.key().destroy());
+    transportOffer.clear();
     if (keyFile != null) {
       try {
         // Overwrite before unlinking so the key bytes do not linger in the file's blocks.

@@ -1,9 +1,9 @@
 package dev.bkv.witness;
 
-import dev.bkv.base.Check;
+import dev.bkv.base.Hex;
 import dev.bkv.crypto.Ed25519;
+import dev.bkv.crypto.Sha256;
 import dev.bkv.tlog.Checkpoint;
-import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.ConsistencyProof;
 import dev.bkv.tlog.Hash;
 import dev.bkv.tlog.InclusionProof;
@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,14 @@ import java.util.Optional;
  *       commit point: an entry is in the log once, and only once, a checkpoint covers it.
  * </ul>
  *
- * <p>Recovery on open ({@link #open}) tolerates a crash at any point of an append: it drops a
- * leftover {@code checkpoint.tmp}, reads the checkpoint (size S), checks that the first S
- * records are intact and hash to its root, and truncates everything after record S (a record
- * written but never covered by a checkpoint was never acknowledged). Fewer than S intact
- * records, or a root mismatch, means the disk lost acknowledged data: the log refuses to open
- * rather than serve a rewritten history.
+ * <p>Start-up ({@link #open}) first checks, without writing, that the two files agree (see
+ * {@link LogRecovery}); where they do not, it refuses with one line naming the file, and the
+ * directory stays as it was for an operator to restore from a backup. The log is never
+ * shortened. What a crash mid-append leaves is then completed, never dropped: one intact
+ * record past the checkpoint (forced, never acknowledged) is covered by a new checkpoint, as
+ * the interrupted append would have done; a torn record is moved to
+ * {@code entries.unacknowledged-<size>-<hash>} before the entries file is cut back to the
+ * last whole record.
  *
  * <p>A bundle that is already in the log is not appended again: its receipt names the index
  * it already has, so a client that retries after a lost reply never duplicates an entry.
@@ -59,7 +62,10 @@ public final class BundleLog implements AutoCloseable {
   static final String LOG_DIR = "log";
   static final String ENTRIES_FILE = "entries";
   static final String CHECKPOINT_FILE = "checkpoint";
-  private static final int LENGTH_BYTES = 4;
+  /** A torn record set aside at start-up goes to entries.unacknowledged-SIZE-DIGEST. */
+  static final String UNACKNOWLEDGED_INFIX = ".unacknowledged-";
+  /** Bytes of SHA-256 in a set-aside file's name: two different torn tails never overwrite each other. */
+  private static final int SET_ASIDE_DIGEST_BYTES = 8;
 
   private final WitnessKeys keys;
   private final CrashPoints crash;
@@ -79,16 +85,23 @@ public final class BundleLog implements AutoCloseable {
     this.entries = entries;
   }
 
-  /** Opens (creating if needed) and recovers the log in {@code dir}/log. */
+  /**
+   * Opens (creating if needed) and recovers the log in {@code dir}/log.
+   *
+   * @throws IOException with one line starting "witness log: " when the files disagree; then
+   *     nothing on disk was changed
+   */
   public static BundleLog open(Path dir, WitnessKeys keys, CrashPoints crash) throws IOException {
     Path logDir = dir.resolve(LOG_DIR);
+    LogRecovery.Found found = LogRecovery.inspect(logDir, keys);
+    // Only now, with the files known to agree, does anything get written.
     Files.createDirectories(logDir);
     Path checkpointFile = logDir.resolve(CHECKPOINT_FILE);
     FileChannel channel =
         FileChannel.open(logDir.resolve(ENTRIES_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     BundleLog log = new BundleLog(keys, crash, checkpointFile, channel);
     try {
-      log.recover();
+      log.recover(found);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -96,69 +109,44 @@ public final class BundleLog implements AutoCloseable {
     return log;
   }
 
-  private void recover() throws IOException {
+  private void recover(LogRecovery.Found found) throws IOException {
     DurableFiles.removeLeftoverTemp(checkpointFile);
-    Checkpoint committed = readCommittedCheckpoint();
-    if (committed.size() > ENTRIES_MAX) {
-      throw new IOException("witness log checkpoint claims " + committed.size() + " entries, more than " + ENTRIES_MAX);
+    for (int i = 0; i < found.offsets().size(); i++) {
+      remember(found.tree().node(0, i), found.offsets().get(i));
     }
-    long position = 0;
-    long fileSize = entries.size();
-    while (offsets.size() < committed.size()) {
-      Optional<byte[]> bundle = readRecord(position, fileSize);
-      if (bundle.isEmpty()) {
-        throw new IOException(
-            "witness log storage lost committed entries: checkpoint covers " + committed.size()
-                + " entries, only " + offsets.size() + " are intact in " + ENTRIES_FILE);
-      }
-      remember(Rfc6962.leafHash(bundle.get()), position);
-      position += LENGTH_BYTES + bundle.get().length + Hash.BYTES;
+    endOffset = found.committedEnd();
+    if (found.checkpoint().isEmpty()) {
+      // A new log: it serves a signed checkpoint of size 0 from the start.
+      writeCheckpoint();
+      return;
     }
-    Check.that(tree.size() == committed.size(), "recovered tree covers exactly the committed entries");
-    if (!tree.root().equals(committed.rootHash())) {
-      throw new IOException("witness log storage is corrupt: entries do not hash to the checkpoint root");
+    checkpoint = found.checkpoint().get();
+    if (found.tail() instanceof LogRecovery.Unacknowledged extra) {
+      // Forced but never acknowledged: covering it finishes the interrupted append and
+      // signs exactly the checkpoint that append would have signed (if it did sign one and
+      // only the rename was lost, the same bytes again), so no client can see a fork.
+      entries.force(true);
+      remember(extra.leafHash(), extra.offset());
+      endOffset = extra.end();
+      writeCheckpoint();
+    } else if (found.tail() instanceof LogRecovery.Torn torn) {
+      setAside(torn);
     }
-    // Records after the committed ones were never acknowledged: drop them.
-    entries.truncate(position);
+  }
+
+  private void writeCheckpoint() throws IOException {
+    SignedNote next = SignedNote.sign(new Checkpoint(keys.origin(), tree.size(), tree.root()).text(), List.of(keys.log()));
+    DurableFiles.replace(checkpointFile, next.toBytes(), crash);
+    checkpoint = next;
+  }
+
+  /** Keeps a torn record's bytes in their own file, durably, before cutting them off the entries. */
+  private void setAside(LogRecovery.Torn torn) throws IOException {
+    String digest = Hex.encode(Arrays.copyOf(Sha256.hash(torn.bytes()), SET_ASIDE_DIGEST_BYTES));
+    Path aside = checkpointFile.resolveSibling(ENTRIES_FILE + UNACKNOWLEDGED_INFIX + tree.size() + "-" + digest);
+    DurableFiles.replace(aside, torn.bytes());
+    entries.truncate(torn.offset());
     entries.force(true);
-    endOffset = position;
-  }
-
-  private Checkpoint readCommittedCheckpoint() throws IOException {
-    if (!Files.exists(checkpointFile)) {
-      // A new log (or one that crashed before its first checkpoint): it starts empty, and
-      // serves a signed checkpoint of size 0 from the start.
-      Checkpoint empty = new Checkpoint(keys.origin(), 0, Rfc6962.EMPTY_ROOT);
-      checkpoint = SignedNote.sign(empty.text(), List.of(keys.log()));
-      DurableFiles.replace(checkpointFile, checkpoint.toBytes());
-      return empty;
-    }
-    CheckpointPolicy own = CheckpointPolicy.logOnly(keys.origin(), keys.log().verifier());
-    var verdict = own.verify(Files.readAllBytes(checkpointFile));
-    if (!verdict.isVerified()) {
-      throw new IOException("witness log checkpoint file is not valid: " + verdict.reasonOrEmpty());
-    }
-    checkpoint = verdict.value().note().note();
-    return verdict.value().checkpoint();
-  }
-
-  /** The bundle stored at {@code position}, or empty when the record there is torn or corrupt. */
-  private Optional<byte[]> readRecord(long position, long fileSize) throws IOException {
-    if (fileSize - position < LENGTH_BYTES) {
-      return Optional.empty();
-    }
-    ByteBuffer length = ByteBuffer.allocate(LENGTH_BYTES);
-    readFully(length, position);
-    int bundleBytes = length.flip().getInt();
-    if (bundleBytes < 1 || bundleBytes > BUNDLE_BYTES_MAX || fileSize - position - LENGTH_BYTES < bundleBytes + Hash.BYTES) {
-      return Optional.empty();
-    }
-    ByteBuffer body = ByteBuffer.allocate(bundleBytes + Hash.BYTES);
-    readFully(body, position + LENGTH_BYTES);
-    byte[] bundle = new byte[bundleBytes];
-    byte[] stored = new byte[Hash.BYTES];
-    body.flip().get(bundle).get(stored);
-    return Rfc6962.leafHash(bundle).equals(new Hash(stored)) ? Optional.of(bundle) : Optional.empty();
   }
 
   private void remember(Hash leafHash, long position) {
@@ -190,7 +178,7 @@ public final class BundleLog implements AutoCloseable {
       throw new IllegalStateException("witness log is full (" + ENTRIES_MAX + " entries)");
     }
     failed = true; // cleared only when every durable step below completes
-    ByteBuffer record = ByteBuffer.allocate(LENGTH_BYTES + bundle.length + Hash.BYTES);
+    ByteBuffer record = ByteBuffer.allocate(Math.toIntExact(LogRecovery.recordBytes(bundle)));
     record.putInt(bundle.length).put(bundle).put(leafHash.toBytes()).flip();
     long position = endOffset;
     while (record.hasRemaining()) {
@@ -199,10 +187,8 @@ public final class BundleLog implements AutoCloseable {
     entries.force(true);
     crash.reached(CrashPoints.Point.ENTRY_WRITTEN);
     remember(leafHash, endOffset);
-    SignedNote next = SignedNote.sign(new Checkpoint(keys.origin(), tree.size(), tree.root()).text(), List.of(keys.log()));
-    DurableFiles.replace(checkpointFile, next.toBytes(), crash);
     endOffset = position;
-    checkpoint = next;
+    writeCheckpoint();
     failed = false;
     return receipt(bundle, tree.size() - 1);
   }
@@ -239,7 +225,7 @@ public final class BundleLog implements AutoCloseable {
 
   /** The bundle at {@code index}, read back from disk and checked against its leaf hash. */
   public synchronized byte[] entry(long index) throws IOException {
-    Optional<byte[]> bundle = readRecord(offsets.get(Math.toIntExact(index)), endOffset);
+    Optional<byte[]> bundle = LogRecovery.readRecord(entries, offsets.get(Math.toIntExact(index)), endOffset);
     if (bundle.isEmpty() || !Rfc6962.leafHash(bundle.get()).equals(tree.node(0, index))) {
       throw new IOException("witness log entry " + index + " no longer reads back intact");
     }
@@ -289,17 +275,6 @@ public final class BundleLog implements AutoCloseable {
       checkpoint = cosigned;
     }
     return added;
-  }
-
-  private void readFully(ByteBuffer buffer, long position) throws IOException {
-    long at = position;
-    while (buffer.hasRemaining()) {
-      int read = entries.read(buffer, at);
-      if (read < 0) {
-        throw new IOException("unexpected end of " + ENTRIES_FILE);
-      }
-      at += read;
-    }
   }
 
   @Override

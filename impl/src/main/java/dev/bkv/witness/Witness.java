@@ -42,9 +42,15 @@ public final class Witness implements AutoCloseable {
   /** Opens and recovers the witness in {@code dir}. */
   public static Witness open(Path dir, LongSupplier clockSeconds, CrashPoints crash) throws IOException, FormatException {
     WitnessKeys keys = WitnessKeys.load(dir);
-    CheckpointWitness checkpoints = CheckpointWitness.open(dir, keys.cosigner(), clockSeconds);
+    // The bundle log first: when its files disagree it refuses before anything in the
+    // directory is written, so the operator repairs exactly what was there.
     BundleLog log = BundleLog.open(dir, keys, crash);
-    return new Witness(keys, log, checkpoints);
+    try {
+      return new Witness(keys, log, CheckpointWitness.open(dir, keys.cosigner(), clockSeconds));
+    } catch (IOException | FormatException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
   }
 
   /** The known-logs list of the witness in {@code dir}, for editing while it is stopped. */

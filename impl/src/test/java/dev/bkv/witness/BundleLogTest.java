@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.base.Hex;
+import dev.bkv.crypto.Sha256;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.Hash;
@@ -18,14 +20,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The witness's own bundle log: receipts that verify, idempotent appends, and recovery from
- * a crash at every durable step, from torn tails of every length, and refusal to open when
- * the disk lost or altered acknowledged entries.
+ * The witness's own bundle log: receipts that verify, idempotent appends, recovery from a
+ * crash at every durable step and from torn tails of every length without dropping a byte,
+ * and a refusal that changes nothing on disk when the files lost, altered or rolled back
+ * acknowledged entries.
  */
 class BundleLogTest {
   @TempDir Path dir;
@@ -96,7 +103,7 @@ class BundleLogTest {
   }
 
   @Test
-  void whenACrashHitsEachDurableStep_thenRecoveryKeepsExactlyTheCommittedEntries() throws Exception {
+  void whenACrashHitsEachDurableStep_thenRecoveryFinishesTheForcedAppendAndLogsNothingTwice() throws Exception {
     for (CrashPoints.Point point : CrashPoints.Point.values()) {
       Path crashDir = dir.resolve(point.name());
       keys = WitnessFixtures.init(crashDir);
@@ -114,10 +121,10 @@ class BundleLogTest {
         IOException stopped = assertThrows(IOException.class, () -> log.append(bundle(3)));
         assertTrue(stopped.getMessage().contains("restart"), stopped.getMessage());
       }
-      // Renamed means the new checkpoint is the committed one; before that, the old one is.
-      long committed = point == CrashPoints.Point.RENAMED ? 3 : 2;
+      // Every point comes after the record was forced: recovery covers it with a checkpoint
+      // (the renamed one, or an identical one signed again) instead of dropping it.
       try (BundleLog log = BundleLog.open(crashDir, keys, CrashPoints.NONE)) {
-        assertEquals(committed, log.size(), point.name());
+        assertEquals(3, log.size(), point.name());
         assertFalse(Files.exists(crashDir.resolve("log/checkpoint.tmp")), "leftover temporary removed");
         BundleReceipt retried = log.append(bundle(2));
         assertEquals(2, retried.index(), point + ": the retried bundle is logged once, at index 2");
@@ -128,7 +135,7 @@ class BundleLogTest {
   }
 
   @Test
-  void whenTheEntriesFileHasATornTail_thenEveryLengthOfItIsDropped() throws Exception {
+  void whenTheEntriesFileHasATornTail_thenEveryLengthOfItIsSetAsideNotDropped() throws Exception {
     try (BundleLog log = open(CrashPoints.NONE)) {
       log.append(bundle(0));
       log.append(bundle(1));
@@ -136,14 +143,117 @@ class BundleLogTest {
     Path entries = dir.resolve("log/entries");
     long committedBytes = Files.size(entries);
     byte[] record = record(bundle(2));
-    for (int torn = 1; torn <= record.length; torn++) {
+    for (int torn = 1; torn < record.length; torn++) {
       try (FileChannel channel = FileChannel.open(entries, StandardOpenOption.WRITE)) {
         channel.write(ByteBuffer.wrap(record, 0, torn), committedBytes);
       }
       try (BundleLog log = open(CrashPoints.NONE)) {
         assertEquals(2, log.size(), "torn tail of " + torn + " bytes");
       }
-      assertEquals(committedBytes, Files.size(entries), "truncated back to the committed records");
+      assertEquals(committedBytes, Files.size(entries), "cut back to the committed records");
+      assertEquals(List.of(Hex.encode(Arrays.copyOf(record, torn))), setAside(), "torn tail of " + torn + " bytes kept aside");
+    }
+    // The whole record is no torn tail: it was forced, so it is covered, not set aside.
+    try (FileChannel channel = FileChannel.open(entries, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(record), committedBytes);
+    }
+    try (BundleLog log = open(CrashPoints.NONE)) {
+      assertEquals(3, log.size());
+      assertArrayEquals(bundle(2), log.entry(2));
+    }
+  }
+
+  @Test
+  void whenTheCheckpointFileIsDeleted_thenTheLogRefusesNamingItAndChangesNothing() throws Exception {
+    appendAndClose(ENTRIES);
+    Files.delete(dir.resolve("log/checkpoint"));
+    Map<String, String> before = snapshot();
+    IOException e = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
+    assertEquals("witness log: log/checkpoint is missing but log/entries holds " + ENTRIES
+        + " entries; restore log/checkpoint from a backup", e.getMessage());
+    assertEquals(before, snapshot(), "a refusal writes nothing");
+  }
+
+  @Test
+  void whenAnOlderCheckpointIsPutBack_thenTheLogRefusesNamingItAndChangesNothing() throws Exception {
+    appendAndClose(5);
+    byte[] older = Files.readAllBytes(dir.resolve("log/checkpoint"));
+    appendAndClose(ENTRIES);
+    Files.write(dir.resolve("log/checkpoint"), older);
+    Map<String, String> before = snapshot();
+    IOException e = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
+    assertEquals("witness log: log/checkpoint covers 5 entries but log/entries holds " + ENTRIES + " entries,"
+        + " more than one append past it; log/checkpoint is older than the entries:"
+        + " restore the latest log/checkpoint from a backup", e.getMessage());
+    assertEquals(before, snapshot(), "a refusal writes nothing");
+  }
+
+  @Test
+  void whenTheCheckpointIsOneAppendOlder_thenTheSameCheckpointIsSignedAgain() throws Exception {
+    appendAndClose(ENTRIES - 1);
+    byte[] older = Files.readAllBytes(dir.resolve("log/checkpoint"));
+    appendAndClose(ENTRIES);
+    byte[] latest = Files.readAllBytes(dir.resolve("log/checkpoint"));
+    // Indistinguishable from a crash between the append and its checkpoint, and harmless:
+    // Ed25519 is deterministic, so the recovered checkpoint is the acknowledged one, byte for byte.
+    Files.write(dir.resolve("log/checkpoint"), older);
+    try (BundleLog log = open(CrashPoints.NONE)) {
+      assertEquals(ENTRIES, log.size());
+    }
+    assertArrayEquals(latest, Files.readAllBytes(dir.resolve("log/checkpoint")));
+  }
+
+  @Test
+  void whenTheEntriesFileIsDeletedOrHasMoreThanOneRecordOfGarbage_thenTheLogRefusesAndChangesNothing() throws Exception {
+    appendAndClose(2);
+    Path entries = dir.resolve("log/entries");
+    byte[] kept = Files.readAllBytes(entries);
+    Files.delete(entries);
+    Map<String, String> before = snapshot();
+    IOException missing = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
+    assertEquals("witness log: log/entries is missing but log/checkpoint covers 2 entries;"
+        + " restore log/entries from a backup", missing.getMessage());
+    assertEquals(before, snapshot());
+    byte[] garbage = Arrays.copyOf(kept, kept.length + LogRecovery.RECORD_BYTES_MAX + 1);
+    Files.write(entries, garbage);
+    IOException tooLong = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
+    assertTrue(tooLong.getMessage().startsWith("witness log: log/checkpoint covers 2 entries but log/entries holds 2 entries and "
+        + (LogRecovery.RECORD_BYTES_MAX + 1) + " bytes that are not an entry"), tooLong.getMessage());
+    assertArrayEquals(garbage, Files.readAllBytes(entries));
+  }
+
+  /** Entries in the refusal tests: enough to be a real log, few enough to stay fast. */
+  private static final int ENTRIES = 20;
+
+  private void appendAndClose(int size) throws Exception {
+    try (BundleLog log = open(CrashPoints.NONE)) {
+      for (int i = (int) log.size(); i < size; i++) {
+        log.append(bundle(i));
+      }
+    }
+  }
+
+  /** Every file under the witness directory with its SHA-256, to show a refusal wrote nothing. */
+  private Map<String, String> snapshot() throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        files.put(dir.relativize(p).toString(), Files.isRegularFile(p) ? Hex.encode(Sha256.hash(Files.readAllBytes(p))) : "dir");
+      }
+    }
+    return files;
+  }
+
+  /** The contents (hex) of the torn records set aside so far, which are then removed. */
+  private List<String> setAside() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+      List<Path> aside = files.filter(p -> p.getFileName().toString().startsWith("entries.unacknowledged-2-")).sorted().toList();
+      List<String> contents = new ArrayList<>();
+      for (Path p : aside) {
+        contents.add(Hex.encode(Files.readAllBytes(p)));
+        Files.delete(p);
+      }
+      return contents;
     }
   }
 
@@ -157,8 +267,11 @@ class BundleLogTest {
     byte[] bytes = Files.readAllBytes(entries);
     bytes[6] ^= 1;
     Files.write(entries, bytes);
+    Map<String, String> before = snapshot();
     IOException e = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
-    assertTrue(e.getMessage().contains("lost committed entries"), e.getMessage());
+    assertEquals("witness log: log/checkpoint covers 2 entries but log/entries holds only 0 entries and "
+        + Files.size(entries) + " bytes that are not an entry; restore log/entries from a backup", e.getMessage());
+    assertEquals(before, snapshot());
   }
 
   @Test
@@ -171,7 +284,9 @@ class BundleLogTest {
     try (FileChannel channel = FileChannel.open(entries, StandardOpenOption.WRITE)) {
       channel.truncate(recordsBytes(1));
     }
-    assertThrows(IOException.class, () -> open(CrashPoints.NONE));
+    IOException e = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
+    assertEquals("witness log: log/checkpoint covers 2 entries but log/entries holds only 1 entry;"
+        + " restore log/entries from a backup", e.getMessage());
   }
 
   @Test
@@ -184,7 +299,7 @@ class BundleLogTest {
     String forged = note.text().replace("\n1\n", "\n2\n");
     Files.writeString(checkpoint, new SignedNote(forged, note.signatures()).format());
     IOException e = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
-    assertTrue(e.getMessage().contains("checkpoint file is not valid"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("witness log: log/checkpoint is not a checkpoint of "), e.getMessage());
   }
 
   @Test

@@ -1,19 +1,28 @@
 package dev.bkv.cli;
 
 import static dev.bkv.testsupport.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.testsupport.CliRun;
+import dev.bkv.witness.Witness;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bkv witness}: help, init, add-log, and clear one-line errors with a non-zero exit. */
+/** {@code bkv witness}: help, init, add-log, and clear one-line errors with a non-zero exit (also for a damaged log). */
 class WitnessCommandTest {
+  /** Entries logged before the checkpoint is deleted. */
+  private static final int ENTRIES = 30;
+  private static final long SERVE_TIMEOUT_SECONDS = 60;
+
   @TempDir Path dir;
 
   @Test
@@ -56,6 +65,26 @@ class WitnessCommandTest {
     CliRun missingOption = run("witness", "init", "--name", "a.example");
     assertTrue(missingOption.exit() != 0);
     assertTrue(missingOption.err().contains("--dir"), missingOption.err());
+  }
+
+  @Test
+  @Timeout(SERVE_TIMEOUT_SECONDS) // before the fix, serve started on the shortened log and ran until killed
+  void whenTheLogsCheckpointIsDeleted_thenServeRefusesInOneLineAndLeavesTheFilesAlone() throws Exception {
+    Path w = dir.resolve("w");
+    assertEquals(0, run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9").exit());
+    try (Witness witness = Witness.open(w)) {
+      for (int i = 0; i < ENTRIES; i++) {
+        witness.log().append(("bundle " + i).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    Files.delete(w.resolve("log/checkpoint"));
+    byte[] entries = Files.readAllBytes(w.resolve("log/entries"));
+    CliRun serve = run("witness", "serve", "--dir", w.toString(), "--port", "0");
+    assertEquals(1, serve.exit());
+    assertEquals("bkv witness serve: witness log: log/checkpoint is missing but log/entries holds " + ENTRIES
+        + " entries; restore log/checkpoint from a backup" + System.lineSeparator(), serve.err());
+    assertArrayEquals(entries, Files.readAllBytes(w.resolve("log/entries")), "the entries are not touched");
+    assertFalse(Files.exists(w.resolve("log/checkpoint")), "no new checkpoint is written");
   }
 
   @Test

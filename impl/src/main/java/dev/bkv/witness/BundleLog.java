@@ -124,7 +124,8 @@ public final class BundleLog implements AutoCloseable {
     if (found.tail() instanceof LogRecovery.Unacknowledged extra) {
       // Forced but never acknowledged: covering it finishes the interrupted append and
       // signs exactly the checkpoint that append would have signed (if it did sign one and
-      // only the rename was lost, the same bytes again), so no client can see a fork.
+      // only the rename was lost, the same text and log signature again, Ed25519 being
+      // deterministic), so no client can see a fork.
       entries.force(true);
       remember(extra.leafHash(), extra.offset());
       endOffset = extra.end();

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
  * <pre>
  * DIR/keys/{log,cosigner,bundle}.{skey,vkey}   keys (see WitnessKeys)
  * DIR/log/entries, DIR/log/checkpoint           its own bundle log (see BundleLog)
+ * DIR/log/entries.unacknowledged-*               torn records set aside at start-up
  * DIR/witnessed/logs                            logs it cosigns and their keys (see KnownLogs)
  * DIR/witnessed/state/&lt;hex SHA-256(origin)&gt;     latest cosigned checkpoint per log
  * </pre>

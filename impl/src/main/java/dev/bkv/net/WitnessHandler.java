@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Jetty's side of the witness: reads a request body without holding a thread while bytes are
@@ -66,8 +67,11 @@ final class WitnessHandler extends Handler.Abstract {
       return true;
     }
     BodyReader reader = new BodyReader(request, response, callback);
-    request.getComponents().getScheduler().schedule(reader::timeOut, BODY_READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     reader.run();
+    if (!reader.finished.get()) {
+      reader.deadline = request.getComponents().getScheduler()
+          .schedule(reader::timeOut, BODY_READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
     return true;
   }
 
@@ -78,7 +82,9 @@ final class WitnessHandler extends Handler.Abstract {
     private final Callback callback;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     /** Set by whichever of completion, failure and timeout comes first; the others do nothing. */
-    private final AtomicBoolean finished = new AtomicBoolean();
+    final AtomicBoolean finished = new AtomicBoolean();
+    /** The body's deadline, once the body did not arrive with the headers. */
+    volatile Scheduler.Task deadline;
 
     BodyReader(Request request, Response response, Callback callback) {
       this.request = request;
@@ -112,6 +118,7 @@ final class WitnessHandler extends Handler.Abstract {
         }
         if (chunk.isLast()) {
           if (finished.compareAndSet(false, true)) {
+            cancelDeadline();
             serve(request, response, callback, body.toByteArray());
           }
           return;
@@ -125,7 +132,15 @@ final class WitnessHandler extends Handler.Abstract {
 
     private void finish(Reply reply) {
       if (finished.compareAndSet(false, true)) {
+        cancelDeadline();
         send(response, callback, reply);
+      }
+    }
+
+    private void cancelDeadline() {
+      Scheduler.Task task = deadline;
+      if (task != null) {
+        task.cancel();
       }
     }
   }

@@ -23,9 +23,9 @@
 (* (its root hash stands for the whole prefix: collision resistance), so   *)
 (* "consistent" is the prefix relation and "included" is membership.  A   *)
 (* bundle is its fleet owner and epoch; its validity window follows from  *)
-(* its epoch (BundleWindow).  The clients' clock is one counter, now, that *)
-(* Tick advances up to MaxTime, so a window can open and close during a   *)
-(* behaviour; a client checks the window at the moment it receives.       *)
+(* its epoch (NotBefore, NotAfter).  The clients' clock is one counter,    *)
+(* now, that Tick advances up to MaxTime, so a window can open and close   *)
+(* during a behaviour; a client checks the window when it receives.        *)
 (* Pinned clients trust compiled-in keys and take no part in this         *)
 (* protocol.                                                               *)
 (***************************************************************************)
@@ -106,6 +106,7 @@ InWindowAt(b, t) == NotBefore(b) <= t /\ t < NotAfter(b)
 
 (* The bundles client c has ever accepted. *)
 Accepted(c) == {a[1] : a \in acceptedAt[c]}
+
 (* Bundles the adversary can present: published ones and its own.  It      *)
 (* cannot know an operator fleet before the operator has made it.           *)
 Known == Approved \cup RogueBundles

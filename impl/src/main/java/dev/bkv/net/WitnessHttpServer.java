@@ -88,6 +88,9 @@ public final class WitnessHttpServer implements AutoCloseable {
       if (!reply.cacheControl().isEmpty()) {
         exchange.getResponseHeaders().set("Cache-Control", reply.cacheControl());
       }
+      if (!reply.retryAfter().isEmpty()) {
+        exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
+      }
       exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
       if (reply.body().length > 0) {
         try (OutputStream out = exchange.getResponseBody()) {

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  * DIR/log/entries, DIR/log/checkpoint           its own bundle log (see BundleLog)
  * DIR/witnessed/logs                            logs it cosigns and their keys (see KnownLogs)
  * DIR/witnessed/state/&lt;hex SHA-256(origin)&gt;     latest cosigned checkpoint per log
+ * DIR/operators                                 operators' submission keys (see KnownOperators)
  * </pre>
  *
  * Every write is a forced append or an atomic replace, and {@link #open} recovers from a
@@ -24,11 +25,16 @@ public final class Witness implements AutoCloseable {
   private final WitnessKeys keys;
   private final BundleLog log;
   private final CheckpointWitness checkpoints;
+  private final KnownOperators operators;
+  private final BundleGate gate;
 
-  private Witness(WitnessKeys keys, BundleLog log, CheckpointWitness checkpoints) {
+  private Witness(WitnessKeys keys, BundleLog log, CheckpointWitness checkpoints, KnownOperators operators,
+      BundleGate gate) {
     this.keys = keys;
     this.log = log;
     this.checkpoints = checkpoints;
+    this.operators = operators;
+    this.gate = gate;
   }
 
   /** Creates a witness directory with fresh keys; fails if keys are there already. */
@@ -43,13 +49,24 @@ public final class Witness implements AutoCloseable {
   public static Witness open(Path dir, LongSupplier clockSeconds, CrashPoints crash) throws IOException, FormatException {
     WitnessKeys keys = WitnessKeys.load(dir);
     CheckpointWitness checkpoints = CheckpointWitness.open(dir, keys.cosigner(), clockSeconds);
+    KnownOperators operators = KnownOperators.load(dir);
     BundleLog log = BundleLog.open(dir, keys, crash);
-    return new Witness(keys, log, checkpoints);
+    try {
+      return new Witness(keys, log, checkpoints, operators, BundleGate.open(keys.origin(), log, operators, clockSeconds));
+    } catch (IOException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
   }
 
   /** The known-logs list of the witness in {@code dir}, for editing while it is stopped. */
   public static KnownLogs knownLogs(Path dir) throws IOException, FormatException {
     return KnownLogs.load(dir.resolve(CheckpointWitness.WITNESSED_DIR));
+  }
+
+  /** The operators' submission keys of the witness in {@code dir}, for editing while it is stopped. */
+  public static KnownOperators knownOperators(Path dir) throws IOException, FormatException {
+    return KnownOperators.load(dir);
   }
 
   public static Witness open(Path dir) throws IOException, FormatException {
@@ -66,6 +83,15 @@ public final class Witness implements AutoCloseable {
 
   public CheckpointWitness checkpoints() {
     return checkpoints;
+  }
+
+  /** The operators whose signed bundles this witness logs; additions apply at once. */
+  public KnownOperators operators() {
+    return operators;
+  }
+
+  BundleGate gate() {
+    return gate;
   }
 
   public WitnessService service() {

@@ -35,10 +35,13 @@ public final class KnownOperators {
 
   private final Path file;
   private final List<String> vkeys;
+  /** The parsed keys, rebuilt on every change so a request never re-parses the list. */
+  private VerifierSet verifiers;
 
-  private KnownOperators(Path file, List<String> vkeys) {
+  private KnownOperators(Path file, List<String> vkeys, VerifierSet verifiers) {
     this.file = file;
     this.vkeys = vkeys;
+    this.verifiers = verifiers;
   }
 
   /** Loads the list from {@code witnessDir}/operators (empty when the file does not exist yet). */
@@ -67,7 +70,7 @@ public final class KnownOperators {
         }
       }
     }
-    return new KnownOperators(file, vkeys);
+    return new KnownOperators(file, vkeys, verifierSet(vkeys));
   }
 
   /** Accepts bundles signed by {@code vkey} from now on; returns the namespace it publishes. */
@@ -82,23 +85,29 @@ public final class KnownOperators {
       }
       List<String> next = new ArrayList<>(vkeys);
       next.add(vkey);
+      VerifierSet nextVerifiers = verifierSet(next);
       save(next);
       vkeys.add(vkey);
+      verifiers = nextVerifiers;
     }
     return NoteKeys.parseVerifierKey(vkey).keyName();
   }
 
   /** The submission keys, for opening a request note. */
   public synchronized VerifierSet verifiers() {
-    List<NoteVerifier> verifiers = new ArrayList<>(vkeys.size());
+    return verifiers;
+  }
+
+  private static VerifierSet verifierSet(List<String> vkeys) throws FormatException {
+    List<NoteVerifier> parsed = new ArrayList<>(vkeys.size());
     for (String vkey : vkeys) {
-      try {
-        verifiers.add(NoteKeys.parseVerifierKey(vkey));
-      } catch (FormatException e) {
-        throw new IllegalStateException("operator key was checked when added: " + vkey, e);
-      }
+      parsed.add(NoteKeys.parseVerifierKey(vkey));
     }
-    return VerifierSet.of(verifiers);
+    try {
+      return VerifierSet.of(parsed);
+    } catch (IllegalArgumentException clash) {
+      throw new FormatException("operator keys: " + clash.getMessage());
+    }
   }
 
   public synchronized List<String> vkeys() {

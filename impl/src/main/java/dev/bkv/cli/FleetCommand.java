@@ -28,6 +28,7 @@ import picocli.CommandLine;
       FleetCommand.Rotate.class,
       FleetPublishCommand.class,
       FleetCommand.Status.class,
+      FleetCommand.SubmitterKey.class,
       CommandLine.HelpCommand.class
     })
 public final class FleetCommand implements Runnable {
@@ -98,6 +99,8 @@ public final class FleetCommand implements Runnable {
         out.println("vendor root sha256 " + workspace.vendor().root().rootFingerprint().toHex()
             + " (" + workspace.dir().resolve("vendor/root.crt") + ")");
         out.println("operator key " + Hex.encode(workspace.operator().identityPublicKey().encodeCompressed()));
+        out.println("submission key " + workspace.submissionKey().verifier().vkey()
+            + " (register it with 'bkv witness add-operator')");
         summarize(out, DeploymentEvidence.parse(workspace.evidence(fleetId)));
         out.flush();
         return 0;
@@ -140,6 +143,32 @@ public final class FleetCommand implements Runnable {
         out.println("created fleet " + id + " (replaces " + current.fleetId() + " once published)");
         summarize(out, evidence);
         out.flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "submitter-key", mixinStandardHelpOptions = true,
+      description = "Print the vkey of the workspace's submission key (the key 'bkv fleet publish' signs add-bundle "
+          + "requests with), for 'bkv witness add-operator --vkey'. Creates the key if the workspace predates it.")
+  static final class SubmitterKey implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "Workspace made by 'bkv fleet init'.")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      return UserErrors.report(spec, () -> {
+        SecureRandom random = new SecureRandom();
+        OperatorWorkspace workspace = OperatorWorkspace.open(dir, random);
+        if (workspace.ensureSubmissionKey(random)) {
+          spec.commandLine().getErr().println("created a submission key in " + dir.resolve("operator"));
+          spec.commandLine().getErr().flush();
+        }
+        // Only the vkey on stdout, so a script can pass it straight to 'bkv witness add-operator'.
+        spec.commandLine().getOut().println(workspace.submissionKey().verifier().vkey());
+        spec.commandLine().getOut().flush();
         return 0;
       });
     }

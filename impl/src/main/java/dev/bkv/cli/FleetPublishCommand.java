@@ -19,6 +19,7 @@ import dev.bkv.tlog.NoteVerifier;
 import dev.bkv.tlog.Verdict;
 import dev.bkv.tlog.VerifiedCheckpoint;
 import dev.bkv.witness.BundleReceipt;
+import dev.bkv.witness.BundleSubmission;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,9 @@ final class FleetPublishCommand implements Callable<Integer> {
       EvidenceFacts facts = verifiedEvidence(workspace, fleet);
       byte[] bundleBytes = bundleToSubmit(workspace, facts);
       ValidationBundle bundle = ValidationBundle.parse(bundleBytes);
-      WitnessHttpClient.Reply reply = new WitnessHttpClient(WitnessHttpClient.newHttpClient(), witness).addBundle(bundleBytes);
+      // Signed for this witness's log only (its origin is the log key's name), by the key the witness admin registered.
+      byte[] request = BundleSubmission.sign(bundleBytes, keys.logKey().keyName(), workspace.submissionKey());
+      WitnessHttpClient.Reply reply = new WitnessHttpClient(WitnessHttpClient.newHttpClient(), witness).addBundle(request);
       if (reply.status() != 200) {
         throw new IOException("witness " + witness + " answered " + reply.status() + ": " + firstLine(reply.bodyText()));
       }

@@ -3,6 +3,7 @@ package dev.bkv.cli;
 import dev.bkv.base.Hex;
 import dev.bkv.net.WitnessHttpServer;
 import dev.bkv.witness.KnownLogs;
+import dev.bkv.witness.KnownOperators;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessKeys;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
       WitnessCommand.Init.class,
       WitnessCommand.Serve.class,
       WitnessCommand.AddLog.class,
+      WitnessCommand.AddOperator.class,
       CommandLine.HelpCommand.class
     })
 public final class WitnessCommand implements Runnable {
@@ -149,6 +151,33 @@ public final class WitnessCommand implements Runnable {
           }
         }
         spec.commandLine().getOut().println("witness now cosigns " + added + " (restart a running witness to apply)");
+        spec.commandLine().getOut().flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "add-operator", mixinStandardHelpOptions = true,
+      description = "Register an operator's submission key: the witness then logs bundles of that key's namespace "
+          + "when the add-bundle request is signed by it.")
+  static final class AddOperator implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, description = "Witness directory.")
+    Path dir;
+
+    @Option(names = "--vkey", required = true,
+        description = "The operator's submission vkey, as 'bkv fleet submitter-key' prints it (named after its namespace).")
+    String vkey;
+
+    @Override
+    public Integer call() {
+      return UserErrors.report(spec, () -> {
+        WitnessKeys.load(dir); // only a witness directory gets an operators file
+        KnownOperators operators = Witness.knownOperators(dir);
+        String namespace = operators.add(vkey.strip());
+        spec.commandLine().getOut().println("witness now logs bundles of " + namespace
+            + " signed by this key (restart a running witness to apply)");
         spec.commandLine().getOut().flush();
         return 0;
       });

@@ -2,6 +2,7 @@ package dev.bkv.evidence;
 
 import dev.bkv.base.LineCursor;
 import dev.bkv.crypto.EcdsaP256;
+import dev.bkv.crypto.Ed25519;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.fleet.CeremonyException;
 import dev.bkv.fleet.FleetConfig;
@@ -13,6 +14,9 @@ import dev.bkv.hsm.HsmException;
 import dev.bkv.hsm.SoftHsm;
 import dev.bkv.storage.AtomicFile;
 import dev.bkv.storage.StorageException;
+import dev.bkv.tlog.Ed25519Note;
+import dev.bkv.tlog.FormatException;
+import dev.bkv.tlog.NoteKeys;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +45,14 @@ public final class OperatorWorkspace {
   public static final String EVIDENCE_FILE = "evidence.txt";
   public static final String CONFIG_FILE = "fleet.conf";
   public static final String DEVICE_CERTIFICATE_FILE = "device.crt";
+  /**
+   * The key that signs add-bundle requests (operator/submission.skey, owner-only, and its
+   * public operator/submission.vkey): an Ed25519 note key named after the namespace, which
+   * the witness admin registers with 'bkv witness add-operator'.
+   */
+  public static final String SUBMISSION_SKEY_FILE = "submission.skey";
+  public static final String SUBMISSION_VKEY_FILE = "submission.vkey";
+  private static final int KEY_FILE_BYTES_MAX = 1024;
   /** Bundles and witnessed bundles: bundles/&lt;epoch&gt;.bundle and bundles/&lt;epoch&gt;.witnessed. */
   public static final String BUNDLES_DIR = "bundles";
   public static final int FLEETS_MAX = 1024;
@@ -128,6 +140,7 @@ public final class OperatorWorkspace {
     write(staging.resolve("operator").resolve(DEVICE_CERTIFICATE_FILE), Pem.encodeCertificate(certificate));
     write(staging.resolve(NAMESPACE_FILE), (namespace + "\n").getBytes(StandardCharsets.US_ASCII));
     OperatorWorkspace staged = new OperatorWorkspace(staging, namespace, vendor, operator, certificate);
+    staged.createSubmissionKey(random);
     staged.createFleet(first, vaultJar, nowSeconds, random);
   }
 
@@ -214,6 +227,43 @@ public final class OperatorWorkspace {
 
   public SoftHsm operator() {
     return operator;
+  }
+
+  /** The submission key, read from operator/submission.skey. */
+  public Ed25519Note.Signer submissionKey() throws IOException {
+    Path file = dir.resolve("operator").resolve(SUBMISSION_SKEY_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(dir + " has no submission key (run 'bkv fleet submitter-key --dir " + dir + "' to create one)");
+    }
+    try {
+      Ed25519Note.Signer key = NoteKeys.parseNoteSigner(readText(file, KEY_FILE_BYTES_MAX));
+      if (!key.keyName().equals(namespace)) {
+        throw new IOException(file + " is named " + key.keyName() + ", not the namespace " + namespace);
+      }
+      return key;
+    } catch (FormatException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates the submission key when the workspace has none (made before submissions were signed); true if it did. */
+  public boolean ensureSubmissionKey(SecureRandom random) throws IOException {
+    if (Files.isRegularFile(dir.resolve("operator").resolve(SUBMISSION_SKEY_FILE))) {
+      return false;
+    }
+    createSubmissionKey(random);
+    return true;
+  }
+
+  private void createSubmissionKey(SecureRandom random) throws IOException {
+    Ed25519Note.Signer key = new Ed25519Note.Signer(namespace, Ed25519.PrivateKey.generate(random));
+    Path operatorDir = Files.createDirectories(dir.resolve("operator"));
+    try {
+      AtomicFile.writeSecret(operatorDir.resolve(SUBMISSION_SKEY_FILE), (key.skey() + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (StorageException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    write(operatorDir.resolve(SUBMISSION_VKEY_FILE), (key.verifier().vkey() + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   public String currentFleetId() throws IOException {

@@ -38,9 +38,9 @@ public final class WitnessHttpClient {
     return HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
   }
 
-  /** POST /bkv/add-bundle. */
-  public Reply addBundle(byte[] bundle) throws IOException {
-    return post("/bkv/add-bundle", bundle);
+  /** POST /bkv/add-bundle with a signed request body (see {@code dev.bkv.witness.BundleSubmission#sign}). */
+  public Reply addBundle(byte[] signedRequest) throws IOException {
+    return post("/bkv/add-bundle", signedRequest);
   }
 
   /** POST /add-checkpoint (C2SP tlog-witness). */

@@ -224,6 +224,11 @@ public final class BundleLog implements AutoCloseable {
     return Optional.of(Tiles.encodeEntryBundle(bundles));
   }
 
+  /** Whether these exact bytes are an entry already (a retried submission). */
+  public synchronized boolean contains(byte[] bundle) {
+    return indexByLeaf.containsKey(Rfc6962.leafHash(bundle));
+  }
+
   /** The bundle at {@code index}, read back from disk and checked against its leaf hash. */
   public synchronized byte[] entry(long index) throws IOException {
     Optional<byte[]> bundle = LogRecovery.readRecord(entries, offsets.get(Math.toIntExact(index)), endOffset);

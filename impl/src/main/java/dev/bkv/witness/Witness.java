@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
  * DIR/log/entries.unacknowledged-*               torn records set aside at start-up
  * DIR/witnessed/logs                            logs it cosigns and their keys (see KnownLogs)
  * DIR/witnessed/state/&lt;hex SHA-256(origin)&gt;     latest cosigned checkpoint per log
+ * DIR/operators                                 operators' submission keys (see KnownOperators)
  * </pre>
  *
  * Every write is a forced append or an atomic replace, and {@link #open} recovers from a
@@ -25,11 +26,16 @@ public final class Witness implements AutoCloseable {
   private final WitnessKeys keys;
   private final BundleLog log;
   private final CheckpointWitness checkpoints;
+  private final KnownOperators operators;
+  private final BundleGate gate;
 
-  private Witness(WitnessKeys keys, BundleLog log, CheckpointWitness checkpoints) {
+  private Witness(WitnessKeys keys, BundleLog log, CheckpointWitness checkpoints, KnownOperators operators,
+      BundleGate gate) {
     this.keys = keys;
     this.log = log;
     this.checkpoints = checkpoints;
+    this.operators = operators;
+    this.gate = gate;
   }
 
   /** Creates a witness directory with fresh keys; fails if keys are there already. */
@@ -47,7 +53,9 @@ public final class Witness implements AutoCloseable {
     // directory is written, so the operator repairs exactly what was there.
     BundleLog log = BundleLog.open(dir, keys, crash);
     try {
-      return new Witness(keys, log, CheckpointWitness.open(dir, keys.cosigner(), clockSeconds));
+      KnownOperators operators = KnownOperators.load(dir);
+      CheckpointWitness checkpoints = CheckpointWitness.open(dir, keys.cosigner(), clockSeconds);
+      return new Witness(keys, log, checkpoints, operators, BundleGate.open(keys.origin(), log, operators, clockSeconds));
     } catch (IOException | FormatException | RuntimeException e) {
       log.close();
       throw e;
@@ -57,6 +65,11 @@ public final class Witness implements AutoCloseable {
   /** The known-logs list of the witness in {@code dir}, for editing while it is stopped. */
   public static KnownLogs knownLogs(Path dir) throws IOException, FormatException {
     return KnownLogs.load(dir.resolve(CheckpointWitness.WITNESSED_DIR));
+  }
+
+  /** The operators' submission keys of the witness in {@code dir}, for editing while it is stopped. */
+  public static KnownOperators knownOperators(Path dir) throws IOException, FormatException {
+    return KnownOperators.load(dir);
   }
 
   public static Witness open(Path dir) throws IOException, FormatException {
@@ -73,6 +86,15 @@ public final class Witness implements AutoCloseable {
 
   public CheckpointWitness checkpoints() {
     return checkpoints;
+  }
+
+  /** The operators whose signed bundles this witness logs; additions apply at once. */
+  public KnownOperators operators() {
+    return operators;
+  }
+
+  BundleGate gate() {
+    return gate;
   }
 
   public WitnessService service() {

@@ -13,15 +13,16 @@ import java.util.Optional;
  *
  * <pre>
  * POST /add-checkpoint     C2SP tlog-witness v1.0.0: cosign another log's checkpoint
- * POST /bkv/add-bundle     log a validation bundle; 200 with a bkv.dev/bundle-receipt@v1
+ * POST /bkv/add-bundle     log an operator-signed validation bundle (BundleSubmission);
+ *                          200 with a bkv.dev/bundle-receipt@v1, else 400/403/409/429/413
  * GET  /checkpoint         C2SP tlog-tiles: this witness's log checkpoint
  * GET  /tile/...           C2SP tlog-tiles: hash tiles and entry bundles
  * GET  /bkv/vkeys          the witness's public keys (log, cosigner, bundle), one per line
  * </pre>
  */
 public final class WitnessService {
-  /** Longest request body accepted: an add-checkpoint request or a bundle. */
-  public static final int REQUEST_BYTES_MAX = Math.max(AddCheckpointRequest.BODY_BYTES_MAX, BundleLog.BUNDLE_BYTES_MAX);
+  /** Longest request body accepted: an add-checkpoint request or a signed bundle submission. */
+  public static final int REQUEST_BYTES_MAX = Math.max(AddCheckpointRequest.BODY_BYTES_MAX, BundleSubmission.BODY_BYTES_MAX);
 
   public static final String TEXT = "text/plain; charset=utf-8";
   public static final String BINARY = "application/octet-stream";
@@ -31,8 +32,15 @@ public final class WitnessService {
   /** Tiles and entry bundles never change once they exist. */
   public static final String CACHE_IMMUTABLE = "public, max-age=31536000, immutable";
 
-  /** An HTTP reply; {@code cacheControl} is empty when no caching header is needed. */
-  public record Reply(int status, String contentType, byte[] body, String cacheControl) {
+  /**
+   * An HTTP reply; {@code cacheControl} is empty when no caching header is needed, and
+   * {@code retryAfter} (the Retry-After header, in seconds) is empty except on 429.
+   */
+  public record Reply(int status, String contentType, byte[] body, String cacheControl, String retryAfter) {
+    public Reply(int status, String contentType, byte[] body, String cacheControl) {
+      this(status, contentType, body, cacheControl, "");
+    }
+
     /** A plain-text reply; a final newline is added when missing. */
     public static Reply text(int status, String text) {
       return new Reply(status, TEXT, (text + (text.endsWith("\n") ? "" : "\n")).getBytes(StandardCharsets.UTF_8), "");
@@ -98,14 +106,24 @@ public final class WitnessService {
   }
 
   private Reply addBundle(byte[] body) throws IOException {
-    if (body.length < 1 || body.length > BundleLog.BUNDLE_BYTES_MAX) {
-      return Reply.text(body.length == 0 ? 400 : 413, "bundle must be 1 to " + BundleLog.BUNDLE_BYTES_MAX + " bytes");
+    if (body.length > BundleSubmission.BODY_BYTES_MAX) {
+      return Reply.text(413, "add-bundle request must be at most " + BundleSubmission.BODY_BYTES_MAX + " bytes");
     }
+    BundleGate.Outcome outcome;
     try {
-      return new Reply(200, TEXT, witness.log().append(body).toBytes(), "");
+      outcome = witness.gate().submit(body);
     } catch (IllegalStateException full) {
       return Reply.text(507, full.getMessage());
     }
+    if (outcome instanceof BundleGate.Logged logged) {
+      return new Reply(200, TEXT, logged.receipt().toBytes(), "");
+    }
+    if (outcome instanceof BundleGate.Refused refused) {
+      Reply reply = Reply.text(refused.status(), refused.reason());
+      return refused.retryAfterSeconds().isEmpty() ? reply
+          : new Reply(reply.status(), TEXT, reply.body(), "", Long.toString(refused.retryAfterSeconds().getAsLong()));
+    }
+    throw new AssertionError(outcome);
   }
 
   private Reply tile(String relative) throws IOException {

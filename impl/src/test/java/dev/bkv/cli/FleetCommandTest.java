@@ -21,7 +21,9 @@ import dev.bkv.witness.WitnessKeys;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +57,20 @@ class FleetCommandTest {
     }
   }
 
+  /** A witness in {@code dir}/name with the workspace {@code dir}/op registered as an operator (when it exists). */
   private Served witness(String name) throws Exception {
+    return witness(name, name + ".example/w/bundles");
+  }
+
+  private Served witness(String name, String origin) throws Exception {
     Path wdir = dir.resolve(name);
-    WitnessKeys keys = Witness.init(wdir, name + ".example/w", name + ".example/w/bundles", new SecureRandom());
+    WitnessKeys keys = Witness.init(wdir, name + ".example/w", origin, new SecureRandom());
+    if (Files.exists(dir.resolve("op"))) {
+      CliRun vkey = run("fleet", "submitter-key", "--dir", dir.resolve("op").toString());
+      assertEquals(0, vkey.exit(), vkey.err());
+      CliRun added = run("witness", "add-operator", "--dir", wdir.toString(), "--vkey", vkey.out().strip());
+      assertEquals(0, added.exit(), added.err());
+    }
     Witness witness = Witness.open(wdir);
     Path vkeys = dir.resolve(name + ".vkeys");
     Files.writeString(vkeys, keys.vkeys());
@@ -67,7 +80,7 @@ class FleetCommandTest {
   @Test
   void every_command_describes_itself() {
     for (String[] args : new String[][] {{"fleet", "--help"}, {"fleet", "init", "--help"}, {"fleet", "rotate", "--help"},
-        {"fleet", "publish", "--help"}, {"fleet", "status", "--help"}, {"evidence", "--help"},
+        {"fleet", "publish", "--help"}, {"fleet", "status", "--help"}, {"fleet", "submitter-key", "--help"}, {"evidence", "--help"},
         {"evidence", "jar-hash", "--help"}, {"evidence", "verify", "--help"}}) {
       CliRun r = run(args);
       assertEquals(0, r.exit(), String.join(" ", args));
@@ -133,6 +146,31 @@ class FleetCommandTest {
   }
 
   @Test
+  void publish_signs_with_the_submission_key_and_an_unregistered_workspace_is_refused() throws Exception {
+    Path op = dir.resolve("op");
+    CliRun created = init(op, 3, 3);
+    assertEquals(0, created.exit(), created.err());
+    CliRun vkey = run("fleet", "submitter-key", "--dir", op.toString());
+    assertEquals(0, vkey.exit(), vkey.err());
+    assertTrue(vkey.out().startsWith("test.example/backup+"), "named after the namespace: " + vkey.out());
+    assertTrue(created.out().contains("submission key " + vkey.out().strip()), created.out());
+    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+        Files.getPosixFilePermissions(op.resolve("operator/submission.skey")));
+    Path stranger = dir.resolve("stranger");
+    assertEquals(0, init(stranger, 3, 3).exit());
+    try (Served w = witness("w1")) {
+      CliRun refused = run("fleet", "publish", "--dir", stranger.toString(), "--witness", w.server().baseUrl(),
+          "--witness-vkeys", w.vkeys().toString());
+      assertEquals(1, refused.exit());
+      assertTrue(refused.err().contains("answered 403") && refused.err().contains("registered operator"), refused.err());
+      assertEquals(0, w.witness().log().size(), "nothing logged for an unregistered key");
+      CliRun published = run("fleet", "publish", "--dir", op.toString(), "--witness", w.server().baseUrl(),
+          "--witness-vkeys", w.vkeys().toString());
+      assertEquals(0, published.exit(), published.err());
+    }
+  }
+
+  @Test
   void publishing_trusts_only_the_pinned_witness() throws Exception {
     Path op = dir.resolve("op");
     assertEquals(0, init(op, 3, 3).exit());
@@ -148,7 +186,15 @@ class FleetCommandTest {
       assertTrue(swapped.err().contains("differ from those pinned"), swapped.err());
       CliRun impostor = run("fleet", "publish", "--dir", op.toString(), "--witness", other.server().baseUrl());
       assertEquals(1, impostor.exit());
-      assertTrue(impostor.err().contains("does not verify against the pinned witness keys"), impostor.err());
+      // The request names the pinned witness's origin, so another witness refuses to log it at all.
+      assertTrue(impostor.err().contains("answered 403") && impostor.err().contains("signed for another witness"),
+          impostor.err());
+      assertEquals(0, other.witness().log().size());
+      try (Served lookalike = witness("w3", "w1.example/w/bundles")) {
+        CliRun unverified = run("fleet", "publish", "--dir", op.toString(), "--witness", lookalike.server().baseUrl());
+        assertEquals(1, unverified.exit());
+        assertTrue(unverified.err().contains("does not verify against the pinned witness keys"), unverified.err());
+      }
       assertFalse(Files.exists(op.resolve("bundles/2.witnessed")), "nothing countersigned");
     }
   }

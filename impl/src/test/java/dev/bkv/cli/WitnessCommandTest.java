@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bkv witness}: help, init, add-log, and clear one-line errors with a non-zero exit (also for a damaged log). */
+/** {@code bkv witness}: help, init, add-log, add-operator, and clear one-line errors with a non-zero exit (also for a damaged log). */
 class WitnessCommandTest {
   /** Entries logged before the checkpoint is deleted. */
   private static final int ENTRIES = 30;
@@ -28,7 +28,7 @@ class WitnessCommandTest {
   @Test
   void whenHelpIsAsked_thenEverySubcommandDescribesItself() {
     for (String[] args : new String[][] {{"witness", "--help"}, {"witness", "init", "--help"},
-        {"witness", "serve", "--help"}, {"witness", "add-log", "--help"}}) {
+        {"witness", "serve", "--help"}, {"witness", "add-log", "--help"}, {"witness", "add-operator", "--help"}}) {
       CliRun r = run(args);
       assertEquals(0, r.exit(), String.join(" ", args));
       assertTrue(r.out().contains("Usage:"), r.out());
@@ -106,5 +106,27 @@ class WitnessCommandTest {
     CliRun both = run("witness", "add-log", "--dir", w.toString());
     assertEquals(1, both.exit());
     assertTrue(both.err().contains("--sigsum-key"), both.err());
+  }
+
+  @Test
+  void whenOperatorsAreAdded_thenTheirKeysArePersistedOrTheBadKeyIsNamed() throws Exception {
+    Path w = dir.resolve("w");
+    assertEquals(0, run("witness", "init", "--dir", w.toString(), "--name", "witness.example/w9").exit());
+    String vkey = new dev.bkv.tlog.Ed25519Note.Signer("backup.example.com/bkv",
+        dev.bkv.crypto.Ed25519.PrivateKey.fromSeed(new byte[32])).verifier().vkey();
+    CliRun added = run("witness", "add-operator", "--dir", w.toString(), "--vkey", vkey);
+    assertEquals(0, added.exit(), added.err());
+    assertTrue(added.out().contains("logs bundles of backup.example.com/bkv"), added.out());
+    assertEquals(0, run("witness", "add-operator", "--dir", w.toString(), "--vkey", vkey).exit(), "adding twice is harmless");
+    assertTrue(Files.readString(w.resolve("operators")).endsWith("\nkey " + vkey + "\n"));
+    assertEquals(1, Files.readString(w.resolve("operators")).split("\nkey ").length - 1);
+    CliRun cosigner = run("witness", "add-operator", "--dir", w.toString(), "--vkey",
+        Files.readString(w.resolve("keys/cosigner.vkey")).strip());
+    assertEquals(1, cosigner.exit());
+    assertTrue(cosigner.err().contains("Ed25519 note key (type 0x01)"), cosigner.err());
+    CliRun noWitness = run("witness", "add-operator", "--dir", dir.resolve("none").toString(), "--vkey", vkey);
+    assertEquals(1, noWitness.exit());
+    assertTrue(noWitness.err().contains("missing key file"), noWitness.err());
+    assertTrue(!Files.exists(dir.resolve("none/operators")), "nothing written outside a witness directory");
   }
 }

@@ -4,12 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.testsupport.ListeningChild;
+import dev.bkv.bundle.BundleFixtures;
+import dev.bkv.bundle.BundleFormatException;
+import dev.bkv.bundle.ValidationBundle;
+import dev.bkv.crypto.Ed25519;
+import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.fleet.MemberKeys;
 import dev.bkv.tlog.Checkpoint;
+import dev.bkv.tlog.Ed25519Note;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.TileClient;
 import dev.bkv.tlog.TilePath;
 import dev.bkv.tlog.Verdict;
 import dev.bkv.witness.BundleReceipt;
+import dev.bkv.witness.BundleSubmission;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessKeys;
 import java.io.IOException;
@@ -22,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,14 +62,18 @@ class WitnessKillTest {
     WitnessKeys keys = Witness.init(dir, "witness.example/killed", "witness.example/killed/bundles", new SecureRandom());
     CheckpointPolicy policy = CheckpointPolicy.logOnly(keys.origin(), keys.log().verifier());
     HttpClient http = WitnessHttpClient.newHttpClient();
+    List<Operator> operators = new ArrayList<>();
+    for (int t = 0; t < CLIENT_THREADS; t++) {
+      operators.add(new Operator("client-" + t + ".example/backup", t + 1, keys.origin()));
+      Witness.knownOperators(dir).add(operators.get(t).key.verifier().vkey());
+    }
     for (int round = 0; round < KILLS; round++) {
       Child child = Child.start(dir);
       try {
         int before = acknowledged.size();
         List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < CLIENT_THREADS; t++) {
-          String prefix = "round " + round + " client " + t + " bundle ";
-          Thread client = new Thread(() -> appendUntilFailure(new WitnessHttpClient(http, child.baseUrl), prefix, policy));
+        for (Operator operator : operators) {
+          Thread client = new Thread(() -> appendUntilFailure(new WitnessHttpClient(http, child.baseUrl), operator, policy));
           client.start();
           clients.add(client);
         }
@@ -88,8 +101,13 @@ class WitnessKillTest {
       assertTrue(new TileClient(tiles, checkpoint).consistencyProof(seen).isVerified(), "consistent with what clients saw");
       WitnessHttpClient client = new WitnessHttpClient(http, child.baseUrl);
       long size = checkpoint.size();
-      for (String bundle : unanswered) {
-        BundleReceipt receipt = BundleReceipt.parse(client.addBundle(bytes(bundle)).body());
+      for (Operator operator : operators) {
+        if (operator.pending == null) {
+          continue;
+        }
+        String bundle = new String(operator.pending, StandardCharsets.UTF_8);
+        assertTrue(unanswered.contains(bundle));
+        BundleReceipt receipt = BundleReceipt.parse(client.addBundle(operator.request()).body());
         if (logged.containsKey(bundle)) {
           assertEquals(logged.get(bundle), receipt.index(), "a retried bundle keeps the index it got before the kill");
         } else {
@@ -104,12 +122,17 @@ class WitnessKillTest {
     }
   }
 
-  private void appendUntilFailure(WitnessHttpClient client, String prefix, CheckpointPolicy policy) {
-    for (int seq = 0; ; seq++) {
-      String bundle = prefix + seq;
+  /**
+   * Appends the operator's bundles, epoch after epoch, until the witness dies. A bundle whose
+   * reply was lost stays pending and is sent first next time, unchanged, as {@code bkv fleet
+   * publish} does: the witness either finds it logged or logs it as the next epoch.
+   */
+  private void appendUntilFailure(WitnessHttpClient client, Operator operator, CheckpointPolicy policy) {
+    while (true) {
+      String bundle = new String(operator.pendingOrNext(), StandardCharsets.UTF_8);
       unanswered.add(bundle);
       try {
-        WitnessHttpClient.Reply reply = client.addBundle(bytes(bundle));
+        WitnessHttpClient.Reply reply = client.addBundle(operator.request());
         assertEquals(200, reply.status(), reply.bodyText());
         BundleReceipt receipt = BundleReceipt.parse(reply.body());
         Verdict<?> verdict = receipt.proof().verifyEntry(bytes(bundle), policy);
@@ -118,6 +141,7 @@ class WitnessKillTest {
         largestSeen.accumulateAndGet(checkpoint, (a, b) -> a == null || b.size() > a.size() ? b : a);
         acknowledged.put(bundle, receipt.index());
         unanswered.remove(bundle);
+        operator.acknowledged();
       } catch (IOException killed) {
         return; // the witness died mid-request: this bundle's fate is unknown
       } catch (Exception e) {
@@ -143,6 +167,48 @@ class WitnessKillTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A registered operator publishing its own namespace's chain of real bundles. */
+  private static final class Operator {
+    final Ed25519Note.Signer key;
+    private final String namespace;
+    private final String witnessOrigin;
+    private final List<MemberKeys> members = BundleFixtures.members("fleet-1", 3, 3);
+    private Optional<Sha256Digest> previous = Optional.empty();
+    private long epoch;
+    /** The bundle sent last whose receipt has not arrived, or null. */
+    byte[] pending;
+
+    Operator(String namespace, int seed, String witnessOrigin) {
+      byte[] bytes = new byte[32];
+      bytes[0] = (byte) seed;
+      this.key = new Ed25519Note.Signer(namespace, Ed25519.PrivateKey.fromSeed(bytes));
+      this.namespace = namespace;
+      this.witnessOrigin = witnessOrigin;
+    }
+
+    byte[] pendingOrNext() {
+      if (pending == null) {
+        try {
+          pending = ValidationBundle.of(namespace, "fleet-1", epoch + 1, BundleFixtures.NOT_BEFORE,
+              BundleFixtures.NOT_AFTER, members, BundleFixtures.evidenceDigest("fleet-1"), previous).toBytes();
+        } catch (BundleFormatException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return pending;
+    }
+
+    byte[] request() {
+      return BundleSubmission.sign(pending, witnessOrigin, key);
+    }
+
+    void acknowledged() {
+      epoch++;
+      previous = Optional.of(Sha256Digest.of(pending));
+      pending = null;
+    }
   }
 
   /** A {@code bkv witness serve} child JVM on a free loopback port. */

@@ -3,9 +3,13 @@ package dev.bkv.witness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.bundle.BundleFixtures;
+import dev.bkv.crypto.Ed25519;
 import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.Ed25519Note;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +23,11 @@ class WitnessServiceTest {
     WitnessKeys keys = WitnessFixtures.init(dir);
     try (Witness witness = WitnessFixtures.open(dir, new AtomicLong(1))) {
       WitnessService service = witness.service();
-      byte[] bundle = "bundle one\n".getBytes(StandardCharsets.UTF_8);
-      WitnessService.Reply added = service.handle("POST", "/bkv/add-bundle", bundle);
-      assertEquals(200, added.status());
+      Ed25519Note.Signer operator = new Ed25519Note.Signer(BundleFixtures.NAMESPACE, Ed25519.PrivateKey.fromSeed(new byte[32]));
+      witness.operators().add(operator.verifier().vkey());
+      byte[] bundle = BundleFixtures.bundle("fleet-1", 1, Optional.empty()).toBytes();
+      WitnessService.Reply added = service.handle("POST", "/bkv/add-bundle", BundleSubmission.sign(bundle, keys.origin(), operator));
+      assertEquals(200, added.status(), added.bodyText());
       BundleReceipt receipt = BundleReceipt.parse(added.body());
       assertTrue(receipt.verify(bundle, keys.bundle().verifier(), CheckpointPolicy.logOnly(keys.origin(), keys.log().verifier()))
           .isVerified());
@@ -45,8 +51,8 @@ class WitnessServiceTest {
       assertEquals(404, service.handle("GET", "/nothing", new byte[0]).status());
       assertEquals(405, service.handle("GET", "/add-checkpoint", new byte[0]).status());
       assertEquals(405, service.handle("POST", "/checkpoint", new byte[0]).status());
-      assertEquals(400, service.handle("POST", "/bkv/add-bundle", new byte[0]).status());
-      assertEquals(413, service.handle("POST", "/bkv/add-bundle", new byte[BundleLog.BUNDLE_BYTES_MAX + 1]).status());
+      assertEquals(403, service.handle("POST", "/bkv/add-bundle", new byte[0]).status(), "an empty body is not signed");
+      assertEquals(413, service.handle("POST", "/bkv/add-bundle", new byte[BundleSubmission.BODY_BYTES_MAX + 1]).status());
       assertEquals(413, service.handle("POST", "/add-checkpoint", new byte[WitnessService.REQUEST_BYTES_MAX + 1]).status());
       WitnessService.Reply malformed = service.handle("POST", "/add-checkpoint", "old x\n\n".getBytes(StandardCharsets.UTF_8));
       assertEquals(400, malformed.status());

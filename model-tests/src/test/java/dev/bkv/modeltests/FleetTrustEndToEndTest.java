@@ -17,6 +17,7 @@ import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.evidence.EvidenceFacts;
 import dev.bkv.evidence.EvidenceVerifier;
 import dev.bkv.evidence.HsmVendor;
+import dev.bkv.evidence.OperatorWorkspace;
 import dev.bkv.evidence.VendorRoot;
 import dev.bkv.hsm.SoftHsm;
 import dev.bkv.net.HttpTileFetcher;
@@ -27,6 +28,7 @@ import dev.bkv.tlog.SignedNote;
 import dev.bkv.tlog.TileFetcher;
 import dev.bkv.tlog.VerifierSet;
 import dev.bkv.witness.BundleReceipt;
+import dev.bkv.witness.BundleSubmission;
 import dev.bkv.modelcheck.SpecCatalog;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetTrustEndToEndTest {
   static final String WITNESS = "witness.example.com/w1";
+  /** The origin of its bundle log, which every add-bundle request names. */
+  static final String WITNESS_ORIGIN = WITNESS + "/bundles";
   static final SecureRandom RANDOM = new SecureRandom();
 
   @TempDir Path temp;
@@ -87,6 +91,9 @@ class FleetTrustEndToEndTest {
     ok(BkvProcess.run(temp, "witness", "init", "--dir", witnessDir.toString(), "--name", WITNESS));
     ok(BkvProcess.run(temp, "fleet", "init", "--dir", workspace.toString(), "--hsms", "3", "--datacenters", "3",
         "--jar", jar.toString()));
+    // The witness logs only bundles signed by a registered operator's submission key.
+    String submitter = ok(BkvProcess.run(temp, "fleet", "submitter-key", "--dir", workspace.toString())).out().strip();
+    ok(BkvProcess.run(temp, "witness", "add-operator", "--dir", witnessDir.toString(), "--vkey", submitter));
     Path vkeys = temp.resolve("witness.vkeys");
     Files.writeString(vkeys, vkeysOf(witnessDir));
     try (BkvProcess.Witness witness = BkvProcess.Witness.serve(witnessDir)) {
@@ -99,6 +106,12 @@ class FleetTrustEndToEndTest {
 
       Client client = new Client(witnessDir, workspace, jarHash, witness.baseUrl);
       clientAcceptsAndRefuses(client, witness, witnessDir, workspace, epoch1, epoch2);
+      // Anyone can reach the witness, but an unsigned copy of the real bundle as epoch 3 is
+      // refused: it would otherwise be a logged epoch the operator never published.
+      ValidationBundle b2 = WitnessedBundle.parse(epoch2).bundle();
+      ValidationBundle copy = ValidationBundle.of(b2.namespace(), b2.fleetId(), 3, b2.notBeforeSeconds(),
+          b2.notAfterSeconds(), b2.members(), b2.evidenceDigest(), Optional.of(b2.digest()));
+      assertEquals(403, new WitnessHttpClient(http, witness.baseUrl).addBundle(copy.toBytes()).status());
       auditPassesThenCatchesTampering(witness, vkeys, workspace, jarHash);
     }
   }
@@ -148,9 +161,13 @@ class FleetTrustEndToEndTest {
     String flipped = hex.substring(0, 10) + (hex.charAt(10) == '0' ? '1' : '0') + hex.substring(11);
     assertRejected(client.offer(text.replace(hex, flipped).getBytes(StandardCharsets.UTF_8), now), BundleCheck.COUNTERSIGNATURE);
 
-    // A downgrade: epoch 1 resubmitted, so the witness answers with a current checkpoint.
+    // A downgrade: epoch 1 resubmitted (a retry the witness answers with its existing entry,
+    // under a current checkpoint).
     WitnessedBundle first = WitnessedBundle.parse(epoch1);
-    BundleReceipt again = BundleReceipt.parse(new WitnessHttpClient(http, witness.baseUrl).addBundle(first.bundleBytes()).body());
+    Ed25519Note.Signer submissionKey = OperatorWorkspace.open(workspace, RANDOM).submissionKey();
+    BundleReceipt again = BundleReceipt.parse(new WitnessHttpClient(http, witness.baseUrl)
+        .addBundle(BundleSubmission.sign(first.bundleBytes(), WITNESS_ORIGIN, submissionKey)).body());
+    assertEquals(0, again.index());
     byte[] replay = WitnessedBundle.of(first.bundle(), again.bundleSignature(), again.proof(), first.countersignature()).toBytes();
     assertRejected(client.offer(replay, now), BundleCheck.EPOCH);
 
@@ -167,15 +184,26 @@ class FleetTrustEndToEndTest {
     byte[] rogue = WitnessedBundle.of(unlogged, sig, again.proof(), OperatorCountersignature.sign(client.operator, sig)).toBytes();
     assertRejected(client.offer(rogue, now), BundleCheck.INCLUSION);
 
-    // A fork of the witness log, made with the witness's own keys, shown to this client.
+    // A fork of the witness log, made with the witness's own keys, shown to this client. Whoever
+    // holds the witness's keys registers a submission key of their own for the namespace.
     Path forkDir = temp.resolve("fork");
     copyTree(witnessDir.resolve("keys"), forkDir.resolve("keys"));
+    Ed25519Note.Signer forger = new Ed25519Note.Signer(second.bundle().namespace(), Ed25519.PrivateKey.generate(RANDOM));
+    ok(BkvProcess.run(temp, "witness", "add-operator", "--dir", forkDir.toString(), "--vkey", forger.verifier().vkey()));
+    ValidationBundle b1 = first.bundle();
+    ValidationBundle anotherFirst = ValidationBundle.of(b1.namespace(), b1.fleetId(), 1, b1.notBeforeSeconds() + 1,
+        b1.notAfterSeconds(), b1.members(), b1.evidenceDigest(), Optional.empty());
+    ValidationBundle moreOfIt = ValidationBundle.of(second.bundle().namespace(), second.bundle().fleetId(), 3,
+        second.bundle().notBeforeSeconds(), second.bundle().notAfterSeconds(), second.bundle().members(),
+        second.bundle().evidenceDigest(), Optional.of(second.bundle().digest()));
     try (BkvProcess.Witness fork = BkvProcess.Witness.serve(forkDir)) {
       WitnessHttpClient forkClient = new WitnessHttpClient(http, fork.baseUrl);
-      assertEquals(200, forkClient.addBundle("another history\n".getBytes(StandardCharsets.UTF_8)).status());
-      assertEquals(200, forkClient.addBundle(second.bundleBytes()).status());
-      assertEquals(200, forkClient.addBundle("and more of it\n".getBytes(StandardCharsets.UTF_8)).status());
-      BundleReceipt forked = BundleReceipt.parse(forkClient.addBundle(second.bundleBytes()).body());
+      for (byte[] bundle : List.of(anotherFirst.toBytes(), second.bundleBytes(), moreOfIt.toBytes())) {
+        assertEquals(200, forkClient.addBundle(BundleSubmission.sign(bundle, WITNESS_ORIGIN, forger)).status());
+      }
+      BundleReceipt forked = BundleReceipt.parse(
+          forkClient.addBundle(BundleSubmission.sign(second.bundleBytes(), WITNESS_ORIGIN, forger)).body());
+      assertEquals(1, forked.index());
       byte[] onFork = WitnessedBundle.of(second.bundle(), forked.bundleSignature(), forked.proof(), second.countersignature())
           .toBytes();
       TileFetcher forkTiles = new HttpTileFetcher(http, fork.baseUrl);
@@ -246,14 +274,17 @@ class FleetTrustEndToEndTest {
     Path published = temp.resolve("published-" + name);
     copyTree(workspace.resolve("fleets"), published.resolve("fleets"));
     SoftHsm operator = SoftHsm.open(workspace.resolve("operator/hsm"), RANDOM);
-    try (BkvProcess.Witness w = BkvProcess.Witness.serve(dir)) {
-      WitnessHttpClient client = new WitnessHttpClient(http, w.baseUrl);
-      List<byte[]> files = new ArrayList<>();
+    // Appended to the log directly, as a witness that checks no epoch would: the audit must
+    // catch these logs without relying on the witness's own epoch rule.
+    List<byte[]> files = new ArrayList<>();
+    try (dev.bkv.witness.Witness log = dev.bkv.witness.Witness.open(dir)) {
       for (ValidationBundle b : bundles) {
-        BundleReceipt r = BundleReceipt.parse(client.addBundle(b.toBytes()).body());
+        BundleReceipt r = log.log().append(b.toBytes());
         files.add(WitnessedBundle.of(b, r.bundleSignature(), r.proof(),
             OperatorCountersignature.sign(operator, r.bundleSignature())).toBytes());
       }
+    }
+    try (BkvProcess.Witness w = BkvProcess.Witness.serve(dir)) {
       for (int i = 0; i < files.size(); i++) {
         Files.createDirectories(published.resolve("bundles"));
         Files.write(published.resolve("bundles/" + i + ".witnessed"), files.get(i));

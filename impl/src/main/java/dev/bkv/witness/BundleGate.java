@@ -1,0 +1,97 @@
+package dev.bkv.witness;
+
+import dev.bkv.bundle.BundleFormatException;
+import dev.bkv.bundle.ValidationBundle;
+import dev.bkv.tlog.Verdict;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides whether an add-bundle request is logged (spec/FORMATS.md, "add-bundle request"),
+ * in this order: signed by a registered operator (else 403), within that operator's rate
+ * limit (429), a bundle that parses (400), of the namespace the key is named after (403),
+ * then either already logged (its existing receipt, for a client retrying after a lost
+ * reply) or the next epoch of its namespace (else 409). The first bundle of a namespace may
+ * have any epoch: the operator may have published earlier epochs through another witness.
+ *
+ * <p>The last epoch of each namespace is read from the log's own entries when the witness
+ * opens, so it can never disagree with the log. Check and append run under one lock: two
+ * concurrent requests cannot both extend the same epoch.
+ */
+final class BundleGate {
+  /** What the witness answers; {@code retryAfterSeconds} is set only for 429. */
+  sealed interface Outcome permits Logged, Refused {}
+
+  record Logged(BundleReceipt receipt) implements Outcome {}
+
+  record Refused(int status, String reason, OptionalLong retryAfterSeconds) implements Outcome {
+    static Refused of(int status, String reason) {
+      return new Refused(status, reason, OptionalLong.empty());
+    }
+  }
+
+  private final String origin;
+  private final BundleLog log;
+  private final KnownOperators operators;
+  private final OperatorRateLimit rateLimit;
+  private final Map<String, Long> lastEpochByNamespace = new HashMap<>();
+
+  private BundleGate(String origin, BundleLog log, KnownOperators operators, LongSupplier clockSeconds) {
+    this.origin = origin;
+    this.log = log;
+    this.operators = operators;
+    this.rateLimit = new OperatorRateLimit(clockSeconds);
+  }
+
+  /** A gate over {@code log}, learning each namespace's last epoch from the entries logged so far. */
+  static BundleGate open(String origin, BundleLog log, KnownOperators operators, LongSupplier clockSeconds)
+      throws IOException {
+    BundleGate gate = new BundleGate(origin, log, operators, clockSeconds);
+    for (long i = 0; i < log.size(); i++) {
+      try {
+        ValidationBundle bundle = ValidationBundle.parse(log.entry(i));
+        gate.lastEpochByNamespace.merge(bundle.namespace(), bundle.epoch(), Math::max);
+      } catch (BundleFormatException notABundle) {
+        // Logged before submissions were checked: it extends no namespace's chain.
+      }
+    }
+    return gate;
+  }
+
+  synchronized Outcome submit(byte[] body) throws IOException {
+    Verdict<BundleSubmission.Signed> signed = BundleSubmission.open(body, origin, operators.verifiers());
+    if (!signed.isVerified()) {
+      return Refused.of(403, signed.reasonOrEmpty());
+    }
+    String operator = signed.value().keyName();
+    OptionalLong wait = rateLimit.take(operator);
+    if (wait.isPresent()) {
+      return new Refused(429, "operator " + operator + " sent more than " + OperatorRateLimit.BUNDLES_PER_MINUTE_MAX
+          + " bundles a minute; retry after " + wait.getAsLong() + " s", wait);
+    }
+    byte[] bytes = signed.value().bundle();
+    ValidationBundle bundle;
+    try {
+      bundle = ValidationBundle.parse(bytes);
+    } catch (BundleFormatException e) {
+      return Refused.of(400, "not a validation bundle: " + e.getMessage());
+    }
+    if (!bundle.namespace().equals(operator)) {
+      return Refused.of(403, "key " + operator + " may only publish namespace " + operator + ", not " + bundle.namespace());
+    }
+    if (log.contains(bytes)) {
+      return new Logged(log.append(bytes)); // the append finds it and returns its receipt
+    }
+    Long last = lastEpochByNamespace.get(bundle.namespace());
+    if (last != null && bundle.epoch() != last + 1) {
+      return Refused.of(409, "epoch " + bundle.epoch() + " of " + bundle.namespace() + " does not follow the last logged epoch "
+          + last + " (expected " + (last + 1) + ")");
+    }
+    BundleReceipt receipt = log.append(bytes);
+    lastEpochByNamespace.put(bundle.namespace(), bundle.epoch());
+    return new Logged(receipt);
+  }
+}

@@ -83,9 +83,7 @@ public final class WitnessCommand implements Runnable {
     @Override
     public Integer call() {
       return UserErrors.report(spec, () -> {
-        if (port < 0 || port > 65535) {
-          throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
-        }
+        Inputs.range("--port", port, 0, Inputs.PORT_MAX);
         Witness witness = Witness.open(dir);
         if (name != null && !name.equals(witness.keys().name())) {
           witness.close();
@@ -114,6 +112,14 @@ public final class WitnessCommand implements Runnable {
     }
   }
 
+  private static byte[] sigsumKey(String hex) {
+    if (!hex.matches("[0-9a-fA-F]{64}")) {
+      throw new IllegalArgumentException("--sigsum-key must be 64 hex digits (an Ed25519 key), got " + hex.length()
+          + " characters");
+    }
+    return Hex.decode(hex.toLowerCase(java.util.Locale.ROOT));
+  }
+
   @Command(name = "add-log", mixinStandardHelpOptions = true, description = "Trust a log's keys so the witness cosigns its checkpoints.")
   static final class AddLog implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -139,10 +145,14 @@ public final class WitnessCommand implements Runnable {
         if (origin != null && vkeys.isEmpty()) {
           throw new IllegalArgumentException("--origin needs at least one --vkey");
         }
+        if (!java.nio.file.Files.isDirectory(dir.resolve("keys"))) { // never create a witness directory here
+          throw new IllegalArgumentException(dir + " is not a witness directory (no keys/; run 'bkv witness init' first)");
+        }
+        WitnessKeys.load(dir);
         KnownLogs logs = Witness.knownLogs(dir);
         String added = origin;
         if (sigsumKey != null) {
-          added = logs.addSigsumLog(Hex.decode(sigsumKey));
+          added = logs.addSigsumLog(sigsumKey(sigsumKey));
         } else {
           for (String vkey : vkeys) {
             logs.addKey(origin, vkey);

@@ -253,8 +253,12 @@ final class FleetPublishCommand implements Callable<Integer> {
     if (witnessVkeys == null) {
       return parseWitnessKeys(pinned.get());
     }
-    WitnessKeys given = parseWitnessKeys(new String(OperatorWorkspace.readBytes(witnessVkeys, 16 * 1024),
-        StandardCharsets.UTF_8));
+    WitnessKeys given;
+    try {
+      given = parseWitnessKeys(Inputs.text(witnessVkeys, AuditCommand.VKEYS_BYTES_MAX));
+    } catch (FormatException e) {
+      throw new FormatException(witnessVkeys + ": " + e.getMessage());
+    }
     if (pinned.isPresent() && !parseWitnessKeys(pinned.get()).text().equals(given.text())) {
       throw new IllegalArgumentException("the witness keys in " + witnessVkeys + " differ from those pinned in "
           + workspace.dir().resolve(OperatorWorkspace.WITNESS_KEYS_FILE) + " at the first publish");

@@ -65,6 +65,14 @@ class AuditCommandTest {
       assertTrue(ok.out().contains("AUDIT PASSED"), ok.out());
       assertTrue(Files.exists(state));
 
+      // A state that cannot be written: the audit did not complete, so no PASSED verdict is printed, and the exit is 1.
+      String[] unwritable = args.clone();
+      unwritable[args.length - 1] = temp.resolve("no-such-dir/audit-state").toString();
+      CliRun stateFails = run(unwritable);
+      assertEquals(1, stateFails.exit());
+      assertTrue(!stateFails.out().contains("AUDIT PASSED"), stateFails.out());
+      assertTrue(stateFails.err().contains("cannot write") && stateFails.err().contains("no-such-dir"), stateFails.err());
+
       String[] json = java.util.Arrays.copyOf(args, args.length + 1);
       json[args.length] = "--json";
       CliRun asJson = run(json);

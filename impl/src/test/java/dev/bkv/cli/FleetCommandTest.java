@@ -125,6 +125,13 @@ class FleetCommandTest {
       CliRun refused = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--epoch", "2");
       assertEquals(1, refused.exit());
       assertTrue(refused.err().contains("epoch 1 was submitted but never witnessed"), refused.err());
+      // An explicit option the resubmitted bundle cannot take is refused, never silently ignored.
+      CliRun otherWindow = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--validity-days", "10");
+      assertEquals(1, otherWindow.exit(), otherWindow.out());
+      assertTrue(otherWindow.err().contains("with a 90-day window, not 10"), otherWindow.err());
+      CliRun otherStart = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--not-before", "5");
+      assertTrue(otherStart.exit() == 1 && otherStart.err().contains("(run again without --not-before)"), otherStart.err());
+      assertFalse(Files.exists(op.resolve("bundles/1.witnessed")));
       CliRun retry = run("fleet", "publish", "--dir", op.toString(), "--witness", url);
       assertEquals(0, retry.exit(), retry.err());
       assertArrayEquals(bundle, Files.readAllBytes(op.resolve("bundles/1.bundle")));

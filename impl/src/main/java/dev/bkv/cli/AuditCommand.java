@@ -22,11 +22,7 @@ import dev.bkv.tlog.VerifierSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -103,7 +99,7 @@ public final class AuditCommand implements Callable<Integer> {
       HttpClient http = witness == null ? null : WitnessHttpClient.newHttpClient();
       TileFetcher log = witness != null ? new HttpTileFetcher(http, witness) : new DirectoryTileFetcher(logDir);
       String vkeys = witnessKeys != null ? Inputs.text(witnessKeys, VKEYS_BYTES_MAX) : fetchVkeys(http);
-      WitnessVerifiers keys = WitnessVerifiers.of(vkeys);
+      WitnessVerifiers keys = WitnessVerifiers.of(vkeys, witnessKeys != null ? witnessKeys.toString() : witness + "/bkv/vkeys");
       Published folder = Published.load(published);
       Optional<VendorRoot> root = Optional.empty();
       if (vendorRoot != null) {
@@ -177,12 +173,12 @@ public final class AuditCommand implements Callable<Integer> {
 
   /** The witness's log key and bundle key among its vkeys (the cosigner key plays no part here). */
   record WitnessVerifiers(NoteVerifier log, NoteVerifier bundle) {
-    static WitnessVerifiers of(String vkeys) throws IOException {
+    static WitnessVerifiers of(String vkeys, String source) throws IOException {
       VerifierSet set;
       try {
         set = VerifierSet.parseVkeys(vkeys);
       } catch (dev.bkv.tlog.FormatException e) {
-        throw new IOException("witness keys: " + e.getMessage());
+        throw new IOException("witness keys " + source + ": " + e.getMessage());
       }
       NoteVerifier log = null;
       NoteVerifier bundle = null;
@@ -197,7 +193,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
       }
       if (log == null || bundle == null) {
-        throw new IOException("witness keys must include the log key and the <name>/bundle key");
+        throw new IOException("witness keys " + source + " must include the log key and the <name>/bundle key");
       }
       return new WitnessVerifiers(log, bundle);
     }

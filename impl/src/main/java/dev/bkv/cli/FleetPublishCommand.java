@@ -23,7 +23,7 @@ import dev.bkv.tlog.VerifiedCheckpoint;
 import dev.bkv.witness.BundleReceipt;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -102,8 +102,17 @@ final class FleetPublishCommand implements Callable<Integer> {
       if (misplaced != null) {
         throw new IllegalArgumentException(misplaced);
       }
+      if (!workspace.files(WITNESSED_SUFFIX).isEmpty()) {
+        // Refreshed before anything new is made too: an unwritable folder stops the publish here, and a
+        // refresh that failed after an earlier publish is made good.
+        PublicFolder.write(workspace, folder);
+      }
       WitnessKeys keys = witnessKeys(workspace);
       String fleet = fleetId != null ? fleetId : workspace.currentFleetId();
+      if (!workspace.fleetIds().contains(fleet)) {
+        throw new IllegalArgumentException("--fleet-id " + fleet + ": no such fleet in " + dir + " (it has "
+            + String.join(", ", workspace.fleetIds()) + ")");
+      }
       EvidenceFacts facts = verifiedEvidence(workspace, fleet);
       byte[] bundleBytes = bundleToSubmit(workspace, facts);
       ValidationBundle bundle = ValidationBundle.parse(bundleBytes);
@@ -115,7 +124,11 @@ final class FleetPublishCommand implements Callable<Integer> {
           Path pendingFile = workspace.bundleFile(bundle.epoch(), BUNDLE_SUFFIX);
           Files.deleteIfExists(pendingFile);
           if (bundle.epoch() == 1) {
-            Files.deleteIfExists(pendingFile.getParent()); // made for this bundle, empty again
+            try {
+              Files.deleteIfExists(pendingFile.getParent()); // made for this bundle, empty again
+            } catch (DirectoryNotEmptyException kept) {
+              // holds files of its own: it stays
+            }
           }
         }
         throw e;

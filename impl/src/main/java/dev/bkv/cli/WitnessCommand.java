@@ -2,6 +2,7 @@ package dev.bkv.cli;
 
 import dev.bkv.base.Hex;
 import dev.bkv.net.WitnessHttpServer;
+import dev.bkv.storage.IoErrors;
 import dev.bkv.witness.KnownLogs;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessKeys;
@@ -84,12 +85,22 @@ public final class WitnessCommand implements Runnable {
     public Integer call() {
       return UserErrors.report(spec, () -> {
         Inputs.range("--port", port, 0, Inputs.PORT_MAX);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) { // checked before the witness directory is opened (and its log created)
+          throw new IllegalArgumentException("--host " + host + ": unknown host");
+        }
         Witness witness = Witness.open(dir);
         if (name != null && !name.equals(witness.keys().name())) {
           witness.close();
           throw new IllegalArgumentException("directory " + dir + " holds witness " + witness.keys().name() + ", not " + name);
         }
-        WitnessHttpServer server = WitnessHttpServer.start(new InetSocketAddress(host, port), witness.service());
+        WitnessHttpServer server;
+        try {
+          server = WitnessHttpServer.start(address, witness.service());
+        } catch (IOException e) {
+          witness.close();
+          throw new IOException("cannot listen on " + host + ":" + port + ": " + IoErrors.reason(e), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -98,7 +99,12 @@ public final class WitnessHttpClient {
       return "no answer within " + TIMEOUT.toSeconds() + " s";
     }
     if (e instanceof ConnectException) {
-      return e.getCause() instanceof UnresolvedAddressException ? "unknown host" : "connection refused";
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+          return "unknown host";
+        }
+      }
+      return "connection refused";
     }
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }

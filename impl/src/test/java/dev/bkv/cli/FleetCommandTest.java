@@ -89,8 +89,20 @@ class FleetCommandTest {
       CliRun rotated = run("fleet", "rotate", "--dir", op.toString(), "--hsms", "5", "--jar", jar().toString());
       assertEquals(0, rotated.exit(), rotated.err());
       assertTrue(rotated.out().contains("fleet fleet-2") && rotated.out().contains("quorum 3"), rotated.out());
+      // A public folder that cannot be written stops the publish before anything new is made.
+      Files.writeString(dir.resolve("a-file"), "not a folder\n");
+      CliRun blocked = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--public",
+          dir.resolve("a-file").toString());
+      assertEquals(1, blocked.exit(), blocked.out());
+      assertTrue(blocked.err().contains("a-file"), blocked.err());
+      assertFalse(Files.exists(op.resolve("bundles/2.bundle")), "no bundle made for a publish that cannot finish");
       CliRun second = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--validity-days", "30");
       assertEquals(0, second.exit(), second.err());
+      for (String published : new String[] {"bundles/1.witnessed", "bundles/2.witnessed", "evidence/fleet-1.txt",
+          "evidence/fleet-2.txt", "vendor-root.crt", "witness.vkeys"}) {
+        assertTrue(Files.isRegularFile(op.resolve("public").resolve(published)), published);
+      }
+      assertEquals(2, Files.readAllLines(op.resolve("public/vault-jar.sha256")).size());
       WitnessedBundle one = WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/1.witnessed")));
       WitnessedBundle two = WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/2.witnessed")));
       assertEquals("fleet-1", one.bundle().fleetId());

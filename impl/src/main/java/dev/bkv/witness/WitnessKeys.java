@@ -47,6 +47,14 @@ public record WitnessKeys(Ed25519Note.Signer log, CosignatureV1.Signer cosigner,
     return log.keyName();
   }
 
+  /** Longest name echoed in an error message: a longer one is cut, so the message stays one readable line. */
+  private static final int SHOWN_CHARS_MAX = 80;
+
+  private static String shown(String name) {
+    return name.length() <= SHOWN_CHARS_MAX ? name
+        : name.substring(0, SHOWN_CHARS_MAX) + "... (" + name.length() + " characters)";
+  }
+
   /** The default origin of a witness's bundle log. */
   /** Largest key file read: a vkey or skey line is a few hundred bytes. */
   static final int KEY_FILE_BYTES_MAX = 4096;
@@ -57,10 +65,10 @@ public record WitnessKeys(Ed25519Note.Signer log, CosignatureV1.Signer cosigner,
 
   public static WitnessKeys generate(String name, String origin, SecureRandom random) {
     if (!NoteKeys.isValidName(name) || !NoteKeys.isValidName(name + BUNDLE_KEY_SUFFIX)) {
-      throw new IllegalArgumentException("witness name must be non-empty with no spaces or '+': " + name);
+      throw new IllegalArgumentException("witness name must be non-empty with no spaces or '+': " + shown(name));
     }
     if (!NoteKeys.isValidName(origin)) {
-      throw new IllegalArgumentException("log origin must be non-empty with no spaces or '+': " + origin);
+      throw new IllegalArgumentException("log origin must be non-empty with no spaces or '+': " + shown(origin));
     }
     return new WitnessKeys(
         new Ed25519Note.Signer(origin, Ed25519.PrivateKey.generate(random)),

@@ -46,6 +46,8 @@ class CliBadInputTest {
   static final Row[] ROWS = {
     // witness init / serve / add-log
     row("init: name with a space, nothing created", 1, "witness name must be", "witness", "init", "--dir", "{T}/new", "--name", "a b"),
+    row("init: huge name, shown cut", 1, "... (100000 characters)", "witness", "init", "--dir", "{T}/new", "--name",
+        "a".repeat(100_000)),
     row("init: keys exist already", 1, "exists already", "witness", "init", "--dir", "{T}/w", "--name", "w.example/w1"),
     row("init: no --dir", 2, "Missing required option: '--dir", "witness", "init", "--name", "a.example"),
     row("serve: not a witness directory", 1, "missing key file", "witness", "serve", "--dir", "{T}/nope", "--port", "0"),
@@ -90,7 +92,7 @@ class CliBadInputTest {
         "{T}/ops", "--witness", UNREACHABLE, "--not-before", "9223372036854775807"),
     row("publish: validity beyond 400 days", 1, "--validity-days must be in [1, 400]", "fleet", "publish", "--dir", "{T}/ops",
         "--witness", UNREACHABLE, "--validity-days", "401"),
-    row("publish: vkeys missing", 1, "nope.vkeys", "fleet", "publish", "--dir", "{T}/ops", "--witness", UNREACHABLE,
+    row("publish: vkeys missing", 1, "nope.vkeys: no such file", "fleet", "publish", "--dir", "{T}/ops", "--witness", UNREACHABLE,
         "--witness-vkeys", "{T}/nope.vkeys"),
     row("publish: vkeys empty", 1, "expected the three vkeys of one witness", "fleet", "publish", "--dir", "{T}/ops",
         "--witness", UNREACHABLE, "--witness-vkeys", "{T}/empty"),
@@ -107,7 +109,7 @@ class CliBadInputTest {
     row("publish: public folder holding the workspace", 1, "holds the workspace and its secrets", "fleet", "publish",
         "--dir", "{T}/ops", "--witness", UNREACHABLE, "--witness-vkeys", "{T}/w.vkeys", "--public", "{T}"),
     // evidence
-    row("verify: evidence missing", 1, "nope.txt", "evidence", "verify", "--evidence", "{T}/nope.txt", "--vendor-root",
+    row("verify: evidence missing", 1, "nope.txt: no such file", "evidence", "verify", "--evidence", "{T}/nope.txt", "--vendor-root",
         "{T}/ops/vendor/root.crt", "--jar", "{T}/jar"),
     row("verify: evidence binary", 1, "evidence rejected", "evidence", "verify", "--evidence", "{T}/binary", "--vendor-root",
         "{T}/ops/vendor/root.crt", "--jar", "{T}/jar"),

@@ -195,7 +195,7 @@ class FleetCommandTest {
     assertTrue(validity.exit() == 1 && validity.err().contains("--validity-days"), validity.err());
     CliRun unreachable = run("fleet", "publish", "--dir", op.toString(), "--witness", "http://127.0.0.1:1",
         "--witness-vkeys", dir.resolve("missing.vkeys").toString());
-    assertTrue(unreachable.exit() == 1 && unreachable.err().contains("does not exist"), unreachable.err());
+    assertTrue(unreachable.exit() == 1 && unreachable.err().contains("missing.vkeys: no such file"), unreachable.err());
     CliRun duplicate = run("fleet", "rotate", "--dir", op.toString(), "--fleet-id", "fleet-1", "--jar", jar().toString());
     assertTrue(duplicate.exit() == 1 && duplicate.err().contains("exists already"), duplicate.err());
   }

@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for epochs 1 and 2; an OTA client (the library, as a phone links it) that accepts both
  * and refuses a bundle not in the log, a tampered countersignature, a downgrade to epoch 1,
  * an expired bundle and a checkpoint of a log forked with the witness's key (reporting the
- * split view); and {@code bkv audit}, which passes on the honest log and fails, with the
+ * split view); and {@code bkv audit}, given a copy of the public folder only (a workspace is
+ * refused), which passes on the honest log and fails, with the
  * reason, on evidence that does not match, a jar other than the rebuilt one, a key set
  * changed without a new epoch, and a broken chain.
  */

@@ -8,6 +8,8 @@ import dev.bkv.base.Json;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.evidence.EvidenceFormatException;
 import dev.bkv.evidence.HsmVendor;
+import dev.bkv.evidence.Pem;
+import dev.bkv.evidence.PublicFolder;
 import dev.bkv.evidence.VendorRoot;
 import dev.bkv.net.HttpTileFetcher;
 import dev.bkv.net.WitnessHttpClient;
@@ -15,15 +17,12 @@ import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.NoteKeys;
 import dev.bkv.tlog.NoteVerifier;
 import dev.bkv.tlog.TileFetcher;
+import dev.bkv.tlog.Verdict;
 import dev.bkv.tlog.VerifierSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -53,9 +52,10 @@ public final class AuditCommand implements Callable<Integer> {
       + " Required with --log-dir; with --witness, fetched from the witness when absent.")
   Path witnessKeys;
 
-  @Option(names = "--evidence", required = true,
-      description = "Published witnessed bundles and deployment evidence: a file or a directory searched for them (repeatable).")
-  List<Path> evidence = new ArrayList<>();
+  @Option(names = "--published", required = true, paramLabel = "DIR",
+      description = "The operator's published folder (written by 'bkv fleet publish', by default <workspace>/public):"
+          + " bundles/*.witnessed, evidence/*.txt and vendor-root.crt; nothing else is read from it, and a workspace is refused.")
+  Path published;
 
   @Option(names = "--pinned", description = "The bundle (or witnessed bundle) whose keys an app pins.")
   Path pinned;
@@ -64,8 +64,8 @@ public final class AuditCommand implements Callable<Integer> {
       + " (see 'bkv evidence jar-hash'); without it the evidence's own jar hash is reported, not checked.")
   String expectedJarHash;
 
-  @Option(names = "--vendor-root", description = "The HSM vendor's root certificate (PEM) to trust; without it, each"
-      + " evidence file's own root is used and the report says so.")
+  @Option(names = "--vendor-root", description = "The HSM vendor's root certificate (PEM) to trust, obtained from the"
+      + " vendor; without it, the published folder's vendor-root.crt is used and the report says so.")
   Path vendorRoot;
 
   @Option(names = "--namespace", description = "Audit only bundles of this namespace.")
@@ -88,6 +88,9 @@ public final class AuditCommand implements Callable<Integer> {
       if (logDir != null && witnessKeys == null) {
         throw new IllegalArgumentException("--log-dir needs --witness-keys");
       }
+      if (witness != null) {
+        Inputs.witnessUrl("--witness", witness);
+      }
       Optional<Sha256Digest> jar = Optional.empty();
       if (expectedJarHash != null) {
         jar = Optional.of(Sha256Digest.fromHex(expectedJarHash.strip())
@@ -95,24 +98,33 @@ public final class AuditCommand implements Callable<Integer> {
       }
       HttpClient http = witness == null ? null : WitnessHttpClient.newHttpClient();
       TileFetcher log = witness != null ? new HttpTileFetcher(http, witness) : new DirectoryTileFetcher(logDir);
-      String vkeys = witnessKeys != null ? Files.readString(witnessKeys, StandardCharsets.UTF_8) : fetchVkeys(http);
-      WitnessVerifiers keys = WitnessVerifiers.of(vkeys);
-      Published published = Published.load(evidence);
+      String vkeys = witnessKeys != null ? Inputs.text(witnessKeys, VKEYS_BYTES_MAX) : fetchVkeys(http);
+      WitnessVerifiers keys = WitnessVerifiers.of(vkeys, witnessKeys != null ? witnessKeys.toString() : witness + "/bkv/vkeys");
+      Published folder = Published.load(published);
+      Optional<VendorRoot> root = Optional.empty();
+      if (vendorRoot != null) {
+        root = Optional.of(loadRoot(vendorRoot));
+      } else if (folder.vendorRoot().isPresent()) {
+        root = Optional.of(parseRoot(published.resolve(PublicFolder.VENDOR_ROOT_FILE), folder.vendorRoot().get()));
+      }
       Auditor.Inputs inputs = new Auditor.Inputs(log, CheckpointPolicy.logOnly(keys.log().keyName(), keys.log()),
-          keys.bundle(), Optional.ofNullable(namespace), published.witnessed(), published.evidence(),
-          pinned == null ? Optional.empty() : Optional.of(Published.pinned(pinned)),
-          vendorRoot == null ? Optional.empty() : Optional.of(loadRoot(vendorRoot)), jar,
+          keys.bundle(), Optional.ofNullable(namespace), folder.witnessed(), folder.evidence(),
+          pinned == null ? Optional.empty() : Optional.of(Published.pinned(pinned)), root, jar,
           state == null ? Optional.empty() : Published.lastAudited(state));
       Auditor.Outcome outcome = Auditor.audit(inputs);
       AuditReport report = outcome.report();
       if (witnessKeys == null) {
         report.note("the witness's keys were taken from the witness itself (GET /bkv/vkeys); pin them with --witness-keys");
       }
-      out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
-      out.flush();
+      if (vendorRoot == null && root.isPresent()) {
+        report.note("the vendor root was taken from the published folder; pin the vendor's own with --vendor-root");
+      }
+      // The state is written before the verdict is printed, so a printed PASSED always means exit 0.
       if (outcome.audited().isPresent() && state != null) {
         Published.storeAudited(state, outcome.audited().get());
       }
+      out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
+      out.flush();
       if (!report.passed()) {
         err.println("bkv audit: FAILED: " + report.firstFailure().get());
         err.flush();
@@ -128,30 +140,45 @@ public final class AuditCommand implements Callable<Integer> {
     return 1;
   }
 
+  /** Longest vkeys file read: three keys of at most a few hundred bytes each, with room to spare. */
+  static final int VKEYS_BYTES_MAX = 16 * 1024;
+
   private static VendorRoot loadRoot(Path file) throws IOException {
     try {
       return HsmVendor.loadRoot(file);
     } catch (EvidenceFormatException e) {
-      throw new IOException(file + ": " + e.getMessage());
+      throw new IOException(e.getMessage());
     }
+  }
+
+  private static VendorRoot parseRoot(Path file, byte[] pem) throws IOException {
+    Optional<byte[]> der = Pem.decodeCertificate(pem);
+    if (der.isEmpty()) {
+      throw new IOException(file + " is not a PEM or DER certificate");
+    }
+    Verdict<VendorRoot> root = VendorRoot.parse(der.get());
+    if (!root.isVerified()) {
+      throw new IOException(file + ": " + root.reasonOrEmpty());
+    }
+    return root.value();
   }
 
   private String fetchVkeys(HttpClient http) throws IOException {
     WitnessHttpClient.Reply reply = new WitnessHttpClient(http, witness).get("/bkv/vkeys");
     if (reply.status() != 200) {
-      throw new IOException("GET /bkv/vkeys: HTTP " + reply.status());
+      throw new IOException("witness " + witness + " answered GET /bkv/vkeys with HTTP " + reply.status());
     }
     return reply.bodyText();
   }
 
   /** The witness's log key and bundle key among its vkeys (the cosigner key plays no part here). */
   record WitnessVerifiers(NoteVerifier log, NoteVerifier bundle) {
-    static WitnessVerifiers of(String vkeys) throws IOException {
+    static WitnessVerifiers of(String vkeys, String source) throws IOException {
       VerifierSet set;
       try {
         set = VerifierSet.parseVkeys(vkeys);
       } catch (dev.bkv.tlog.FormatException e) {
-        throw new IOException("witness keys: " + e.getMessage());
+        throw new IOException("witness keys " + source + ": " + e.getMessage());
       }
       NoteVerifier log = null;
       NoteVerifier bundle = null;
@@ -166,7 +193,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
       }
       if (log == null || bundle == null) {
-        throw new IOException("witness keys must include the log key and the <name>/bundle key");
+        throw new IOException("witness keys " + source + " must include the log key and the <name>/bundle key");
       }
       return new WitnessVerifiers(log, bundle);
     }

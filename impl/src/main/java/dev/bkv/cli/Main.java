@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +33,26 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    CommandLine cli = new CommandLine(new Main());
+    // One line for a malformed command line (not the whole usage), naming the command and how to get help.
+    cli.setParameterExceptionHandler((e, given) -> {
+      CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println(spec.qualifiedName() + ": " + oneLine(e.getMessage()) + " (see '" + spec.qualifiedName() + " --help')");
+      err.flush();
+      return spec.exitCodeOnInvalidInput();
+    });
+    // A bug that escapes a command is one labelled line too, never a stack trace.
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      PrintWriter err = command.getErr();
+      err.println(command.getCommandSpec().qualifiedName() + ": unexpected error: " + oneLine(String.valueOf(e)));
+      err.flush();
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  private static String oneLine(String text) {
+    return text.lines().findFirst().orElse("").strip();
   }
 }

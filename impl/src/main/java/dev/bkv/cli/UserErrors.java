@@ -4,10 +4,13 @@ import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.evidence.EvidenceFormatException;
 import dev.bkv.fleet.CeremonyException;
 import dev.bkv.hsm.HsmException;
+import dev.bkv.storage.IoErrors;
 import dev.bkv.tlog.FormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -28,9 +31,13 @@ final class UserErrors {
     } catch (FileAlreadyExistsException e) {
       err.println(command + ": " + e.getFile() + " exists already"
           + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
+    } catch (FileSystemException e) {
+      err.println(command + ": " + (e.getFile() == null ? IoErrors.reason(e) : e.getFile() + ": " + IoErrors.reason(e)));
+    } catch (CharacterCodingException e) {
+      err.println(command + ": input is not UTF-8 text");
     } catch (IOException | IllegalArgumentException | FormatException | BundleFormatException
         | EvidenceFormatException | CeremonyException | HsmException e) {
-      err.println(command + ": " + e.getMessage());
+      err.println(command + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     } catch (Exception e) {
       err.println(command + ": unexpected error: " + e);
     }

@@ -2,6 +2,7 @@ package dev.bkv.cli;
 
 import dev.bkv.base.Hex;
 import dev.bkv.net.WitnessHttpServer;
+import dev.bkv.storage.IoErrors;
 import dev.bkv.witness.KnownLogs;
 import dev.bkv.witness.KnownOperators;
 import dev.bkv.witness.Witness;
@@ -85,15 +86,23 @@ public final class WitnessCommand implements Runnable {
     @Override
     public Integer call() {
       return UserErrors.report(spec, () -> {
-        if (port < 0 || port > 65535) {
-          throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        Inputs.range("--port", port, 0, Inputs.PORT_MAX);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) { // checked before the witness directory is opened (and its log created)
+          throw new IllegalArgumentException("--host " + host + ": unknown host");
         }
         Witness witness = Witness.open(dir);
         if (name != null && !name.equals(witness.keys().name())) {
           witness.close();
           throw new IllegalArgumentException("directory " + dir + " holds witness " + witness.keys().name() + ", not " + name);
         }
-        WitnessHttpServer server = WitnessHttpServer.start(new InetSocketAddress(host, port), witness.service());
+        WitnessHttpServer server;
+        try {
+          server = WitnessHttpServer.start(address, witness.service());
+        } catch (IOException e) {
+          witness.close();
+          throw new IOException("cannot listen on " + host + ":" + port + ": " + IoErrors.reason(e), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -114,6 +123,14 @@ public final class WitnessCommand implements Runnable {
         return 0;
       });
     }
+  }
+
+  private static byte[] sigsumKey(String hex) {
+    if (!hex.matches("[0-9a-fA-F]{64}")) {
+      throw new IllegalArgumentException("--sigsum-key must be 64 hex digits (an Ed25519 key), got " + hex.length()
+          + " characters");
+    }
+    return Hex.decode(hex.toLowerCase(java.util.Locale.ROOT));
   }
 
   @Command(name = "add-log", mixinStandardHelpOptions = true, description = "Trust a log's keys so the witness cosigns its checkpoints.")
@@ -141,10 +158,14 @@ public final class WitnessCommand implements Runnable {
         if (origin != null && vkeys.isEmpty()) {
           throw new IllegalArgumentException("--origin needs at least one --vkey");
         }
+        if (!java.nio.file.Files.isDirectory(dir.resolve("keys"))) { // never create a witness directory here
+          throw new IllegalArgumentException(dir + " is not a witness directory (no keys/; run 'bkv witness init' first)");
+        }
+        WitnessKeys.load(dir);
         KnownLogs logs = Witness.knownLogs(dir);
         String added = origin;
         if (sigsumKey != null) {
-          added = logs.addSigsumLog(Hex.decode(sigsumKey));
+          added = logs.addSigsumLog(sigsumKey(sigsumKey));
         } else {
           for (String vkey : vkeys) {
             logs.addKey(origin, vkey);

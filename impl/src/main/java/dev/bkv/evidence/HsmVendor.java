@@ -105,7 +105,7 @@ public final class HsmVendor {
 
   static byte[] read(Path file, long bytesMax) throws IOException, EvidenceFormatException {
     try {
-      return AtomicFile.read(file, bytesMax).orElseThrow(() -> new EvidenceFormatException(file + " does not exist"));
+      return AtomicFile.read(file, bytesMax).orElseThrow(() -> new EvidenceFormatException(file + ": no such file"));
     } catch (StorageException e) {
       throw new IOException(e.getMessage(), e);
     }

@@ -339,7 +339,7 @@ public final class OperatorWorkspace {
 
   public static byte[] readBytes(Path file, long bytesMax) throws IOException {
     try {
-      return AtomicFile.read(file, bytesMax).orElseThrow(() -> new IOException(file + " does not exist"));
+      return AtomicFile.read(file, bytesMax).orElseThrow(() -> new IOException(file + ": no such file"));
     } catch (StorageException e) {
       throw new IOException(e.getMessage(), e);
     }

@@ -3,10 +3,15 @@ package dev.bkv.net;
 import dev.bkv.witness.WitnessService;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 
 /**
@@ -77,6 +82,30 @@ public final class WitnessHttpClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for " + request.uri(), e);
+    } catch (IOException e) {
+      // The JDK's connect failures carry no message ("null"); say which witness and why.
+      URI uri = request.uri();
+      String message = "cannot reach witness " + uri.getScheme() + "://" + uri.getRawAuthority() + ": " + reason(e);
+      throw e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+          ? new WitnessUnreachableException(message, e) : new IOException(message, e);
     }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return "no connection within " + TIMEOUT.toSeconds() + " s";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return "no answer within " + TIMEOUT.toSeconds() + " s";
+    }
+    if (e instanceof ConnectException) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+          return "unknown host";
+        }
+      }
+      return "connection refused";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }

@@ -51,7 +51,7 @@ public final class AtomicFile {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory(dir);
     } catch (IOException e) {
-      throw new StorageException(StorageException.Kind.IO, "writing " + target + ": " + e.getMessage(), e);
+      throw new StorageException(StorageException.Kind.IO, IoErrors.describeWrite(target, e), e);
     }
   }
 
@@ -67,7 +67,7 @@ public final class AtomicFile {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new StorageException(StorageException.Kind.IO, "reading " + file + ": " + e.getMessage(), e);
+      throw new StorageException(StorageException.Kind.IO, IoErrors.describeRead(file, e), e);
     }
   }
 

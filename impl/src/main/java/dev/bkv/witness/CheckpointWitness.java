@@ -82,10 +82,10 @@ public final class CheckpointWitness {
       throws IOException, FormatException {
     Path witnessed = dir.resolve(WITNESSED_DIR);
     Path stateDir = witnessed.resolve(STATE_DIR);
-    Files.createDirectories(stateDir);
     DurableFiles.removeLeftoverTemp(witnessed.resolve(KnownLogs.FILE));
-    CheckpointWitness witness =
-        new CheckpointWitness(KnownLogs.load(witnessed), cosigner, clockSeconds, stateDir);
+    KnownLogs known = KnownLogs.load(witnessed); // a bad list is refused before anything is created
+    Files.createDirectories(stateDir);
+    CheckpointWitness witness = new CheckpointWitness(known, cosigner, clockSeconds, stateDir);
     try (Stream<Path> files = Files.list(stateDir)) {
       for (Path file : files.toList()) {
         if (file.getFileName().toString().endsWith(DurableFiles.TEMP_SUFFIX)) {

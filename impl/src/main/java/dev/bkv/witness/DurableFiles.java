@@ -1,5 +1,6 @@
 package dev.bkv.witness;
 
+import dev.bkv.tlog.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -69,5 +70,23 @@ final class DurableFiles {
   /** Deletes a temporary left by a crash during {@link #replace}; the target is intact. */
   static void removeLeftoverTemp(Path file) throws IOException {
     Files.deleteIfExists(file.resolveSibling(file.getFileName() + TEMP_SUFFIX));
+  }
+
+  /** {@code bytes} as UTF-8, strictly: junk bytes are an error naming {@code file}, never replaced or "Input length = 1". */
+  static String utf8(Path file, byte[] bytes) throws FormatException {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new FormatException(file + ": not UTF-8 text");
+    }
+  }
+
+  /** Removes a directory this process created and that holds nothing of value yet. */
+  static void deleteTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

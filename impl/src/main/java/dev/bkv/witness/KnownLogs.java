@@ -36,6 +36,8 @@ public final class KnownLogs {
   public static final int LOGS_MAX = 1024;
   /** Trusted keys per log. */
   public static final int KEYS_PER_LOG_MAX = 16;
+  /** Largest logs file read: every log with every key, each line well under 512 bytes. */
+  public static final long FILE_BYTES_MAX = (long) LOGS_MAX * (KEYS_PER_LOG_MAX + 1) * 512;
 
   static final String FILE = "logs";
   private static final String SIGSUM_ORIGIN_PREFIX = "sigsum.org/v1/tree/";
@@ -55,7 +57,10 @@ public final class KnownLogs {
     if (Files.exists(file)) {
       String current = null;
       int lineNumber = 0;
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (Files.size(file) > FILE_BYTES_MAX) {
+        throw new FormatException(file + ": larger than " + FILE_BYTES_MAX + " bytes");
+      }
+      for (String line : DurableFiles.utf8(file, Files.readAllBytes(file)).split("\r?\n", -1)) {
         lineNumber++;
         if (line.isBlank() || line.startsWith("#")) {
           continue;
@@ -65,7 +70,11 @@ public final class KnownLogs {
           checkOrigin(current);
           logs.putIfAbsent(current, new ArrayList<>());
         } else if (line.startsWith("key ") && current != null) {
-          NoteKeys.parseVerifierKey(line.substring(4));
+          try {
+            NoteKeys.parseVerifierKey(line.substring(4));
+          } catch (FormatException e) {
+            throw new FormatException(file + " line " + lineNumber + ": " + e.getMessage());
+          }
           logs.get(current).add(line.substring(4));
         } else {
           throw new FormatException(file + " line " + lineNumber + ": expected 'log <origin>' or 'key <vkey>'");

@@ -40,9 +40,17 @@ public final class Witness implements AutoCloseable {
 
   /** Creates a witness directory with fresh keys; fails if keys are there already. */
   public static WitnessKeys init(Path dir, String name, String origin, SecureRandom random) throws IOException {
+    WitnessKeys keys = WitnessKeys.generate(name, origin, random); // checks the names before anything is created
+    boolean existed = Files.exists(dir);
     Files.createDirectories(dir);
-    WitnessKeys keys = WitnessKeys.generate(name, origin, random);
-    keys.save(dir);
+    try {
+      keys.save(dir);
+    } catch (IOException | RuntimeException e) {
+      if (!existed) { // a refused init leaves no directory behind
+        DurableFiles.deleteTree(dir);
+      }
+      throw e;
+    }
     return keys;
   }
 

@@ -47,17 +47,28 @@ public record WitnessKeys(Ed25519Note.Signer log, CosignatureV1.Signer cosigner,
     return log.keyName();
   }
 
+  /** Longest name echoed in an error message: a longer one is cut, so the message stays one readable line. */
+  private static final int SHOWN_CHARS_MAX = 80;
+
+  private static String shown(String name) {
+    return name.length() <= SHOWN_CHARS_MAX ? name
+        : name.substring(0, SHOWN_CHARS_MAX) + "... (" + name.length() + " characters)";
+  }
+
   /** The default origin of a witness's bundle log. */
+  /** Largest key file read: a vkey or skey line is a few hundred bytes. */
+  static final int KEY_FILE_BYTES_MAX = 4096;
+
   public static String defaultOrigin(String name) {
     return name + "/bundles";
   }
 
   public static WitnessKeys generate(String name, String origin, SecureRandom random) {
     if (!NoteKeys.isValidName(name) || !NoteKeys.isValidName(name + BUNDLE_KEY_SUFFIX)) {
-      throw new IllegalArgumentException("witness name must be non-empty with no spaces or '+': " + name);
+      throw new IllegalArgumentException("witness name must be non-empty with no spaces or '+': " + shown(name));
     }
     if (!NoteKeys.isValidName(origin)) {
-      throw new IllegalArgumentException("log origin must be non-empty with no spaces or '+': " + origin);
+      throw new IllegalArgumentException("log origin must be non-empty with no spaces or '+': " + shown(origin));
     }
     return new WitnessKeys(
         new Ed25519Note.Signer(origin, Ed25519.PrivateKey.generate(random)),
@@ -86,9 +97,9 @@ public record WitnessKeys(Ed25519Note.Signer log, CosignatureV1.Signer cosigner,
   /** Reads the keys from {@code dir}/keys, naming the file that is missing or malformed. */
   public static WitnessKeys load(Path dir) throws IOException, FormatException {
     Path keys = dir.resolve(KEYS_DIR);
-    Ed25519Note.Signer log = NoteKeys.parseNoteSigner(read(keys.resolve("log.skey")));
-    CosignatureV1.Signer cosigner = NoteKeys.parseCosigner(read(keys.resolve("cosigner.skey")));
-    Ed25519Note.Signer bundle = NoteKeys.parseNoteSigner(read(keys.resolve("bundle.skey")));
+    Ed25519Note.Signer log = named(keys.resolve("log.skey"), NoteKeys::parseNoteSigner);
+    CosignatureV1.Signer cosigner = named(keys.resolve("cosigner.skey"), NoteKeys::parseCosigner);
+    Ed25519Note.Signer bundle = named(keys.resolve("bundle.skey"), NoteKeys::parseNoteSigner);
     if (!bundle.keyName().equals(cosigner.keyName() + BUNDLE_KEY_SUFFIX)) {
       throw new FormatException("bundle.skey must be named " + cosigner.keyName() + BUNDLE_KEY_SUFFIX);
     }
@@ -100,11 +111,28 @@ public record WitnessKeys(Ed25519Note.Signer log, CosignatureV1.Signer cosigner,
     return log.verifier().vkey() + "\n" + cosigner.verifier().vkey() + "\n" + bundle.verifier().vkey() + "\n";
   }
 
+  private interface KeyParser<T> {
+    T parse(String text) throws FormatException;
+  }
+
+  /** A key file parsed, any format error prefixed with the file's name. */
+  private static <T> T named(Path file, KeyParser<T> parser) throws IOException, FormatException {
+    String text = read(file);
+    try {
+      return parser.parse(text);
+    } catch (FormatException e) {
+      throw new FormatException(file + ": " + e.getMessage());
+    }
+  }
+
   private static String read(Path file) throws IOException, FormatException {
     if (!Files.isRegularFile(file)) {
       throw new FormatException("missing key file " + file + " (run 'bkv witness init' first)");
     }
-    String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+    if (Files.size(file) > KEY_FILE_BYTES_MAX) {
+      throw new FormatException(file + ": larger than a key file (" + KEY_FILE_BYTES_MAX + " bytes)");
+    }
+    String text = DurableFiles.utf8(file, Files.readAllBytes(file)).strip();
     if (text.isEmpty()) {
       throw new FormatException("empty key file " + file);
     }

@@ -102,8 +102,20 @@ class FleetCommandTest {
       CliRun rotated = run("fleet", "rotate", "--dir", op.toString(), "--hsms", "5", "--jar", jar().toString());
       assertEquals(0, rotated.exit(), rotated.err());
       assertTrue(rotated.out().contains("fleet fleet-2") && rotated.out().contains("quorum 3"), rotated.out());
+      // A public folder that cannot be written stops the publish before anything new is made.
+      Files.writeString(dir.resolve("a-file"), "not a folder\n");
+      CliRun blocked = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--public",
+          dir.resolve("a-file").toString());
+      assertEquals(1, blocked.exit(), blocked.out());
+      assertTrue(blocked.err().contains("a-file"), blocked.err());
+      assertFalse(Files.exists(op.resolve("bundles/2.bundle")), "no bundle made for a publish that cannot finish");
       CliRun second = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--validity-days", "30");
       assertEquals(0, second.exit(), second.err());
+      for (String published : new String[] {"bundles/1.witnessed", "bundles/2.witnessed", "evidence/fleet-1.txt",
+          "evidence/fleet-2.txt", "vendor-root.crt", "witness.vkeys"}) {
+        assertTrue(Files.isRegularFile(op.resolve("public").resolve(published)), published);
+      }
+      assertEquals(2, Files.readAllLines(op.resolve("public/vault-jar.sha256")).size());
       WitnessedBundle one = WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/1.witnessed")));
       WitnessedBundle two = WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/2.witnessed")));
       assertEquals("fleet-1", one.bundle().fleetId());
@@ -138,6 +150,13 @@ class FleetCommandTest {
       CliRun refused = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--epoch", "2");
       assertEquals(1, refused.exit());
       assertTrue(refused.err().contains("epoch 1 was submitted but never witnessed"), refused.err());
+      // An explicit option the resubmitted bundle cannot take is refused, never silently ignored.
+      CliRun otherWindow = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--validity-days", "10");
+      assertEquals(1, otherWindow.exit(), otherWindow.out());
+      assertTrue(otherWindow.err().contains("with a 90-day window, not 10"), otherWindow.err());
+      CliRun otherStart = run("fleet", "publish", "--dir", op.toString(), "--witness", url, "--not-before", "5");
+      assertTrue(otherStart.exit() == 1 && otherStart.err().contains("(run again without --not-before)"), otherStart.err());
+      assertFalse(Files.exists(op.resolve("bundles/1.witnessed")));
       CliRun retry = run("fleet", "publish", "--dir", op.toString(), "--witness", url);
       assertEquals(0, retry.exit(), retry.err());
       assertArrayEquals(bundle, Files.readAllBytes(op.resolve("bundles/1.bundle")));
@@ -222,7 +241,7 @@ class FleetCommandTest {
     assertTrue(validity.exit() == 1 && validity.err().contains("--validity-days"), validity.err());
     CliRun unreachable = run("fleet", "publish", "--dir", op.toString(), "--witness", "http://127.0.0.1:1",
         "--witness-vkeys", dir.resolve("missing.vkeys").toString());
-    assertTrue(unreachable.exit() == 1 && unreachable.err().contains("does not exist"), unreachable.err());
+    assertTrue(unreachable.exit() == 1 && unreachable.err().contains("missing.vkeys: no such file"), unreachable.err());
     CliRun duplicate = run("fleet", "rotate", "--dir", op.toString(), "--fleet-id", "fleet-1", "--jar", jar().toString());
     assertTrue(duplicate.exit() == 1 && duplicate.err().contains("exists already"), duplicate.err());
   }

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for epochs 1 and 2; an OTA client (the library, as a phone links it) that accepts both
  * and refuses a bundle not in the log, a tampered countersignature, a downgrade to epoch 1,
  * an expired bundle and a checkpoint of a log forked with the witness's key (reporting the
- * split view); and {@code bkv audit}, which passes on the honest log and fails, with the
+ * split view); and {@code bkv audit}, given a copy of the public folder only (a workspace is
+ * refused), which passes on the honest log and fails, with the
  * reason, on evidence that does not match, a jar other than the rebuilt one, a key set
  * changed without a new epoch, and a broken chain.
  */
@@ -220,22 +221,27 @@ class FleetTrustEndToEndTest {
 
   private void auditPassesThenCatchesTampering(BkvProcess.Witness witness, Path vkeys, Path workspace, Sha256Digest jarHash)
       throws Exception {
-    String root = workspace.resolve("vendor/root.crt").toString();
-    BkvProcess.Result honest = ok(audit(witness.baseUrl, vkeys, workspace, root, jarHash.toHex(), "--state",
+    // The auditor gets a copy of the public folder only, never the workspace (which holds HSM keys).
+    Path published = temp.resolve("auditor/published");
+    copyTree(workspace.resolve("public"), published);
+    String root = published.resolve("vendor-root.crt").toString();
+    BkvProcess.Result refused = audit(witness.baseUrl, vkeys, workspace, root, jarHash.toHex());
+    assertEquals(1, refused.exit(), refused.all());
+    assertTrue(refused.err().contains("is an operator workspace"), refused.all());
+    BkvProcess.Result honest = ok(audit(witness.baseUrl, vkeys, published, root, jarHash.toHex(), "--state",
         temp.resolve("audit-state").toString()));
     assertTrue(honest.out().contains("AUDIT PASSED"), honest.all());
     assertTrue(honest.out().contains("added HSM"), honest.all());
 
     // A jar other than the rebuilt one.
-    BkvProcess.Result wrongJar = audit(witness.baseUrl, vkeys, workspace, root,
+    BkvProcess.Result wrongJar = audit(witness.baseUrl, vkeys, published, root,
         Sha256Digest.of(new byte[] {1}).toHex());
     assertFailed(wrongJar, "evidence: evidence does not verify: the evidence names vault jar " + jarHash.toHex());
 
     // Evidence that no longer matches what the bundle names: one byte of fleet 2's changed.
     Path altered = temp.resolve("altered");
-    copyTree(workspace.resolve("fleets"), altered.resolve("fleets"));
-    copyTree(workspace.resolve("bundles"), altered.resolve("bundles"));
-    Path evidence2 = altered.resolve("fleets/fleet-2/evidence.txt");
+    copyTree(published, altered);
+    Path evidence2 = altered.resolve("evidence/fleet-2.txt");
     Files.writeString(evidence2, Files.readString(evidence2).replaceFirst("ceremony-time (\\d+)", "ceremony-time 1$1"));
     assertFailed(audit(witness.baseUrl, vkeys, altered, root, jarHash.toHex()),
         "epoch 2, evidence: no published evidence has the digest");
@@ -272,7 +278,7 @@ class FleetTrustEndToEndTest {
     ok(BkvProcess.run(temp, "witness", "init", "--dir", dir.toString(), "--name", "witness.example.com/" + name));
     Files.writeString(vkeys, vkeysOf(dir));
     Path published = temp.resolve("published-" + name);
-    copyTree(workspace.resolve("fleets"), published.resolve("fleets"));
+    copyTree(workspace.resolve("public/evidence"), published.resolve("evidence"));
     SoftHsm operator = SoftHsm.open(workspace.resolve("operator/hsm"), RANDOM);
     // Appended to the log directly, as a witness that checks no epoch would: the audit must
     // catch these logs without relying on the witness's own epoch rule.
@@ -287,16 +293,16 @@ class FleetTrustEndToEndTest {
     try (BkvProcess.Witness w = BkvProcess.Witness.serve(dir)) {
       for (int i = 0; i < files.size(); i++) {
         Files.createDirectories(published.resolve("bundles"));
-        Files.write(published.resolve("bundles/" + i + ".witnessed"), files.get(i));
+        Files.write(published.resolve("bundles/" + (i + 1) + ".witnessed"), files.get(i));
       }
-      return audit(w.baseUrl, vkeys, published, workspace.resolve("vendor/root.crt").toString(), jarHash.toHex());
+      return audit(w.baseUrl, vkeys, published, workspace.resolve("public/vendor-root.crt").toString(), jarHash.toHex());
     }
   }
 
   private BkvProcess.Result audit(String url, Path vkeys, Path published, String root, String jar, String... more)
       throws Exception {
     List<String> args = new ArrayList<>(List.of("audit", "--witness", url, "--witness-keys", vkeys.toString(),
-        "--evidence", published.toString(), "--vendor-root", root, "--expected-jar-hash", jar));
+        "--published", published.toString(), "--vendor-root", root, "--expected-jar-hash", jar));
     args.addAll(List.of(more));
     return BkvProcess.run(temp, args.toArray(new String[0]));
   }

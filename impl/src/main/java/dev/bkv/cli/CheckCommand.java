@@ -111,6 +111,9 @@ public final class CheckCommand implements Callable<Integer> {
     } else {
       out.println("  PASS: " + report.result().outcome().describe());
     }
+    if (!report.result().coverage().isEmpty()) {
+      out.println("  coverage (distinct/total): " + report.result().coverage().describe());
+    }
     out.println("  output: " + report.result().outputFile());
     out.flush();
   }

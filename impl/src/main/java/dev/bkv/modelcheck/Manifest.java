@@ -41,6 +41,8 @@ public record Manifest(
   public static final long SIMULATION_TRACES_MAX = 10_000_000;
   /** Deepest trace one simulation may ask for, in states. */
   public static final int SIMULATION_DEPTH_MAX = 100_000;
+  /** Most actions one model may list as switched off on purpose. */
+  public static final int UNUSED_ACTIONS_MAX = 64;
 
   public Manifest {
     models = List.copyOf(models);
@@ -99,7 +101,7 @@ public record Manifest(
   private static final Set<String> MODEL_KEYS = Set.of(
       "name", "description", "config", "module", "suite", "mode", "expect", "invariant",
       "distinctStates", "checkDeadlock", "timeoutSeconds", "seed", "traces", "traceDepth",
-      "depth", "seconds");
+      "depth", "seconds", "unusedActions");
 
   private static ModelEntry readModel(String where, Object raw, String defaultModule)
       throws ManifestException {
@@ -143,8 +145,27 @@ public record Manifest(
         : TIMEOUT_DEFAULT;
     OptionalLong depth = f.has("depth") ? OptionalLong.of(f.integer("depth", 0, Long.MAX_VALUE)) : OptionalLong.empty();
     OptionalLong seconds = f.has("seconds") ? OptionalLong.of(f.integer("seconds", 0, Long.MAX_VALUE)) : OptionalLong.empty();
+    List<String> unusedActions = new ArrayList<>();
+    if (f.has("unusedActions")) {
+      List<Object> listed = f.array("unusedActions");
+      if (listed.size() > UNUSED_ACTIONS_MAX) {
+        throw new ManifestException(where + ": \"unusedActions\" lists more than " + UNUSED_ACTIONS_MAX + " actions");
+      }
+      for (Object action : listed) {
+        if (!(action instanceof String) || !Names.isIdentifier((String) action)) {
+          throw new ManifestException(where + ": \"unusedActions\" must hold action names, got " + action);
+        }
+        if (unusedActions.contains(action)) {
+          throw new ManifestException(where + ": \"unusedActions\" names " + action + " twice");
+        }
+        unusedActions.add((String) action);
+      }
+      if (!(expected instanceof TlcOutcome.Ok)) {
+        throw new ManifestException(where + ": \"unusedActions\" only for models expected to pass");
+      }
+    }
     return new ModelEntry(name, description, config, module, suite, mode, expected, states, checkDeadlock,
-        timeout, simulation, depth, seconds);
+        timeout, simulation, depth, seconds, unusedActions);
   }
 
   private static TlcOutcome readExpectation(Fields f, String where) throws ManifestException {

@@ -2,13 +2,16 @@ package dev.bkv.modelcheck;
 
 import dev.bkv.base.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * One model of a spec's manifest: which configuration to run, how, and what TLC must
  * conclude. For breadth-first models the distinct-state count is part of the expectation;
- * simulations are checked on their outcome only, since they count states differently.
+ * simulations are checked on their outcome only, since they count states differently. A
+ * model expected to pass must take every action of {@code Next} except those it lists in
+ * {@code unusedActions} (actions its constants switch off on purpose).
  */
 public record ModelEntry(
     String name,
@@ -23,7 +26,8 @@ public record ModelEntry(
     Duration timeout,
     Optional<Simulation> simulation,
     OptionalLong recordedDepth,
-    OptionalLong recordedSeconds) {
+    OptionalLong recordedSeconds,
+    List<String> unusedActions) {
 
   /** Which runs include the model: the default suite runs in every build. */
   public enum Suite {
@@ -48,6 +52,8 @@ public record ModelEntry(
     Check.that(!(expected instanceof TlcOutcome.Failed), "a model never expects TLC to fail");
     Check.that((mode == Mode.SIMULATE) == simulation.isPresent(), "simulation parameters iff simulating");
     Check.that(mode == Mode.SIMULATE || distinctStates.isPresent(), "BFS models record their state count");
+    unusedActions = List.copyOf(unusedActions);
+    Check.that(unusedActions.size() <= Manifest.UNUSED_ACTIONS_MAX, "unusedActions within its limit");
   }
 
   /** Models expecting success may use several workers; the rest use one (see {@link #workers}). */

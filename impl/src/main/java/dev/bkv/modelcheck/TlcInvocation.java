@@ -19,6 +19,8 @@ public record TlcInvocation(
 
   /** Most workers a run may ask for. */
   public static final int WORKERS_MAX = 64;
+  /** TLC prints coverage at this interval and at the end; longer than the longest run. */
+  static final int COVERAGE_INTERVAL_MINUTES = 100_000;
 
   public TlcInvocation {
     command = List.copyOf(command);
@@ -56,6 +58,10 @@ public record TlcInvocation(
       command.add("-lncheck");
       command.add("final");
     }
+    // Action coverage, printed once at the end (the interval is longer than any run): it
+    // shows that a passing model took every action it claims to check.
+    command.add("-coverage");
+    command.add(Integer.toString(COVERAGE_INTERVAL_MINUTES));
     model.simulation().ifPresent(sim -> {
       command.add("-simulate");
       command.add("num=" + sim.traces());

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Reads TLC 2.18's console output line by line and keeps what the harness needs: the
  * latest progress report, the verdict, the final counts, the search depth and the length
- * of a counterexample. The verdict comes from the text, never from the exit code alone.
+ * of a counterexample, the number of initial states and the last block of action coverage.
+ * The verdict comes from the text, never from the exit code alone.
  */
 public final class TlcOutputParser {
   /** Longest failure reason kept, in characters (the full text is in the output file). */
@@ -32,6 +33,12 @@ public final class TlcOutputParser {
   private static final String TEMPORAL = "Error: Temporal properties were violated.";
   private static final String SUCCESS = "Model checking completed. No error has been found.";
   private static final String FINISHED = "Finished in ";
+  private static final Pattern INITIAL_STATES = Pattern.compile(
+      "^Finished computing initial states: " + COUNT + " distinct states? generated");
+  private static final String COVERAGE_START = "The coverage statistics at ";
+  private static final String COVERAGE_END = "End of statistics.";
+  /** {@code <Name line ... of module M ...>: distinct:total}, one action of a coverage block. */
+  private static final Pattern COVERAGE_ACTION = Pattern.compile("^<(\\w+) line .*>: (\\d+):(\\d+)$");
   private static final String ERROR = "Error: ";
 
   private final ModelEntry.Mode mode;
@@ -43,6 +50,11 @@ public final class TlcOutputParser {
   private OptionalLong generated = OptionalLong.empty();
   private OptionalLong depth = OptionalLong.empty();
   private long traceLength;
+  private OptionalLong initialStates = OptionalLong.empty();
+  private ActionCoverage coverage = ActionCoverage.none();
+  private ActionCoverage.Builder coverageBlock;
+  private boolean initialPredicateSeen;
+  private String coverageError;
   private final StringBuilder failureDetail = new StringBuilder();
   private int failureDetailLines = -1;
 
@@ -55,6 +67,15 @@ public final class TlcOutputParser {
    * that callers can stream progress as TLC prints it.
    */
   public Optional<TlcProgress> accept(String line, Duration elapsed) {
+    if (coverageBlock != null) {
+      acceptCoverage(line);
+      return Optional.empty();
+    }
+    if (line.startsWith(COVERAGE_START)) {
+      coverageBlock = new ActionCoverage.Builder();
+      initialPredicateSeen = false;
+      return Optional.empty();
+    }
     Matcher m = PROGRESS.matcher(line);
     if (m.find()) {
       progress = new TlcProgress(count(m.group(1)), count(m.group(2)), count(m.group(3)), elapsed);
@@ -70,6 +91,11 @@ public final class TlcOutputParser {
     if (m.find()) {
       generated = OptionalLong.of(count(m.group(1)));
       distinct = OptionalLong.of(count(m.group(2)));
+      return Optional.empty();
+    }
+    m = INITIAL_STATES.matcher(line);
+    if (m.find()) {
+      initialStates = OptionalLong.of(count(m.group(1)));
       return Optional.empty();
     }
     m = DEPTH.matcher(line);
@@ -93,6 +119,34 @@ public final class TlcOutputParser {
       collectFailureDetail(line);
     }
     return Optional.empty();
+  }
+
+  /**
+   * One line inside a coverage block. The first counted entry is the initial predicate, not
+   * an action of {@code Next}; entries without counts are invariants; indented lines are
+   * sub-expressions. TLC prints a block at every interval: the last complete one wins.
+   */
+  private void acceptCoverage(String line) {
+    if (line.startsWith(COVERAGE_END)) {
+      coverage = coverageBlock.build();
+      coverageBlock = null;
+      return;
+    }
+    Matcher m = COVERAGE_ACTION.matcher(line);
+    if (!m.find()) {
+      return;
+    }
+    if (!initialPredicateSeen) {
+      initialPredicateSeen = true;
+      return;
+    }
+    long distinctTaken = Long.parseLong(m.group(2));
+    long totalTaken = Long.parseLong(m.group(3));
+    if (totalTaken < distinctTaken) {
+      coverageError = "coverage of " + m.group(1) + " has more distinct states than states: " + line;
+    } else if (!coverageBlock.add(m.group(1), new ActionCoverage.Taken(distinctTaken, totalTaken))) {
+      coverageError = "coverage lists more than " + ActionCoverage.ACTIONS_MAX + " actions";
+    }
   }
 
   /**
@@ -146,6 +200,8 @@ public final class TlcOutputParser {
       outcome = new TlcOutcome.Failed(cap(((TlcOutcome.Failed) verdict.get()).reason() + failureDetail));
     } else if (verdict.isPresent()) {
       outcome = verdict.get();
+    } else if (coverageError != null) {
+      outcome = new TlcOutcome.Failed(cap(coverageError));
     } else if (exitCode == 0 && (success || (mode == ModelEntry.Mode.SIMULATE && finished))) {
       outcome = new TlcOutcome.Ok();
     } else {
@@ -153,7 +209,8 @@ public final class TlcOutputParser {
     }
     OptionalLong distinctStates = mode == ModelEntry.Mode.SIMULATE ? OptionalLong.empty() : distinct;
     OptionalLong trace = traceLength > 0 ? OptionalLong.of(traceLength) : OptionalLong.empty();
-    return new TlcResult(outcome, distinctStates, generated, depth, trace, elapsed, exitCode, outputFile);
+    return new TlcResult(outcome, distinctStates, generated, depth, trace, initialStates, coverage,
+        elapsed, exitCode, outputFile);
   }
 
   private static long count(String digits) {

@@ -90,6 +90,71 @@ class ModelCheckTest {
     assertEquals(new TlcOutcome.Failed("timed out after 1 s"), report.result().outcome());
   }
 
+  /** A spec with two named actions; Reset is enabled only when the constant says so. */
+  private static final String ACTIONS_TLA = String.join("\n",
+      "---- MODULE ToyActions ----",
+      "EXTENDS Naturals",
+      "CONSTANTS Bound, ResetOn",
+      "VARIABLE x",
+      "Init == x = 0",
+      "NoInit == x = 0 /\\ Bound < 0",
+      "Inc == x < Bound /\\ x' = x + 1",
+      "Reset == ResetOn /\\ x = Bound /\\ x' = 0",
+      "Next == Inc \\/ Reset",
+      "====",
+      "");
+
+  private ModelReport runActionsModel(String cfg, String entry) throws Exception {
+    Path specRoot = ToySpec.write(tmp);
+    Path spec = specRoot.resolve("Toy");
+    Files.writeString(spec.resolve("ToyActions.tla"), ACTIONS_TLA);
+    Files.writeString(spec.resolve("Actions.cfg"), cfg);
+    Files.writeString(spec.resolve("manifest.json"), ToySpec.manifest("Toy",
+        "{\"name\": \"Actions\", \"config\": \"Actions.cfg\", \"module\": \"ToyActions\", " + entry + "}"));
+    TlcInvocation.Settings settings = new TlcInvocation.Settings(tmp.resolve("work"), specRoot.resolve("lib"), List.of(), 1);
+    return ModelCheck.check(ModelCheck.plan(SpecCatalog.discover(specRoot), select(null, null, false)).get(0),
+        settings, ProgressListener.SILENT);
+  }
+
+  private static List<String> reasons(ModelReport report) {
+    return report.verdict() instanceof ModelVerdict.Fail ? ((ModelVerdict.Fail) report.verdict()).reasons() : List.of();
+  }
+
+  /** Vacuity: TLC says "No error" for a model with no initial state; the harness does not. */
+  @Test
+  void aModelWithNoInitialStateFails() throws Exception {
+    ModelReport report = runActionsModel("CONSTANTS Bound = 2 ResetOn = TRUE\nINIT NoInit\nNEXT Next\n",
+        "\"expect\": \"ok\", \"distinctStates\": 1");
+    assertEquals(new TlcOutcome.Ok(), report.result().outcome());
+    assertTrue(reasons(report).contains("vacuous: the model has no initial state"), reasons(report).toString());
+  }
+
+  /** Vacuity: an action of Next never taken fails the model, naming the action. */
+  @Test
+  void anActionNeverTakenFailsNamingIt() throws Exception {
+    ModelReport report = runActionsModel("CONSTANTS Bound = 2 ResetOn = FALSE\nINIT Init\nNEXT Next\n",
+        "\"expect\": \"ok\", \"distinctStates\": 3");
+    assertEquals(List.of("action Reset was never taken;"
+        + " list it in unusedActions if the model leaves it off on purpose"), reasons(report));
+    assertEquals("Inc 2/2, Reset 0/0", report.result().coverage().describe());
+  }
+
+  /** An action switched off on purpose passes once the manifest lists it. */
+  @Test
+  void anActionListedAsUnusedPasses() throws Exception {
+    ModelReport report = runActionsModel("CONSTANTS Bound = 2 ResetOn = FALSE\nINIT Init\nNEXT Next\n",
+        "\"expect\": \"ok\", \"distinctStates\": 3, \"unusedActions\": [\"Reset\"]");
+    assertTrue(report.verdict().passed(), reasons(report).toString());
+  }
+
+  /** A stale list: the action it names as off was taken. */
+  @Test
+  void anUnusedActionThatWasTakenFails() throws Exception {
+    ModelReport report = runActionsModel("CONSTANTS Bound = 2 ResetOn = TRUE\nINIT Init\nNEXT Next\n",
+        "\"expect\": \"ok\", \"distinctStates\": 3, \"unusedActions\": [\"Reset\"]");
+    assertEquals(List.of("unusedActions lists Reset, but it was taken 1 times"), reasons(report));
+  }
+
   private static final class ProgressEvents implements ProgressListener {
     int progress;
 

@@ -124,4 +124,56 @@ class TlcOutputParserTest {
     TlcResult r = parser.result(0, Duration.ofSeconds(5), Optional.of("timed out after 5 s"), Path.of("out"));
     assertEquals(new TlcOutcome.Failed("timed out after 5 s"), r.outcome());
   }
+
+  /** Real TLC 2.18 coverage (abridged): actions summed by name, Init and invariants skipped, the last block wins. */
+  @Test
+  void coverageAndInitialStatesAreRead() {
+    TlcResult r = parse(ModelEntry.Mode.BFS, 0,
+        "Finished computing initial states: 1 distinct state generated at 2026-12-06 12:01:30.",
+        "The coverage statistics at 2026-12-06 12:01:00",
+        "<Init line 251, col 1 to line 251, col 4 of module QuorumVault>: 1:1",
+        "<Timeout line 295, col 1 to line 295, col 10 of module QuorumVault>: 1:1",
+        "End of statistics.",
+        "Model checking completed. No error has been found.",
+        "The coverage statistics at 2026-12-06 12:02:03",
+        "<Init line 251, col 1 to line 251, col 4 of module QuorumVault>: 1:1",
+        "  line 252, col 8 to line 252, col 41 of module QuorumVault: 1",
+        "<Timeout line 295, col 1 to line 295, col 10 of module QuorumVault>: 3:241",
+        "  |line 296, col 8 to line 296, col 8 of module QuorumVault: 126771",
+        "<ClientRequest line 491, col 1 to line 491, col 21 of module QuorumVault (493 5 506 94)>: 720:1395",
+        "<ClientGuess line 523, col 1 to line 523, col 24 of module QuorumVault>: 0:0",
+        "<ClientRequest line 491, col 1 to line 491, col 21 of module QuorumVault (493 5 506 94)>: 5:10",
+        "<TypeOK line 626, col 1 to line 626, col 6 of module QuorumVault>",
+        "  line 627, col 5 to line 632, col 64 of module QuorumVault: 42257",
+        "End of statistics.",
+        "1,234 states generated, 612 distinct states found, 0 states left on queue.",
+        "Finished in 35s at (2026-12-06 12:02:04)");
+    assertEquals(new TlcOutcome.Ok(), r.outcome());
+    assertEquals(OptionalLong.of(1), r.initialStates());
+    assertEquals("Timeout 3/241, ClientRequest 725/1405, ClientGuess 0/0", r.coverage().describe());
+  }
+
+  /** An unsatisfiable Init: TLC says "0 distinct states generated" and still "No error". */
+  @Test
+  void zeroInitialStatesAreRead() {
+    TlcResult r = parse(ModelEntry.Mode.BFS, 0,
+        "Finished computing initial states: 0 distinct states generated at 2026-12-06 12:01:30.",
+        "Model checking completed. No error has been found.",
+        "0 states generated, 0 distinct states found, 0 states left on queue.");
+    assertEquals(new TlcOutcome.Ok(), r.outcome());
+    assertEquals(OptionalLong.of(0), r.initialStates());
+    assertTrue(r.coverage().isEmpty());
+  }
+
+  /** A coverage line whose counts are out of order is no coverage to trust. */
+  @Test
+  void inconsistentCoverageFailsTheRun() {
+    TlcResult r = parse(ModelEntry.Mode.BFS, 0,
+        "The coverage statistics at 2026-12-06 12:02:03",
+        "<Init line 1, col 1 to line 1, col 4 of module M>: 1:1",
+        "<Step line 2, col 1 to line 2, col 4 of module M>: 9:3",
+        "End of statistics.",
+        "Model checking completed. No error has been found.");
+    assertTrue(r.outcome() instanceof TlcOutcome.Failed, r.outcome().describe());
+  }
 }

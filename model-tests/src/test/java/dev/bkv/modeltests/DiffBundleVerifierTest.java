@@ -82,7 +82,7 @@ class DiffBundleVerifierTest {
     Files.writeString(dir.resolve("DiffRun.cfg"), cfg(file));
     ModelEntry model = new ModelEntry(dir.getFileName().toString(), "", "DiffRun.cfg", "DiffBundleVerifier",
         ModelEntry.Suite.DEFAULT, ModelEntry.Mode.BFS, expected, OptionalLong.of(expectedStates), false,
-        Duration.ofMinutes(5), Optional.empty(), OptionalLong.empty(), OptionalLong.empty());
+        Duration.ofMinutes(5), Optional.empty(), OptionalLong.empty(), OptionalLong.empty(), List.of());
     Manifest manifest = new Manifest("BundleVerification", dir, "DiffBundleVerifier", 0, List.of(model));
     TlcInvocation.Settings settings = ModelTestSupport.settings(
         ModelTestSupport.WORK_ROOT.resolve("diff"), specRoot.resolve("lib"), true);

@@ -46,6 +46,9 @@ class ManifestModelsTest {
           report.result().distinctStates().isPresent() ? String.format("%,d", report.result().distinctStates().getAsLong()) : "-",
           report.result().depth().isPresent() ? Long.toString(report.result().depth().getAsLong()) : "-",
           SummaryTable.clock(report.result().elapsed()));
+      if (!report.result().coverage().isEmpty()) {
+        System.out.printf("[tlc] %s coverage (distinct/total): %s%n", p.label(), report.result().coverage().describe());
+      }
       if (report.verdict() instanceof ModelVerdict.Fail) {
         fail(p.label() + ": " + String.join("; ", ((ModelVerdict.Fail) report.verdict()).reasons())
             + " (TLC output: " + report.result().outputFile() + ")");

@@ -15,6 +15,7 @@ import dev.bkv.modeltests.ModelTestSupport;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,6 @@ class TraceIOSelfTest {
   private static ModelEntry entry(String name, String config) {
     return new ModelEntry(name, "", config, "TraceCounter", ModelEntry.Suite.DEFAULT, ModelEntry.Mode.BFS,
         new TlcOutcome.Ok(), OptionalLong.of(1), true, Duration.ofMinutes(2), Optional.empty(),
-        OptionalLong.empty(), OptionalLong.empty());
+        OptionalLong.empty(), OptionalLong.empty(), List.of());
   }
 }

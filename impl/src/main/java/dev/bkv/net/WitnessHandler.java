@@ -24,6 +24,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * awaited, calls the service once the body is complete, and writes its reply. The only
  * replies made here rather than by the service are about the transport: 413 (body too long),
  * 408 (body too slow), 400 (body malformed) and 503 (too many requests in the service).
+ * Every header a {@link Reply} carries (type, caching, Retry-After) is written as it is.
  */
 final class WitnessHandler extends Handler.Abstract {
   /** The witness as a function; {@link WitnessService#handle} in production. */
@@ -147,8 +148,8 @@ final class WitnessHandler extends Handler.Abstract {
 
   private void serve(Request request, Response response, Callback callback, byte[] body) {
     if (!inFlight.tryAcquire()) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      send(response, callback, Reply.text(503, "witness is busy; retry in " + RETRY_AFTER_SECONDS + " s"));
+      Reply busy = Reply.text(503, "witness is busy; retry in " + RETRY_AFTER_SECONDS + " s");
+      send(response, callback, new Reply(busy.status(), busy.contentType(), busy.body(), "", Integer.toString(RETRY_AFTER_SECONDS)));
       return;
     }
     Reply reply;
@@ -190,6 +191,10 @@ final class WitnessHandler extends Handler.Abstract {
     headers.put(HttpHeader.CONTENT_TYPE, reply.contentType());
     if (!reply.cacheControl().isEmpty()) {
       headers.put(HttpHeader.CACHE_CONTROL, reply.cacheControl());
+    }
+    if (!reply.retryAfter().isEmpty()) {
+      // The service's own 429 (an operator over its rate) says when to retry, as our 503 does.
+      headers.put(HttpHeader.RETRY_AFTER, reply.retryAfter());
     }
     headers.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);

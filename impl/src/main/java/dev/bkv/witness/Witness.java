@@ -57,11 +57,14 @@ public final class Witness implements AutoCloseable {
   /** Opens and recovers the witness in {@code dir}. */
   public static Witness open(Path dir, LongSupplier clockSeconds, CrashPoints crash) throws IOException, FormatException {
     WitnessKeys keys = WitnessKeys.load(dir);
-    // The bundle log first: when its files disagree it refuses before anything in the
-    // directory is written, so the operator repairs exactly what was there.
+    // Nothing in the directory is written until every part has been read and found sound,
+    // so a refused open leaves exactly what was there for the operator to repair: first the
+    // lists that are only read, then the bundle log (it refuses before writing when its
+    // files disagree), and only then the checkpoint witness, which creates its state folder.
+    KnownLogs.load(dir.resolve(CheckpointWitness.WITNESSED_DIR));
+    KnownOperators operators = KnownOperators.load(dir);
     BundleLog log = BundleLog.open(dir, keys, crash);
     try {
-      KnownOperators operators = KnownOperators.load(dir);
       CheckpointWitness checkpoints = CheckpointWitness.open(dir, keys.cosigner(), clockSeconds);
       return new Witness(keys, log, checkpoints, operators, BundleGate.open(keys.origin(), log, operators, clockSeconds));
     } catch (IOException | FormatException | RuntimeException e) {

@@ -42,6 +42,10 @@ class PublicFolderTest {
     WitnessKeys keys = Witness.init(wdir, "w.example/w", "w.example/w/bundles", new SecureRandom());
     Path vkeys = dir.resolve("w.vkeys");
     Files.writeString(vkeys, keys.vkeys());
+    CliRun submitter = run("fleet", "submitter-key", "--dir", ops.toString());
+    assertEquals(0, submitter.exit(), submitter.err());
+    CliRun registered = run("witness", "add-operator", "--dir", wdir.toString(), "--vkey", submitter.out().strip());
+    assertEquals(0, registered.exit(), registered.err());
     try (Witness witness = Witness.open(wdir);
         WitnessHttpServer server = WitnessHttpServer.start(new InetSocketAddress("127.0.0.1", 0), witness.service())) {
       String url = server.baseUrl();
@@ -62,7 +66,7 @@ class PublicFolderTest {
       assertEquals(2, published.evidence().size());
       assertEquals(5, opened.size(), opened.toString()); // 2 bundles, 2 evidence files, the vendor root
       List<byte[]> secrets = secrets(ops);
-      assertTrue(secrets.size() >= 2 * (1 + 3 + 5) + 1, "found the workspace's secrets: " + secrets.size());
+      assertTrue(secrets.size() >= 2 * (1 + 3 + 5) + 2, "found the workspace's secrets: " + secrets.size());
       for (Path file : opened) {
         assertTrue(file.toAbsolutePath().normalize().startsWith(pub.toAbsolutePath().normalize()), file.toString());
       }
@@ -102,7 +106,10 @@ class PublicFolderTest {
     assertEquals(List.of(), opened);
   }
 
-  /** Every secret byte string of the workspace: each HSM's identity and sealing keys, and the vendor's root key. */
+  /**
+   * Every secret byte string of the workspace: each HSM's identity and sealing keys, the
+   * vendor's root key, and the operator's submission key (its skey line as written).
+   */
   static List<byte[]> secrets(Path ops) throws Exception {
     List<byte[]> secrets = new ArrayList<>();
     try (Stream<Path> files = Files.walk(ops)) {
@@ -114,6 +121,7 @@ class PublicFolderTest {
       }
     }
     secrets.add(Hex.decode(Files.readString(ops.resolve("vendor/root.key")).strip()));
+    secrets.add(Files.readString(ops.resolve("operator/submission.skey")).strip().getBytes(StandardCharsets.US_ASCII));
     return secrets;
   }
 

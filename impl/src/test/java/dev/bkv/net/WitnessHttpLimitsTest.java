@@ -3,6 +3,11 @@ package dev.bkv.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.bundle.BundleFixtures;
+import dev.bkv.bundle.ValidationBundle;
+import dev.bkv.crypto.Ed25519;
+import dev.bkv.tlog.Ed25519Note;
+import dev.bkv.witness.BundleSubmission;
 import dev.bkv.witness.CrashPoints;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessService;
@@ -23,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The witness's HTTP server under hostile and heavy clients: slow clients neither stall other
  * requests nor hold their connection for ever, a burst gets only answers (200 or 503), and
  * malformed, over-long or oversize requests get a 4xx status line rather than a dropped
- * connection.
+ * connection; an operator over its rate gets 429 with the service's Retry-After.
  */
 class WitnessHttpLimitsTest {
   /** Liveness bound for one request while others misbehave; not a benchmark. */
@@ -51,6 +57,13 @@ class WitnessHttpLimitsTest {
   private static final int BURST_REQUESTS = 200;
   private static final int BURST_CLIENT_THREADS = 8;
   private static final int BURST_TIMEOUT_SECONDS = 60;
+  /**
+   * Operators whose submissions make up the burst's posts: enough that each sends
+   * BURST_REQUESTS / 2 / BURST_OPERATORS = 25, under the witness's 60 a minute per operator.
+   */
+  private static final int BURST_OPERATORS = 4;
+  /** Requests sent to exhaust one operator's rate; well above any per-minute limit the witness sets. */
+  private static final int RATE_PROBE_REQUESTS_MAX = 1_000;
 
   @TempDir Path temp;
   private Witness witness;
@@ -102,11 +115,22 @@ class WitnessHttpLimitsTest {
     ExecutorService clientThreads = Executors.newFixedThreadPool(BURST_CLIENT_THREADS);
     try {
       HttpClient burst = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
+      // The posts are retries of one signed bundle per registered operator: each is answered
+      // with its receipt, and no operator sends enough to meet its rate limit.
+      List<byte[]> submissions = new ArrayList<>();
+      for (int k = 0; k < BURST_OPERATORS; k++) {
+        String namespace = "burst.example/operator-" + k;
+        Ed25519Note.Signer operator = new Ed25519Note.Signer(namespace, BundleFixtures.ed25519Key(namespace));
+        witness.operators().add(operator.verifier().vkey());
+        byte[] bundle = ValidationBundle.of(namespace, "fleet-1", 1, BundleFixtures.NOT_BEFORE, BundleFixtures.NOT_AFTER,
+            BundleFixtures.members("fleet-1", 3, 3), BundleFixtures.evidenceDigest("fleet-1"), Optional.empty()).toBytes();
+        submissions.add(BundleSubmission.sign(bundle, witness.keys().origin(), operator));
+      }
       List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
       for (int i = 0; i < BURST_REQUESTS; i++) {
         HttpRequest request = i % 2 == 0
             ? get("/checkpoint")
-            : post("/bkv/add-bundle", ("burst bundle " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            : post("/bkv/add-bundle", submissions.get(i / 2 % BURST_OPERATORS));
         replies.add(burst.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
       }
       Map<String, Integer> outcomes = new TreeMap<>();
@@ -167,6 +191,28 @@ class WitnessHttpLimitsTest {
   }
 
   @Test
+  void whenAnOperatorExceedsItsRate_thenThe429CarriesRetryAfterOverHttp() throws Exception {
+    // The clock is frozen, so the operator's bucket never refills: a retry of one bundle spends
+    // a token each time until the witness refuses with 429 and says when to come back.
+    Ed25519Note.Signer operator = new Ed25519Note.Signer(BundleFixtures.NAMESPACE, Ed25519.PrivateKey.fromSeed(new byte[32]));
+    witness.operators().add(operator.verifier().vkey());
+    byte[] request = BundleSubmission.sign(BundleFixtures.bundle("fleet-1", 1, Optional.empty()).toBytes(),
+        witness.keys().origin(), operator);
+    HttpResponse<String> reply;
+    int sent = 0;
+    do {
+      reply = http.send(post("/bkv/add-bundle", request), HttpResponse.BodyHandlers.ofString());
+      sent++;
+    } while (reply.statusCode() == 200 && sent <= RATE_PROBE_REQUESTS_MAX);
+    assertEquals(429, reply.statusCode(), reply.body());
+    String retryAfter = reply.headers().firstValue("Retry-After").orElse("");
+    assertTrue(retryAfter.matches("[1-9][0-9]*"), "429 says in whole seconds when to retry: '" + retryAfter + "'");
+    assertTrue(reply.body().contains("retry after " + retryAfter + " s"), "header and reason agree: " + reply.body());
+    HttpResponse<String> ok = http.send(get("/checkpoint"), HttpResponse.BodyHandlers.ofString());
+    assertTrue(ok.headers().firstValue("Retry-After").isEmpty(), "only refusals carry Retry-After");
+  }
+
+  @Test
   void whenAChunkedBodyIsMalformed_thenTheReplyIs400() throws Exception {
     String status = rawStatusLine("POST /bkv/add-bundle HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "zz\r\nnot a chunk size\r\n0\r\n\r\n");
@@ -197,7 +243,7 @@ class WitnessHttpLimitsTest {
     assertEquals(WitnessService.TEXT, checkpoint.headers().firstValue("Content-Type").orElse(""));
     assertEquals(WitnessService.CACHE_MUTABLE, checkpoint.headers().firstValue("Cache-Control").orElse(""));
     HttpResponse<String> empty = http.send(post("/bkv/add-bundle", new byte[0]), HttpResponse.BodyHandlers.ofString());
-    assertEquals(400, empty.statusCode(), "an empty bundle reaches the service");
+    assertEquals(403, empty.statusCode(), "an empty request reaches the service, which finds it unsigned");
     assertEquals(WitnessService.TEXT, empty.headers().firstValue("Content-Type").orElse(""));
     assertTrue(empty.headers().firstValue("Cache-Control").isEmpty());
     HttpResponse<String> wrongMethod = http.send(post("/checkpoint", new byte[0]), HttpResponse.BodyHandlers.ofString());

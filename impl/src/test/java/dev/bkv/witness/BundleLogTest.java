@@ -175,6 +175,18 @@ class BundleLogTest {
   }
 
   @Test
+  void whenTheWholeWitnessIsOpenedOnARefusedLog_thenItWritesNothingEither() throws Exception {
+    // The witness opens its other parts around the log; none may create its files first.
+    appendAndClose(ENTRIES);
+    Files.delete(dir.resolve("log/checkpoint"));
+    Map<String, String> before = snapshot();
+    IOException e = assertThrows(IOException.class,
+        () -> Witness.open(dir, () -> 1_767_225_600L, CrashPoints.NONE));
+    assertTrue(e.getMessage().startsWith("witness log: log/checkpoint is missing"), e.getMessage());
+    assertEquals(before, snapshot(), "a refusal writes nothing");
+  }
+
+  @Test
   void whenAnOlderCheckpointIsPutBack_thenTheLogRefusesNamingItAndChangesNothing() throws Exception {
     appendAndClose(5);
     byte[] older = Files.readAllBytes(dir.resolve("log/checkpoint"));

@@ -4,35 +4,52 @@
 (* majority-quorum protocol inside the HSM boundary, and the vault state   *)
 (* machine (registrations with guess counters) is applied from the         *)
 (* committed log.  The host around the HSMs is the adversary: it owns the  *)
-(* network (every message ever sent stays in it, so any message may be    *)
-(* dropped, duplicated, reordered or replayed, but only HSM actions create *)
-(* messages: none can be forged), restarts HSMs at will, rolls back the    *)
-(* sealed storage it keeps for a minority of them, and may lose a whole    *)
-(* datacenter: all its HSMs at once, with everything they stored.          *)
+(* network (every message ever sent stays in it for good, so any message   *)
+(* may be dropped, duplicated, reordered or replayed at any later time,    *)
+(* but only HSM actions create messages: none can be forged), crashes and  *)
+(* restarts HSMs at will (also between the two writes of one step), hands  *)
+(* a minority of HSMs any older copy of the sealed storage it keeps for    *)
+(* them, and may lose a whole datacenter: all its HSMs at once, with       *)
+(* everything they stored.                                                 *)
 (*                                                                         *)
 (* Guarantees made precise here (see DESIGN.md):                           *)
-(*   G1 GuessLimit, G2 Durability, G3 ElectionSafety, LogMatching,         *)
-(*   LeaderCompleteness, StateMachineSafety, plus RollbackSafety, and G9   *)
-(*   as the temporal property GuessAnswered (MCQuorumVaultLive).           *)
+(*   G1 GuessLimit (over a history the vault cannot change), G2 Durability,*)
+(*   G3 ElectionSafety, LogMatching, LeaderCompleteness,                   *)
+(*   StateMachineSafety, plus CommitIndexInLog, RollbackSafety and         *)
+(*   OverwrittenSuffixAbstains, and G9 as the temporal property            *)
+(*   GuessAnswered (MCQuorumVaultLive).                                    *)
 (*                                                                         *)
 (* Persistence of an HSM is split in two:                                  *)
 (*   NVRAM (inside the HSM, small, survives crashes, cannot be rolled      *)
-(*   back): currentTerm, votedFor, nvHead.                                 *)
+(*   back): currentTerm, votedFor, nvHead, catchUp.                        *)
 (*   Sealed host-held state (encrypted and authenticated by the HSM, so    *)
 (*   the host cannot forge it, but stored by the host, who can hand back   *)
-(*   an older version): log.                                               *)
+(*   any version it ever stored): log.                                     *)
+(* A step that changes the log writes the sealed log first and nvHead      *)
+(* second, as two steps (WriteLog, then PersistHead): the host may crash   *)
+(* the HSM between them.  Nothing leaves the HSM before both are written.  *)
 (*                                                                         *)
-(* Rollback detection: every log write also writes nvHead, the (term,      *)
-(* index) of the log's last entry, to NVRAM.  By log matching, that pair   *)
-(* identifies the whole log.  After a restart, a sealed log whose head     *)
-(* differs from nvHead is an older version: the HSM "abstains" (grants no  *)
-(* votes and starts no elections) and keeps nvHead until appends from a    *)
-(* leader make its log at least as up-to-date as nvHead again.  Its        *)
+(* Rollback detection: nvHead is the (term, index) of the last entry of    *)
+(* the last log written, and follows every write.  By log matching that   *)
+(* pair identifies the whole log, so a sealed log whose head differs from  *)
+(* nvHead is not the one the HSM last wrote: the host handed back another  *)
+(* version, or the HSM crashed between its two writes.  The HSM then       *)
+(* "abstains" (grants no votes and starts no elections) and records in     *)
+(* NVRAM, as catchUp, the length of the log it last wrote: it abstains     *)
+(* until a leader of its current term has shown, by a successful           *)
+(* AppendEntries, that its log matches the leader's up to at least that    *)
+(* index, so that it again holds every entry it ever acknowledged.  Its    *)
 (* acknowledgements stay truthful (it acknowledges only entries it holds), *)
 (* so it keeps acknowledging while it catches up.                          *)
 (*                                                                         *)
-(* Each Bug* constant removes one protection; the negative models set one  *)
-(* of them and TLC must report the invariant named in manifest.json.       *)
+(* Out of scope on purpose: membership is fixed for the life of a fleet    *)
+(* (no joint consensus, no reconfiguration); replacing HSMs is a rotation  *)
+(* to a new fleet, whose guarantee (G8) is stated with the fleet rotation, *)
+(* not here.  Log compaction and snapshots are not modelled: a snapshot is *)
+(* a prefix of the committed log and changes none of these properties.     *)
+(*                                                                         *)
+(* Each element of Bugs removes one protection; the negative models set    *)
+(* one of them and TLC must report the invariant named in manifest.json.   *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets, TLC
 
@@ -46,22 +63,37 @@ CONSTANTS
     MaxTerm,         \* bound: no HSM starts an election beyond this term
     MaxLogLen,       \* bound: a leader accepts client requests while its log is shorter
     HostRestarts,    \* TRUE: the host may crash and restart any HSM at any time
+    TornWrites,      \* TRUE: the host may also crash an HSM between its log and NVRAM writes
     MaxRollbacks,    \* bound: how many distinct HSMs the host may roll back
     DatacenterLoss,  \* TRUE: the host may lose (destroy) one whole datacenter
     ElectionsRunAlone, \* liveness models only: randomized timeouts, see Timeout
+    Bugs,            \* the protections a negative model removes (subset of AllBugs)
     Nil
 
-\* Protections that negative models remove, one at a time.
-CONSTANTS
-    BugReleaseBeforeCommit,      \* KE2 leaves the HSM before its guess is committed
-    BugCommitWithoutMajority,    \* the leader commits its entries without acknowledgements
-    BugVoteNotInNvram,           \* votedFor is volatile: a restart forgets the vote
-    BugNoRollbackDetection,      \* a rolled-back HSM votes as if nothing happened
-    BugNonMajorityQuorum,        \* a quorum is any N \div 2 HSMs instead of a majority
-    BugPlacementMajorityInOneDc, \* placement is not checked: a datacenter may hold a majority
-    BugNoLogConsistencyCheck     \* a follower appends without checking prevLogIndex/prevLogTerm
-
 AllClientOps == {"Store", "Expose", "Guess", "Recover"}
+
+\* Protections that negative models remove, one at a time.
+AllBugs == {
+    "ReleaseBeforeCommit",     \* KE2 leaves the HSM before its guess is committed
+    "CommitWithoutMajority",   \* the leader commits its entries without acknowledgements
+    "CommitEarlierTerm",       \* the leader commits an earlier term's entry by counting replicas
+    "VoteNotInNvram",          \* votedFor is volatile: a restart forgets the vote
+    "NoRollbackDetection",     \* a rolled-back HSM votes as if nothing happened
+    "ResumeWhenUpToDate",      \* nvHead waits while abstaining; abstention ends once the log is as up-to-date
+    "AckBeforeNvram",          \* the acknowledgement leaves before nvHead is written
+    "NonMajorityQuorum",       \* a quorum is any N \div 2 HSMs (2 of 5)
+    "HalfQuorum",              \* a quorum is half the fleet (2 of 4)
+    "StaleVotesCounted",       \* a candidate counts votes of an earlier term
+    "StaleAcksCounted",        \* a leader counts acknowledgements of an earlier term
+    "PlacementMajorityInOneDc", \* placement is not checked: a datacenter may hold a majority
+    "NoLogConsistencyCheck",   \* a follower appends without checking prevLogIndex/prevLogTerm
+    "NoPrevLogTermCheck",      \* a follower checks prevLogIndex but not prevLogTerm
+    "UnboundedCommitIndex",    \* a follower adopts the leader's commit index as it is
+    "AttemptLimitOffByOne",    \* a guess is still counted when attempts = MaxAttempts
+    "ReplayedRecoverResets"    \* KE3 is checked against its guess entry, not the open session
+}
+
+Bug(name) == name \in Bugs
 
 ASSUME /\ IsFiniteSet(Server) /\ Server # {}
        /\ Datacenters \in Nat \ {0}
@@ -70,12 +102,10 @@ ASSUME /\ IsFiniteSet(Server) /\ Server # {}
        /\ Preregistered \in BOOLEAN
        /\ ClientOps \subseteq AllClientOps
        /\ MaxTerm \in Nat /\ MaxLogLen \in Nat
-       /\ HostRestarts \in BOOLEAN /\ MaxRollbacks \in Nat
+       /\ HostRestarts \in BOOLEAN /\ TornWrites \in BOOLEAN /\ MaxRollbacks \in Nat
        /\ DatacenterLoss \in BOOLEAN /\ ElectionsRunAlone \in BOOLEAN
+       /\ Bugs \subseteq AllBugs
        /\ Nil \notin Server
-       /\ \A b \in {BugReleaseBeforeCommit, BugCommitWithoutMajority, BugVoteNotInNvram,
-                    BugNoRollbackDetection, BugNonMajorityQuorum, BugPlacementMajorityInOneDc,
-                    BugNoLogConsistencyCheck} : b \in BOOLEAN
 
 \* A note on style: TLC explores every disjunct of an action-level \/ as its
 \* own branch (evaluating all of them), so the guards of actions below are
@@ -85,21 +115,23 @@ ASSUME /\ IsFiniteSet(Server) /\ Server # {}
 (* Variables *)
 
 \* NVRAM: inside the HSM, survives crashes, never rolled back.
-VARIABLES currentTerm, votedFor, nvHead
-\* Sealed host-held state: the host stores it and may hand back an older version.
-VARIABLES log
-\* Volatile: lost on every crash.
-VARIABLES role, votesGranted, nextIndex, matchIndex, commitIndex
+VARIABLES currentTerm, votedFor, nvHead, catchUp
+\* Sealed host-held state: the current log, and every version the host kept.
+VARIABLES log, versions
+\* Volatile: lost on every crash.  pending is a write in progress: the sealed
+\* log is written, nvHead and the step's messages are not yet.
+VARIABLES role, votesGranted, nextIndex, matchIndex, commitIndex, pending
 \* Environment: the network, and the faults the host has caused so far.
 VARIABLES msgs, sites, destroyed, rolledBack
-\* History (observation only, never read by the protocol).
-VARIABLES committed, released, acked
+\* History (observation only, never read by the protocol or the vault).
+VARIABLES committed, released, recovered, acked
 
-nvramVars    == <<currentTerm, votedFor, nvHead>>
-volatileVars == <<role, votesGranted, nextIndex, matchIndex, commitIndex>>
+nvramVars    == <<currentTerm, votedFor, nvHead, catchUp>>
+sealedVars   == <<log, versions>>
+volatileVars == <<role, votesGranted, nextIndex, matchIndex, commitIndex, pending>>
 envVars      == <<msgs, sites, destroyed, rolledBack>>
-historyVars  == <<committed, released, acked>>
-vars == <<nvramVars, log, volatileVars, envVars, historyVars>>
+historyVars  == <<committed, released, recovered, acked>>
+vars == <<nvramVars, sealedVars, volatileVars, envVars, historyVars>>
 
 -----------------------------------------------------------------------------
 (* Quorums, placement and log heads *)
@@ -108,10 +140,12 @@ N == Cardinality(Server)
 
 IsMajority(S) == 2 * Cardinality(S) > N
 
-\* The protocol's quorum is a strict majority.  The bug lowers it to N \div 2
-\* HSMs, so two disjoint quorums exist.
-IsQuorum(S) == IF BugNonMajorityQuorum THEN 2 * Cardinality(S) >= N - 1
-                                       ELSE IsMajority(S)
+\* The protocol's quorum is a strict majority.  NonMajorityQuorum lowers it to
+\* N \div 2 HSMs (two disjoint quorums of an odd fleet); HalfQuorum to half
+\* of an even fleet (a `>=` for a `>`).
+IsQuorum(S) == IF Bug("NonMajorityQuorum") THEN 2 * Cardinality(S) >= N - 1
+               ELSE IF Bug("HalfQuorum") THEN 2 * Cardinality(S) >= N
+               ELSE IsMajority(S)
 
 \* A placement is the partition of the HSMs into datacenters (empty ones dropped).
 \* Names of datacenters do not matter, so symmetry over Server stays sound.
@@ -130,23 +164,74 @@ LogHead(xlog) == <<LastTerm(xlog), Len(xlog)>>
 \* Raft's "at least as up-to-date" order on heads.
 UpToDate(h1, h2) == h1[1] > h2[1] \/ (h1[1] = h2[1] /\ h1[2] >= h2[2])
 
-\* An HSM abstains from elections while its sealed log is behind the head its
-\* NVRAM recorded: the host handed it an older version.
-Abstains(s) == ~BugNoRollbackDetection /\ LogHead(log[s]) # nvHead[s]
-
-\* nvHead after the HSM writes newLog: it follows the log, except that while
-\* abstaining it keeps the old head until the log has caught up with it.
-NvHeadAfter(s, newLog) ==
-    IF BugNoRollbackDetection THEN nvHead[s]
-    ELSE IF ~Abstains(s) \/ UpToDate(LogHead(newLog), nvHead[s]) THEN LogHead(newLog)
-    ELSE nvHead[s]
-
-\* One log write: the sealed log and, in the same step, its head in NVRAM.
-WriteLog(s, newLog) ==
-    /\ log' = [log EXCEPT ![s] = newLog]
-    /\ nvHead' = [nvHead EXCEPT ![s] = NvHeadAfter(s, newLog)]
-
 Live == Server \ destroyed
+
+\* No write in progress.
+NoNvram == [head |-> <<0, 0>>, catchUp |-> 0]
+NoPending == [busy |-> FALSE, nv |-> NoNvram, out |-> {}]
+Writing(s) == pending[s].busy
+
+\* The sealed log is not the one the HSM last wrote.
+Foreign(s) == LogHead(log[s]) # nvHead[s]
+
+\* An HSM abstains from elections while its log is foreign or it has not yet
+\* caught up with what it held before.
+Abstains(s) ==
+    /\ ~Bug("NoRollbackDetection")
+    /\ IF Bug("ResumeWhenUpToDate") THEN Foreign(s) ELSE Foreign(s) \/ catchUp[s] > 0
+
+\* NVRAM (nvHead and catchUp) once HSM s has written newLog, where a leader's
+\* AppendEntries has shown newLog to match the leader's log up to index match
+\* (0 for other writes).  nvHead follows the log.  Writing over a foreign log
+\* raises catchUp to the length of the log last written; catchUp drops to 0
+\* once a leader has matched the log that far.  ResumeWhenUpToDate is the
+\* rule before: nvHead waits while abstaining, until the log is at least as
+\* up-to-date as it.
+NvramAfter(s, newLog, match) ==
+    IF Bug("NoRollbackDetection") THEN [head |-> nvHead[s], catchUp |-> 0]
+    ELSE IF Bug("ResumeWhenUpToDate")
+    THEN [head |-> IF ~Abstains(s) \/ UpToDate(LogHead(newLog), nvHead[s])
+                   THEN LogHead(newLog) ELSE nvHead[s],
+          catchUp |-> 0]
+    ELSE LET target == IF Foreign(s) THEN Max({catchUp[s], nvHead[s][2]}) ELSE catchUp[s]
+         IN [head |-> LogHead(newLog), catchUp |-> IF match >= target THEN 0 ELSE target]
+
+NvramNow(s) == [head |-> nvHead[s], catchUp |-> catchUp[s]]
+
+\* The host keeps every version of a sealed log it may later hand back: only
+\* for HSMs it may still roll back, so that other states stay equal.
+MayRollBack(s, rb, dead) == Cardinality(rb \cup {s}) <= MaxRollbacks
+                            /\ ~IsMajority(dead \cup rb \cup {s})
+Kept(s, newLog) == IF MayRollBack(s, rolledBack, destroyed)
+                   THEN versions[s] \cup {newLog} ELSE versions[s]
+
+\* One step's writes and messages.  A step that changes the log writes the
+\* sealed log now and leaves nvHead and the messages out to PersistHead, the
+\* HSM's next step (unless the host crashes it first).  A step that leaves
+\* the log as it is writes nvHead (if it moves) and sends at once.  With
+\* TornWrites off, both writes are one step: no crash comes between them.
+\* AckBeforeNvram sends the messages with the log write.
+WriteLog(s, newLog, match, out) ==
+    LET nv == NvramAfter(s, newLog, match) IN
+    IF newLog # log[s] /\ TornWrites
+    THEN /\ log' = [log EXCEPT ![s] = newLog]
+         /\ versions' = [versions EXCEPT ![s] = Kept(s, newLog)]
+         /\ IF Bug("AckBeforeNvram")
+            THEN /\ pending' = [pending EXCEPT ![s] = [busy |-> TRUE, nv |-> nv, out |-> {}]]
+                 /\ msgs' = msgs \cup out
+            ELSE /\ pending' = [pending EXCEPT ![s] = [busy |-> TRUE, nv |-> nv, out |-> out]]
+                 /\ UNCHANGED msgs
+         /\ UNCHANGED <<nvHead, catchUp>>
+    ELSE /\ log' = [log EXCEPT ![s] = newLog]
+         /\ versions' = [versions EXCEPT ![s] = Kept(s, newLog)]
+         /\ nvHead' = [nvHead EXCEPT ![s] = nv.head]
+         /\ catchUp' = [catchUp EXCEPT ![s] = nv.catchUp]
+         /\ msgs' = msgs \cup out
+         /\ UNCHANGED pending
+
+\* The network after a step that sends the messages in new: every message
+\* ever sent stays, so any of them may be delivered late, twice, or never.
+Net(new) == msgs' = msgs \cup new
 
 -----------------------------------------------------------------------------
 (* The vault state machine, applied from the log *)
@@ -158,29 +243,45 @@ GuessCmd(u, ok)   == [op |-> "Guess", user |-> u, right |-> ok]
 RecoverCmd(u, g)  == [op |-> "Recover", user |-> u, guess |-> g]
 
 \* Per user: the exposed registration (0 = none), a stored one awaiting exposure,
-\* how many registrations were ever stored, counted guesses, successful recoveries
-\* of the exposed registration, and the last counted guess (its OPAQUE session).
+\* how many registrations were ever stored, counted guesses, and the open
+\* OPAQUE session: the last counted guess (its entry's <<term, index>>).
 NoSession == [id |-> <<0, 0>>, right |-> FALSE]
 UserInit == [active   |-> IF Preregistered THEN 1 ELSE 0,
              pending  |-> 0,
              regs     |-> IF Preregistered THEN 1 ELSE 0,
              attempts |-> 0,
-             epoch    |-> 0,
              session  |-> NoSession]
 VaultInit == [u \in User |-> UserInit]
 
 \* A guess is counted when an exposed registration has attempts left.
-GuessCounts(v) == v.active # 0 /\ v.attempts < MaxAttempts
+GuessCounts(v) ==
+    /\ v.active # 0
+    /\ IF Bug("AttemptLimitOffByOne") THEN v.attempts <= MaxAttempts
+                                      ELSE v.attempts < MaxAttempts
 
-\* Applies the entry at index k to the per-user state v.
-ApplyUser(v, k, e) ==
-    LET c == e.cmd IN
+\* KE3 for guess g completes a recovery: it must answer the open session
+\* (the last counted guess), and that guess used the right password.  The bug
+\* checks it against the guess's own log entry, as a vault that re-derives the
+\* session instead of closing it would: a replayed KE3 then verifies again.
+RecoveryOk(xlog, v, c) ==
+    IF Bug("ReplayedRecoverResets")
+    THEN /\ v.active # 0
+         /\ c.guess[2] \in 1..Len(xlog)
+         /\ xlog[c.guess[2]].term = c.guess[1]
+         /\ xlog[c.guess[2]].cmd = GuessCmd(c.user, TRUE)
+    ELSE v.active # 0 /\ v.session.id = c.guess /\ v.session.right
+
+\* Applies the entry at index k of xlog to the per-user state v.
+ApplyUser(v, xlog, k) ==
+    LET e == xlog[k]
+        c == e.cmd
+    IN
     CASE c.op = "Store" ->
             [v EXCEPT !.regs = v.regs + 1, !.pending = v.regs + 1]
       [] c.op = "Expose" ->
             IF v.pending = c.reg /\ c.reg # 0
             THEN [v EXCEPT !.active = c.reg, !.pending = 0, !.attempts = 0,
-                           !.epoch = 0, !.session = NoSession]
+                           !.session = NoSession]
             ELSE v
       [] c.op = "Guess" ->
             IF GuessCounts(v)
@@ -188,28 +289,37 @@ ApplyUser(v, k, e) ==
                            !.session = [id |-> <<e.term, k>>, right |-> c.right]]
             \* Out of attempts: the record is destroyed.
             ELSE [v EXCEPT !.active = 0, !.session = NoSession]
-      \* KE3 is checked against the session of the last counted guess only, so a
-      \* replayed Recover finds no session and changes nothing.
+      \* A completed recovery resets the count and closes the session, so a
+      \* replayed KE3 finds no session and changes nothing.
       [] c.op = "Recover" ->
-            IF v.active # 0 /\ v.session.id = c.guess /\ v.session.right
-            THEN [v EXCEPT !.attempts = 0, !.epoch = v.epoch + 1, !.session = NoSession]
+            IF RecoveryOk(xlog, v, c)
+            THEN [v EXCEPT !.attempts = 0, !.session = NoSession]
             ELSE v
-
-Apply(vault, k, e) == [vault EXCEPT ![e.cmd.user] = ApplyUser(@, k, e)]
 
 \* The vault after applying entries 1..n of xlog.
 RECURSIVE VaultAfter(_, _)
-VaultAfter(xlog, n) == IF n = 0 THEN VaultInit
-                       ELSE Apply(VaultAfter(xlog, n - 1), n, xlog[n])
+VaultAfter(xlog, n) ==
+    IF n = 0 THEN VaultInit
+    ELSE LET prior == VaultAfter(xlog, n - 1)
+             u     == xlog[n].cmd.user
+         IN [prior EXCEPT ![u] = ApplyUser(prior[u], xlog, n)]
 
 \* The password-dependent response (KE2) that the entry at k releases, if any,
-\* labelled with the registration and recovery epoch it was counted against.
+\* labelled with the registration it was counted against and its guess.
 KE2Of(xlog, k) ==
     LET e == xlog[k]
         v == VaultAfter(xlog, k - 1)[e.cmd.user]
     IN IF e.cmd.op = "Guess" /\ GuessCounts(v)
-       THEN {[user |-> e.cmd.user, reg |-> v.active, epoch |-> v.epoch,
-              id |-> <<e.term, k>>, right |-> e.cmd.right]}
+       THEN {[user |-> e.cmd.user, reg |-> v.active, id |-> <<e.term, k>>,
+              right |-> e.cmd.right]}
+       ELSE {}
+
+\* The backup key that the entry at k releases (a completed recovery), if any.
+KeyOf(xlog, k) ==
+    LET e == xlog[k]
+        v == VaultAfter(xlog, k - 1)[e.cmd.user]
+    IN IF e.cmd.op = "Recover" /\ RecoveryOk(xlog, v, e.cmd)
+       THEN {[user |-> e.cmd.user, guess |-> e.cmd.guess, idx |-> k]}
        ELSE {}
 
 \* The registration acknowledgement that the entry at k releases, if any.
@@ -220,30 +330,24 @@ AckOf(xlog, k) ==
        THEN {[user |-> e.cmd.user, reg |-> e.cmd.reg]}
        ELSE {}
 
+\* The history's own account of committed recoveries: a Recover entry whose
+\* KE3 the vault accepted is a successful recovery of the registration its
+\* guess was answered for, unless that guess already completed a recovery (a
+\* replayed KE3 recovers nothing).  Which recoveries are new is decided from
+\* the history alone, never from the vault's counters.
+FirstUse(keys, y) ==
+    /\ ~\E z \in recovered : z.user = y.user /\ z.guess = y.guess
+    /\ ~\E w \in keys : w.user = y.user /\ w.guess = y.guess /\ w.idx < y.idx
+NewRecoveries(keys) ==
+    UNION { { [user |-> x.user, reg |-> x.reg, guess |-> y.guess, idx |-> y.idx] :
+                x \in {a \in released : a.user = y.user /\ a.id = y.guess /\ a.right} } :
+            y \in {key \in keys : FirstUse(keys, key)} }
+
 -----------------------------------------------------------------------------
 (* Messages *)
 
 RequestVoteMsg(i, term) == [mtype |-> "RequestVote", mterm |-> term, msource |-> i,
                             mlastLogTerm |-> LastTerm(log[i]), mlastLogIndex |-> Len(log[i])]
-
-\* A message that can still change its receiver.  Terms live in NVRAM and never
-\* go back, roles leave "Candidate" only for a later term, and destroyed HSMs
-\* never act, so any other message is dead for good.
-Deliverable(m) ==
-    IF m.mtype = "RequestVote"
-    THEN \E i \in Live \ {m.msource} : m.mterm >= currentTerm[i]
-    ELSE /\ m.mdest \in Live
-         /\ m.mterm >= currentTerm[m.mdest]
-         /\ m.mtype = "Vote" => role[m.mdest] = "Candidate" /\ m.mterm = currentTerm[m.mdest]
-
-\* The network after a step that sends the messages in new.  The network is
-\* every message ever sent, so any message may be delivered late, twice, or
-\* never; dead messages are dropped from it, which changes no behaviour (the
-\* network may drop anything) and keeps equal states equal, so that TLC's
-\* symmetry reduction stays exact.  It is the last conjunct of every action
-\* that sends or changes a term, a role or the set of live HSMs, since it
-\* reads their new values.
-Net(new) == msgs' = {m \in msgs \cup new : Deliverable(m)'}
 
 -----------------------------------------------------------------------------
 (* Initial state *)
@@ -252,19 +356,23 @@ Init ==
     /\ currentTerm = [s \in Server |-> 0]
     /\ votedFor = [s \in Server |-> Nil]
     /\ nvHead = [s \in Server |-> <<0, 0>>]
+    /\ catchUp = [s \in Server |-> 0]
     /\ log = [s \in Server |-> <<>>]
+    /\ versions = [s \in Server |-> {<<>>}]
     /\ role = [s \in Server |-> "Follower"]
     /\ votesGranted = [s \in Server |-> {}]
     /\ nextIndex = [s \in Server |-> [t \in Server |-> 1]]
     /\ matchIndex = [s \in Server |-> [t \in Server |-> 0]]
     /\ commitIndex = [s \in Server |-> 0]
+    /\ pending = [s \in Server |-> NoPending]
     /\ msgs = {}
-    /\ sites \in IF BugPlacementMajorityInOneDc THEN Placements
+    /\ sites \in IF Bug("PlacementMajorityInOneDc") THEN Placements
                  ELSE {P \in Placements : PlacementValid(P)}
     /\ destroyed = {}
     /\ rolledBack = {}
     /\ committed = {}
     /\ released = {}
+    /\ recovered = {}
     /\ acked = {}
 
 -----------------------------------------------------------------------------
@@ -294,6 +402,7 @@ ElectionAlone(i) ==
 \* votes for itself (in NVRAM) and asks every HSM for a vote.
 Timeout(i) ==
     /\ i \in Live
+    /\ ~Writing(i)
     /\ role[i] \in {"Follower", "Candidate"}
     /\ currentTerm[i] < MaxTerm
     /\ ~Abstains(i)
@@ -302,7 +411,7 @@ Timeout(i) ==
     /\ votedFor' = [votedFor EXCEPT ![i] = i]
     /\ role' = [role EXCEPT ![i] = "Candidate"]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
-    /\ UNCHANGED <<nvHead, log, nextIndex, matchIndex, commitIndex,
+    /\ UNCHANGED <<nvHead, catchUp, sealedVars, nextIndex, matchIndex, commitIndex, pending,
                    sites, destroyed, rolledBack, historyVars>>
     /\ Net({RequestVoteMsg(i, currentTerm[i] + 1)})
 
@@ -310,7 +419,8 @@ Timeout(i) ==
 \* The vote is granted if i has not voted for another HSM in this term, the
 \* candidate's log is at least as up-to-date, and i does not abstain.  Only
 \* grants are answered: a refusal would change nothing the network cannot
-\* already do by dropping the request.
+\* already do by dropping the request.  A request of an earlier term is not
+\* handled at all.
 HandleRequestVote(i, m) ==
     LET newer  == m.mterm > currentTerm[i]
         voted  == IF newer THEN Nil ELSE votedFor[i]
@@ -320,6 +430,7 @@ HandleRequestVote(i, m) ==
     IN
     /\ m.mtype = "RequestVote"
     /\ i \in Live /\ i # m.msource
+    /\ ~Writing(i)
     /\ m.mterm >= currentTerm[i]
     \* Skip a request that changes nothing: no new term, and no vote to give
     \* that is not already given.
@@ -327,17 +438,21 @@ HandleRequestVote(i, m) ==
     /\ currentTerm' = [currentTerm EXCEPT ![i] = m.mterm]
     /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN m.msource ELSE voted]
     /\ role' = [role EXCEPT ![i] = IF newer THEN "Follower" ELSE @]
-    /\ UNCHANGED <<nvHead, log, votesGranted, nextIndex, matchIndex, commitIndex,
-                   sites, destroyed, rolledBack, historyVars>>
+    /\ UNCHANGED <<nvHead, catchUp, sealedVars, votesGranted, nextIndex, matchIndex, commitIndex,
+                   pending, sites, destroyed, rolledBack, historyVars>>
     /\ Net(IF grant THEN {reply} ELSE {})
 
 \* Candidate i receives a vote for its current term; with a quorum of votes
-\* it becomes leader and starts replicating from the end of its log.
+\* it becomes leader and starts replicating from the end of its log.  A vote
+\* of an earlier term was given to an election that is over (the bug counts
+\* it anyway).
 HandleVote(i, m) ==
     LET votes == votesGranted[i] \cup {m.msource} IN
     /\ m.mtype = "Vote" /\ m.mdest = i
     /\ i \in Live
-    /\ role[i] = "Candidate" /\ m.mterm = currentTerm[i]
+    /\ ~Writing(i)
+    /\ role[i] = "Candidate"
+    /\ IF Bug("StaleVotesCounted") THEN m.mterm <= currentTerm[i] ELSE m.mterm = currentTerm[i]
     /\ m.msource \notin votesGranted[i]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = votes]
     /\ IF IsQuorum(votes)
@@ -345,8 +460,8 @@ HandleVote(i, m) ==
             /\ nextIndex' = [nextIndex EXCEPT ![i] = [t \in Server |-> Len(log[i]) + 1]]
             /\ matchIndex' = [matchIndex EXCEPT ![i] = [t \in Server |-> 0]]
        ELSE UNCHANGED <<role, nextIndex, matchIndex>>
-    /\ UNCHANGED <<nvramVars, log, commitIndex, sites, destroyed, rolledBack, historyVars>>
-    /\ Net({})
+    /\ UNCHANGED <<nvramVars, sealedVars, commitIndex, pending, msgs, sites, destroyed,
+                   rolledBack, historyVars>>
 
 -----------------------------------------------------------------------------
 (* Log replication and commit *)
@@ -365,12 +480,13 @@ AppendEntriesMsg(i, j) ==
 \* Leader i's heartbeat: one AppendEntries to every other live HSM.  (Sending
 \* to all at once loses no behaviour: the network may drop any of them.)
 SendAppendEntries(i) ==
-    LET out == {m \in {AppendEntriesMsg(i, j) : j \in Live \ {i}} : Deliverable(m)} IN
+    LET out == {AppendEntriesMsg(i, j) : j \in Live \ {i}} IN
     /\ i \in Live
+    /\ ~Writing(i)
     /\ role[i] = "Leader"
     /\ ~(out \subseteq msgs)
     /\ msgs' = msgs \cup out
-    /\ UNCHANGED <<nvramVars, log, volatileVars, sites, destroyed, rolledBack,
+    /\ UNCHANGED <<nvramVars, sealedVars, volatileVars, sites, destroyed, rolledBack,
                    historyVars>>
 
 \* The log after follower i accepts m (prefix already checked).  An entry that
@@ -379,80 +495,109 @@ AcceptedLog(i, m) ==
     LET idx == m.mprevLogIndex + 1 IN
     \* The bug ignores the position too: entries go after the last one (within
     \* the model's log bound).
-    IF BugNoLogConsistencyCheck
+    IF Bug("NoLogConsistencyCheck")
     THEN IF Len(log[i]) + Len(m.mentries) <= MaxLogLen THEN log[i] \o m.mentries ELSE log[i]
     ELSE IF m.mentries = <<>> THEN log[i]
     ELSE IF Len(log[i]) >= idx /\ log[i][idx].term = m.mentries[1].term THEN log[i]
     ELSE SubSeq(log[i], 1, m.mprevLogIndex) \o m.mentries
 
+\* Whether follower i's log matches at m's prevLogIndex: it holds an entry
+\* there of the term the leader names.
+PrevLogMatches(i, m) ==
+    LET prev == m.mprevLogIndex IN
+    IF Bug("NoLogConsistencyCheck") THEN TRUE
+    ELSE IF prev = 0 THEN TRUE
+    ELSE IF prev > Len(log[i]) THEN FALSE
+    ELSE Bug("NoPrevLogTermCheck") \/ log[i][prev].term = m.mprevLogTerm
+
 \* Server i receives entries from the leader of a term at least its own.  It
 \* adopts the term, follows, checks that its log matches at prevLogIndex,
 \* stores the entries, advances its commit index and acknowledges.  A failed
-\* check answers with the index the leader should try next.
+\* check answers with the index the leader should try next.  A message of an
+\* earlier term is not handled at all.
 HandleAppendEntries(i, m) ==
     LET prev  == m.mprevLogIndex
-        logOk == \/ BugNoLogConsistencyCheck
-                 \/ prev = 0
-                 \/ prev <= Len(log[i]) /\ log[i][prev].term = m.mprevLogTerm
+        logOk == PrevLogMatches(i, m)
         newLog == AcceptedLog(i, m)
         match  == prev + Len(m.mentries)
         \* Only the prefix this message matched is known to equal the leader's.
-        commit == Min(m.mcommitIndex, match)
+        commit == IF Bug("UnboundedCommitIndex") THEN m.mcommitIndex ELSE Min(m.mcommitIndex, match)
         hint   == IF Len(log[i]) < prev THEN Len(log[i]) + 1 ELSE prev
         reply  == [mtype |-> "AppendAck", mterm |-> m.mterm, msource |-> i, mdest |-> m.msource,
                    msuccess |-> logOk, mmatchIndex |-> IF logOk THEN match ELSE hint]
     IN
     /\ m.mtype = "AppendEntries" /\ m.mdest = i
     /\ i \in Live
+    /\ ~Writing(i)
     /\ m.mterm >= currentTerm[i]
     \* Skip a message already handled in this state: it would change nothing.
     /\ ~(/\ m.mterm = currentTerm[i] /\ role[i] = "Follower" /\ reply \in msgs
-         /\ (~logOk \/ (newLog = log[i] /\ commit <= commitIndex[i])))
+         /\ (~logOk \/ (newLog = log[i] /\ commit <= commitIndex[i]
+                        /\ NvramAfter(i, newLog, match) = NvramNow(i))))
     /\ currentTerm' = [currentTerm EXCEPT ![i] = m.mterm]
     /\ votedFor' = [votedFor EXCEPT ![i] = IF m.mterm > currentTerm[i] THEN Nil ELSE @]
     /\ role' = [role EXCEPT ![i] = "Follower"]
     /\ IF logOk
-       THEN /\ WriteLog(i, newLog)
+       THEN /\ WriteLog(i, newLog, match, {reply})
             /\ commitIndex' = [commitIndex EXCEPT ![i] = IF commit > @ THEN commit ELSE @]
-       ELSE UNCHANGED <<log, nvHead, commitIndex>>
+       ELSE /\ UNCHANGED <<nvHead, catchUp, sealedVars, commitIndex, pending>>
+            /\ Net({reply})
     /\ UNCHANGED <<votesGranted, nextIndex, matchIndex, sites, destroyed, rolledBack,
                    historyVars>>
-    /\ Net({reply})
+
+\* The second write of a step: nvHead and catchUp go to NVRAM, then the step's messages
+\* leave the HSM.  The host may crash the HSM before (Restart, HostRollback).
+PersistHead(i) ==
+    /\ i \in Live
+    /\ Writing(i)
+    /\ nvHead' = [nvHead EXCEPT ![i] = pending[i].nv.head]
+    /\ catchUp' = [catchUp EXCEPT ![i] = pending[i].nv.catchUp]
+    /\ pending' = [pending EXCEPT ![i] = NoPending]
+    /\ Net(pending[i].out)
+    /\ UNCHANGED <<currentTerm, votedFor, sealedVars, role, votesGranted, nextIndex,
+                   matchIndex, commitIndex, sites, destroyed, rolledBack, historyVars>>
 
 \* The HSMs whose acknowledgements (matchRow) show they hold entry k of leader
 \* i's log.
 Agree(i, matchRow, k) == {i} \cup {j \in Server : matchRow[j] >= k}
 
 \* Leader i commits the longest prefix of its log xlog whose last entry is from
-\* its own term and is held by a quorum.  The bug ignores acknowledgements.
+\* its own term and is held by a quorum.  CommitEarlierTerm also commits an
+\* earlier term's entry by counting the HSMs that hold it (Figure 8 of the
+\* Raft paper); CommitWithoutMajority ignores acknowledgements.
 CommitTarget(i, xlog, matchRow) ==
     LET ok == {k \in 1..Len(xlog) :
-                 /\ xlog[k].term = currentTerm[i]
-                 /\ BugCommitWithoutMajority \/ IsQuorum(Agree(i, matchRow, k))}
+                 /\ Bug("CommitEarlierTerm") \/ xlog[k].term = currentTerm[i]
+                 /\ Bug("CommitWithoutMajority") \/ IsQuorum(Agree(i, matchRow, k))}
     IN Max(ok \cup {commitIndex[i]})
 
 \* Leader i, with log xlog, advances its commit index given acknowledgements
 \* matchRow and releases the responses of newly committed entries it appended
-\* itself: KE2 for counted guesses, acknowledgements for exposed
-\* registrations.  First commits enter the history with the commit term and
-\* the HSMs counted toward them.
+\* itself: KE2 for counted guesses, the key for completed recoveries,
+\* acknowledgements for exposed registrations.  First commits enter the
+\* history with the commit term and the HSMs counted toward them, and so do
+\* completed recoveries, whether or not their answer reaches the client (a
+\* recovery committed by a later leader still resets the count).
 AdvanceCommitIndex(i, xlog, matchRow) ==
     LET new   == CommitTarget(i, xlog, matchRow)
         fresh == {k \in (commitIndex[i] + 1)..new :
                     ~\E c \in committed : c.idx = k /\ c.entry = xlog[k]}
         own   == {k \in (commitIndex[i] + 1)..new : xlog[k].term = currentTerm[i]}
+        ke2s  == UNION {KE2Of(xlog, k) : k \in own}
     IN
     /\ commitIndex' = [commitIndex EXCEPT ![i] = new]
     /\ committed' = committed \cup
           {[idx |-> k, entry |-> xlog[k], term |-> currentTerm[i],
             quorum |-> Agree(i, matchRow, k)] : k \in fresh}
-    /\ released' = released \cup UNION {KE2Of(xlog, k) : k \in own}
+    /\ released' = released \cup ke2s
+    /\ recovered' = recovered \cup NewRecoveries(UNION {KeyOf(xlog, k) : k \in fresh})
     /\ acked' = acked \cup UNION {AckOf(xlog, k) : k \in own}
 
 \* Leader i receives an acknowledgement from its current term and advances its
 \* commit index.  Acks of the current term are truthful and entries of the
 \* current term are never removed from a follower during that term, so
 \* matchIndex only grows.  A failed check moves nextIndex back to the hint.
+\* An acknowledgement of an earlier term is not counted (the bug counts it).
 HandleAppendAck(i, m) ==
     LET j        == m.msource
         matchRow == [matchIndex[i] EXCEPT ![j] = IF m.mmatchIndex > @ THEN m.mmatchIndex ELSE @]
@@ -461,7 +606,9 @@ HandleAppendAck(i, m) ==
     IN
     /\ m.mtype = "AppendAck" /\ m.mdest = i
     /\ i \in Live
-    /\ role[i] = "Leader" /\ m.mterm = currentTerm[i]
+    /\ ~Writing(i)
+    /\ role[i] = "Leader"
+    /\ IF Bug("StaleAcksCounted") THEN m.mterm <= currentTerm[i] ELSE m.mterm = currentTerm[i]
     /\ IF m.msuccess
        THEN /\ ~(m.mmatchIndex <= matchIndex[i][j] /\ m.mmatchIndex + 1 <= nextIndex[i][j])
             /\ matchIndex' = [matchIndex EXCEPT ![i] = matchRow]
@@ -470,20 +617,7 @@ HandleAppendAck(i, m) ==
        ELSE /\ back < nextIndex[i][j]
             /\ nextIndex' = [nextIndex EXCEPT ![i][j] = back]
             /\ UNCHANGED <<matchIndex, commitIndex, historyVars>>
-    /\ UNCHANGED <<nvramVars, log, role, votesGranted, envVars>>
-
-\* A higher term in an acknowledgement makes a leader step down.  (Votes never
-\* carry a term above their candidate's: terms live in NVRAM.)
-HandleStaleTerm(i, m) ==
-    /\ m.mtype = "AppendAck" /\ m.mdest = i
-    /\ i \in Live
-    /\ m.mterm > currentTerm[i]
-    /\ currentTerm' = [currentTerm EXCEPT ![i] = m.mterm]
-    /\ votedFor' = [votedFor EXCEPT ![i] = Nil]
-    /\ role' = [role EXCEPT ![i] = "Follower"]
-    /\ UNCHANGED <<nvHead, log, votesGranted, nextIndex, matchIndex, commitIndex,
-                   sites, destroyed, rolledBack, historyVars>>
-    /\ Net({})
+    /\ UNCHANGED <<nvramVars, sealedVars, role, votesGranted, pending, envVars>>
 
 -----------------------------------------------------------------------------
 (* Client requests, received by the leader and appended to its log *)
@@ -492,21 +626,25 @@ ClientRequest(i, cmd) ==
     LET newLog == Append(log[i], [term |-> currentTerm[i], cmd |-> cmd]) IN
     /\ cmd.op \in ClientOps
     /\ i \in Live
+    /\ ~Writing(i)
     /\ role[i] = "Leader"
     /\ Len(log[i]) < MaxLogLen
-    /\ WriteLog(i, newLog)
+    /\ WriteLog(i, newLog, 0, {})
     \* Correct leaders commit only on acknowledgements (HandleAppendAck).  The
     \* first bug commits on append; the second releases KE2 on append.
-    /\ IF BugCommitWithoutMajority
+    /\ IF Bug("CommitWithoutMajority")
        THEN AdvanceCommitIndex(i, newLog, matchIndex[i])
-       ELSE IF BugReleaseBeforeCommit
+       ELSE IF Bug("ReleaseBeforeCommit")
        THEN /\ released' = released \cup KE2Of(newLog, Len(newLog))
-            /\ UNCHANGED <<commitIndex, committed, acked>>
+            /\ UNCHANGED <<commitIndex, committed, recovered, acked>>
        ELSE UNCHANGED <<commitIndex, historyVars>>
-    /\ UNCHANGED <<currentTerm, votedFor, role, votesGranted, nextIndex, matchIndex, envVars>>
+    /\ UNCHANGED <<currentTerm, votedFor, role, votesGranted, nextIndex, matchIndex,
+                   sites, destroyed, rolledBack>>
 
 \* Registration, phase 1: store the new record (not yet answerable).
-ClientRegisterStore(i, u) == ClientRequest(i, StoreCmd(u))
+ClientRegisterStore(i, u) ==
+    /\ "Store" \in ClientOps
+    /\ ClientRequest(i, StoreCmd(u))
 
 \* Registration, phase 2: once the store is committed, expose the stored record.
 ClientRegisterExpose(i, u) ==
@@ -534,42 +672,46 @@ ClientRecover(i, u) ==
 -----------------------------------------------------------------------------
 (* The host: crashes, rollbacks, datacenter loss *)
 
-\* Every volatile variable of i back to its initial value.
+\* Every volatile variable of i back to its initial value: a crash.
 ResetVolatile(i) ==
     /\ role' = [role EXCEPT ![i] = "Follower"]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
     /\ nextIndex' = [nextIndex EXCEPT ![i] = [t \in Server |-> 1]]
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [t \in Server |-> 0]]
     /\ commitIndex' = [commitIndex EXCEPT ![i] = 0]
+    /\ pending' = [pending EXCEPT ![i] = NoPending]
 
-\* The host crashes and restarts HSM i: volatile state is lost, NVRAM and the
-\* sealed log survive.  (A restart that would lose nothing is skipped.)
+\* The host crashes and restarts HSM i: volatile state is lost (a write in
+\* progress too), NVRAM and the sealed log survive.  (A restart that would
+\* lose nothing is skipped.)
 Restart(i) ==
     /\ i \in Live
     /\ HostRestarts
-    /\ ~(role[i] = "Follower" /\ commitIndex[i] = 0 /\ votesGranted[i] = {}
-         /\ (BugVoteNotInNvram => votedFor[i] = Nil))
+    /\ ~(role[i] = "Follower" /\ commitIndex[i] = 0 /\ votesGranted[i] = {} /\ ~Writing(i)
+         /\ (Bug("VoteNotInNvram") => votedFor[i] = Nil))
     /\ ResetVolatile(i)
-    /\ votedFor' = IF BugVoteNotInNvram THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
-    /\ UNCHANGED <<currentTerm, nvHead, log, sites, destroyed, rolledBack, historyVars>>
-    /\ Net({})
+    /\ votedFor' = IF Bug("VoteNotInNvram") THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
+    /\ UNCHANGED <<currentTerm, nvHead, catchUp, sealedVars, envVars, historyVars>>
 
 \* Fault budget: HSMs ever rolled back or destroyed stay a minority.
 WithinBudget(lost) == ~IsMajority(lost)
 
-\* The host crashes HSM i and restarts it with an older version of its sealed
-\* log (a strict prefix).  NVRAM is untouched; the HSM compares on restart.
+\* The host crashes HSM i and restarts it with any other version of its
+\* sealed log that it kept: older, or newer than one it handed back before.
+\* NVRAM is untouched; the HSM compares on restart.
 HostRollback(i) ==
     /\ i \in Live
-    /\ Cardinality(rolledBack \cup {i}) <= MaxRollbacks
-    /\ WithinBudget(destroyed \cup rolledBack \cup {i})
-    /\ \E k \in 0..(Len(log[i]) - 1) :
-           log' = [log EXCEPT ![i] = SubSeq(log[i], 1, k)]
+    /\ MayRollBack(i, rolledBack, destroyed)
+    /\ \E v \in versions[i] \ {log[i]} :
+           log' = [log EXCEPT ![i] = v]
     /\ rolledBack' = rolledBack \cup {i}
+    \* Versions of HSMs that can no longer be rolled back are never read again.
+    /\ versions' = [s \in Server |->
+                      IF s = i \/ MayRollBack(s, rolledBack \cup {i}, destroyed)
+                      THEN versions[s] ELSE {<<>>}]
     /\ ResetVolatile(i)
-    /\ votedFor' = IF BugVoteNotInNvram THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
-    /\ UNCHANGED <<currentTerm, nvHead, sites, destroyed, historyVars>>
-    /\ Net({})
+    /\ votedFor' = IF Bug("VoteNotInNvram") THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
+    /\ UNCHANGED <<currentTerm, nvHead, catchUp, msgs, sites, destroyed, historyVars>>
 
 \* All HSMs of one datacenter are lost at once, with everything they stored.
 \* One datacenter may be lost; when other HSMs have already failed, the loss
@@ -582,33 +724,40 @@ LoseDatacenter(dc) ==
     /\ currentTerm' = [s \in Server |-> IF s \in dc THEN 0 ELSE currentTerm[s]]
     /\ votedFor' = [s \in Server |-> IF s \in dc THEN Nil ELSE votedFor[s]]
     /\ nvHead' = [s \in Server |-> IF s \in dc THEN <<0, 0>> ELSE nvHead[s]]
+    /\ catchUp' = [s \in Server |-> IF s \in dc THEN 0 ELSE catchUp[s]]
     /\ log' = [s \in Server |-> IF s \in dc THEN <<>> ELSE log[s]]
+    /\ versions' = [s \in Server |->
+                      IF s \notin dc /\ MayRollBack(s, rolledBack, dc)
+                      THEN versions[s] ELSE {<<>>}]
     /\ role' = [s \in Server |-> IF s \in dc THEN "Follower" ELSE role[s]]
     /\ votesGranted' = [s \in Server |-> IF s \in dc THEN {} ELSE votesGranted[s]]
     /\ nextIndex' = [s \in Server |-> IF s \in dc THEN [t \in Server |-> 1] ELSE nextIndex[s]]
     /\ matchIndex' = [s \in Server |-> IF s \in dc THEN [t \in Server |-> 0] ELSE matchIndex[s]]
     /\ commitIndex' = [s \in Server |-> IF s \in dc THEN 0 ELSE commitIndex[s]]
-    /\ UNCHANGED <<sites, rolledBack, historyVars>>
-    /\ Net({})
+    /\ pending' = [s \in Server |-> IF s \in dc THEN NoPending ELSE pending[s]]
+    /\ UNCHANGED <<msgs, sites, rolledBack, historyVars>>
 
 -----------------------------------------------------------------------------
 (* The specification *)
 
 \* The network delivers some message to HSM i.  (TLC names a step after the
 \* operator it took only when the quantifier ranges over a constant set, hence
-\* these wrappers around the quantifier over msgs.)
+\* these wrappers around the quantifiers over variables.)
 ReceiveRequestVote(i) == \E m \in msgs : HandleRequestVote(i, m)
 ReceiveVote(i)        == \E m \in msgs : HandleVote(i, m)
 ReceiveAppendEntries(i) == \E m \in msgs : HandleAppendEntries(i, m)
-ReceiveAppendAck(i)   == \E m \in msgs : HandleAppendAck(i, m) \/ HandleStaleTerm(i, m)
+ReceiveAppendAck(i)   == \E m \in msgs : HandleAppendAck(i, m)
+LoseSomeDatacenter    == \E dc \in sites : LoseDatacenter(dc)
 
-\* Every step names its action, so that TLC's traces read as the spec does.
+\* Every step names its action, so that TLC's traces and its action coverage
+\* read as the spec does.
 Next ==
     \/ \E i \in Server : Timeout(i)
     \/ \E i \in Server : ReceiveRequestVote(i)
     \/ \E i \in Server : ReceiveVote(i)
     \/ \E i \in Server : SendAppendEntries(i)
     \/ \E i \in Server : ReceiveAppendEntries(i)
+    \/ \E i \in Server : PersistHead(i)
     \/ \E i \in Server : ReceiveAppendAck(i)
     \/ \E i \in Server, u \in User : ClientRegisterStore(i, u)
     \/ \E i \in Server, u \in User : ClientRegisterExpose(i, u)
@@ -616,7 +765,7 @@ Next ==
     \/ \E i \in Server, u \in User : ClientRecover(i, u)
     \/ \E i \in Server : Restart(i)
     \/ \E i \in Server : HostRollback(i)
-    \/ \E dc \in sites : LoseDatacenter(dc)
+    \/ LoseSomeDatacenter
 
 Spec == Init /\ [][Next]_vars
 
@@ -629,6 +778,8 @@ TypeOK ==
     /\ role \in [Server -> {"Follower", "Candidate", "Leader"}]
     /\ \A s \in Server : Len(log[s]) <= MaxLogLen
     /\ commitIndex \in [Server -> 0..MaxLogLen]
+    /\ catchUp \in [Server -> 0..MaxLogLen]
+    /\ \A s \in Server : pending[s].busy \in BOOLEAN
     /\ destroyed \subseteq Server /\ rolledBack \subseteq Server
 
 \* G3: at most one leader per term.
@@ -657,12 +808,20 @@ StateMachineSafety ==
     /\ \A i \in Live : \A c \in committed :
            c.idx <= Min(commitIndex[i], Len(log[i])) => log[i][c.idx] = c.entry
 
-\* G1: per registration, KE2 responses released between successful recoveries
-\* never exceed MaxAttempts (each response is one committed, counted guess).
-GuessLimit ==
-    \A x \in released :
-        Cardinality({y \in released : y.user = x.user /\ y.reg = x.reg /\ y.epoch = x.epoch})
-            <= MaxAttempts
+\* A commit index never points past the end of the log it indexes.
+CommitIndexInLog == \A i \in Live : commitIndex[i] <= Len(log[i])
+
+\* G1, over the history alone: per registration, the KE2 responses released
+\* between two successful recoveries never exceed MaxAttempts.  Released
+\* answers and recoveries are ordered by the log index of their entries (one
+\* committed log); the window ending at answer x holds every answer of x's
+\* registration at or before x with no recovery after it and before x.
+AnswersUpTo(x) ==
+    {y \in released :
+        /\ y.user = x.user /\ y.reg = x.reg /\ y.id[2] <= x.id[2]
+        /\ ~\E z \in recovered : /\ z.user = x.user /\ z.reg = x.reg
+                                 /\ y.id[2] < z.idx /\ z.idx < x.id[2]}
+GuessLimit == \A x \in released : Cardinality(AnswersUpTo(x)) <= MaxAttempts
 
 \* G2: an acknowledged registration is still held by a surviving HSM (and so,
 \* by LeaderCompleteness, by every future leader), while the host's faults
@@ -672,12 +831,22 @@ Durability ==
         log[s][k].cmd = ExposeCmd(a.user, a.reg)
 
 \* Rollback: an HSM whose acknowledgement was counted toward committing an
-\* entry still holds that entry, unless it abstains from elections (it was
-\* rolled back and has not caught up).  This is what keeps a committed entry
-\* on a quorum of voters when the host rolls back sealed logs.
+\* entry still holds that entry, unless it abstains (it was handed another
+\* version of its log and has not caught up).  This is what keeps a committed
+\* entry on a quorum of voters when the host rolls back sealed logs.
 RollbackSafety ==
     \A c \in committed : \A s \in c.quorum \cap Live :
         Abstains(s) \/ (c.idx <= Len(log[s]) /\ log[s][c.idx] = c.entry)
+
+\* An HSM handed an older log that holds, at a committed index, an entry of a
+\* higher term than the committed one (a suffix overwritten since) abstains:
+\* such a log would look more up-to-date than the committed history, and the
+\* rule that ends abstention never lets the HSM vote or lead with it.
+OverwrittenSuffixAbstains ==
+    \A s \in Live : \A c \in committed :
+        (/\ c.idx <= Len(log[s])
+         /\ log[s][c.idx] # c.entry
+         /\ log[s][c.idx].term > c.entry.term) => Abstains(s)
 
 -----------------------------------------------------------------------------
 (* Liveness (G9) *)
@@ -690,6 +859,7 @@ Fairness ==
           /\ WF_vars(Timeout(i))
           /\ WF_vars(\E u \in User : \E ok \in GuessKinds : ClientGuess(i, u, ok))
           /\ WF_vars(SendAppendEntries(i))
+          /\ WF_vars(PersistHead(i))
           /\ WF_vars(ReceiveRequestVote(i))
           /\ WF_vars(ReceiveVote(i))
           /\ WF_vars(ReceiveAppendEntries(i))

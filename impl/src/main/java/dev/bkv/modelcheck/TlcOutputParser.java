@@ -33,8 +33,10 @@ public final class TlcOutputParser {
   private static final String TEMPORAL = "Error: Temporal properties were violated.";
   private static final String SUCCESS = "Model checking completed. No error has been found.";
   private static final String FINISHED = "Finished in ";
+  /** TLC says "1 distinct state generated", or "2001 states generated, with 2000 of them distinct". */
   private static final Pattern INITIAL_STATES = Pattern.compile(
-      "^Finished computing initial states: " + COUNT + " distinct states? generated");
+      "^Finished computing initial states: (?:" + COUNT + " distinct states? generated"
+          + "|[\\d,]+ states? generated, with " + COUNT + " of them distinct)");
   private static final String COVERAGE_START = "The coverage statistics at ";
   private static final String COVERAGE_END = "End of statistics.";
   /** {@code <Name line ... of module M ...>: distinct:total}, one action of a coverage block. */
@@ -95,7 +97,7 @@ public final class TlcOutputParser {
     }
     m = INITIAL_STATES.matcher(line);
     if (m.find()) {
-      initialStates = OptionalLong.of(count(m.group(1)));
+      initialStates = OptionalLong.of(count(m.group(1) != null ? m.group(1) : m.group(2)));
       return Optional.empty();
     }
     m = DEPTH.matcher(line);

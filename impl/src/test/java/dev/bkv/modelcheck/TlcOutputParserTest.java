@@ -165,6 +165,15 @@ class TlcOutputParserTest {
     assertTrue(r.coverage().isEmpty());
   }
 
+  /** TLC's other wording, when several initial states are generated. */
+  @Test
+  void initialStatesWithDuplicatesAreRead() {
+    TlcResult r = parse(ModelEntry.Mode.BFS, 0,
+        "Finished computing initial states: 2001 states generated, with 2000 of them distinct at 2026-12-06 13:00:00.",
+        "Model checking completed. No error has been found.");
+    assertEquals(OptionalLong.of(2000), r.initialStates());
+  }
+
   /** A coverage line whose counts are out of order is no coverage to trust. */
   @Test
   void inconsistentCoverageFailsTheRun() {

@@ -16,7 +16,7 @@
 (*   G1 GuessLimit (over a history the vault cannot change), G2 Durability,*)
 (*   G3 ElectionSafety, LogMatching, LeaderCompleteness,                   *)
 (*   StateMachineSafety, plus CommitIndexInLog, RollbackSafety and         *)
-(*   OverwrittenSuffixAbstains, and G9 as the temporal property            *)
+(*   UpToDateHoldsCommitted, and G9 as the temporal property               *)
 (*   GuessAnswered (MCQuorumVaultLive).                                    *)
 (*                                                                         *)
 (* Persistence of an HSM is split in two:                                  *)
@@ -79,7 +79,6 @@ AllBugs == {
     "CommitEarlierTerm",       \* the leader commits an earlier term's entry by counting replicas
     "VoteNotInNvram",          \* votedFor is volatile: a restart forgets the vote
     "NoRollbackDetection",     \* a rolled-back HSM votes as if nothing happened
-    "ResumeWhenUpToDate",      \* nvHead waits while abstaining; abstention ends once the log is as up-to-date
     "AckBeforeNvram",          \* the acknowledgement leaves before nvHead is written
     "NonMajorityQuorum",       \* a quorum is any N \div 2 HSMs (2 of 5)
     "HalfQuorum",              \* a quorum is half the fleet (2 of 4)
@@ -178,21 +177,15 @@ Foreign(s) == LogHead(log[s]) # nvHead[s]
 \* caught up with what it held before.
 Abstains(s) ==
     /\ ~Bug("NoRollbackDetection")
-    /\ IF Bug("ResumeWhenUpToDate") THEN Foreign(s) ELSE Foreign(s) \/ catchUp[s] > 0
+    /\ Foreign(s) \/ catchUp[s] > 0
 
 \* NVRAM (nvHead and catchUp) once HSM s has written newLog, where a leader's
 \* AppendEntries has shown newLog to match the leader's log up to index match
 \* (0 for other writes).  nvHead follows the log.  Writing over a foreign log
 \* raises catchUp to the length of the log last written; catchUp drops to 0
-\* once a leader has matched the log that far.  ResumeWhenUpToDate is the
-\* rule before: nvHead waits while abstaining, until the log is at least as
-\* up-to-date as it.
+\* once a leader has matched the log that far.
 NvramAfter(s, newLog, match) ==
     IF Bug("NoRollbackDetection") THEN [head |-> nvHead[s], catchUp |-> 0]
-    ELSE IF Bug("ResumeWhenUpToDate")
-    THEN [head |-> IF ~Abstains(s) \/ UpToDate(LogHead(newLog), nvHead[s])
-                   THEN LogHead(newLog) ELSE nvHead[s],
-          catchUp |-> 0]
     ELSE LET target == IF Foreign(s) THEN Max({catchUp[s], nvHead[s][2]}) ELSE catchUp[s]
          IN [head |-> LogHead(newLog), catchUp |-> IF match >= target THEN 0 ELSE target]
 
@@ -838,15 +831,16 @@ RollbackSafety ==
     \A c \in committed : \A s \in c.quorum \cap Live :
         Abstains(s) \/ (c.idx <= Len(log[s]) /\ log[s][c.idx] = c.entry)
 
-\* An HSM handed an older log that holds, at a committed index, an entry of a
-\* higher term than the committed one (a suffix overwritten since) abstains:
-\* such a log would look more up-to-date than the committed history, and the
-\* rule that ends abstention never lets the HSM vote or lead with it.
-OverwrittenSuffixAbstains ==
+\* The lemma behind LeaderCompleteness, for every log an HSM holds (sealed
+\* versions the host hands back included): a log at least as up-to-date as
+\* (commit term, index) of a committed entry holds that entry.  Entries of a
+\* later term are made only by leaders that hold it, and by log matching so do
+\* the logs that hold them.  A log that breaks this could win an election over
+\* the HSMs that committed the entry.
+UpToDateHoldsCommitted ==
     \A s \in Live : \A c \in committed :
-        (/\ c.idx <= Len(log[s])
-         /\ log[s][c.idx] # c.entry
-         /\ log[s][c.idx].term > c.entry.term) => Abstains(s)
+        UpToDate(LogHead(log[s]), <<c.term, c.idx>>) =>
+            c.idx <= Len(log[s]) /\ log[s][c.idx] = c.entry
 
 -----------------------------------------------------------------------------
 (* Liveness (G9) *)

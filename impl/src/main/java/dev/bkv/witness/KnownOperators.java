@@ -31,6 +31,9 @@ public final class KnownOperators {
   /** Submission keys one witness accepts (several per namespace allow key rotation). */
   public static final int KEYS_MAX = VerifierSet.KEYS_MAX;
 
+  /** Largest operators file read: every key on a line well under 512 bytes. */
+  public static final long FILE_BYTES_MAX = (long) KEYS_MAX * 512;
+
   static final String FILE = "operators";
 
   private final Path file;
@@ -49,8 +52,11 @@ public final class KnownOperators {
     Path file = witnessDir.resolve(FILE);
     List<String> vkeys = new ArrayList<>();
     if (Files.exists(file)) {
+      if (Files.size(file) > FILE_BYTES_MAX) {
+        throw new FormatException(file + ": larger than " + FILE_BYTES_MAX + " bytes");
+      }
       int lineNumber = 0;
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      for (String line : DurableFiles.utf8(file, Files.readAllBytes(file)).split("\r?\n", -1)) {
         lineNumber++;
         if (line.isBlank() || line.startsWith("#")) {
           continue;

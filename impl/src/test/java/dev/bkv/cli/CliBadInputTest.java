@@ -56,6 +56,8 @@ class CliBadInputTest {
     row("serve: huge key file", 1, "larger than a key file", "witness", "serve", "--dir", "{T}/w-huge-key", "--port", "0"),
     row("serve: truncated key file", 1, "log.skey:", "witness", "serve", "--dir", "{T}/w-truncated-key", "--port", "0"),
     row("serve: binary logs file", 1, "witnessed/logs: not UTF-8 text", "witness", "serve", "--dir", "{T}/w-binary-logs", "--port", "0"),
+    row("serve: binary operators file", 1, "operators: not UTF-8 text", "witness", "serve", "--dir", "{T}/w-binary-operators", "--port", "0"),
+    row("serve: huge operators file", 1, "operators: larger than", "witness", "serve", "--dir", "{T}/w-huge-operators", "--port", "0"),
     row("serve: port out of range", 1, "--port must be in [0, 65535], got 70000", "witness", "serve", "--dir", "{T}/w", "--port", "70000"),
     row("serve: port not a number", 2, "Invalid value for option '--port'", "witness", "serve", "--dir", "{T}/w", "--port", "http"),
     row("serve: host that does not resolve", 1, "--host 999.1.1.1: unknown host", "witness", "serve", "--dir", "{T}/w",
@@ -179,6 +181,10 @@ class CliBadInputTest {
     Files.writeString(truncated, Files.readString(truncated).substring(0, 20));
     Files.createDirectories(witnessCopy("w-binary-logs").resolve("witnessed"));
     Files.write(t.resolve("w-binary-logs/witnessed/logs"), binary);
+    Files.write(witnessCopy("w-binary-operators").resolve("operators"), binary);
+    try (RandomAccessFile huge = new RandomAccessFile(witnessCopy("w-huge-operators").resolve("operators").toFile(), "rw")) {
+      huge.setLength(HUGE_BYTES);
+    }
   }
 
   private static Path witnessCopy(String name) throws Exception {

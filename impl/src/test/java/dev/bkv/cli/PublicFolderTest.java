@@ -1,6 +1,8 @@
 package dev.bkv.cli;
 
 import static dev.bkv.testsupport.CliRun.run;
+import static dev.bkv.testsupport.TestFiles.copyTree;
+import static dev.bkv.testsupport.TestFiles.deleteTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,27 +134,6 @@ class PublicFolderTest {
       for (String form : List.of(new String(secret, StandardCharsets.ISO_8859_1), Hex.encode(secret),
           Base64.getEncoder().encodeToString(secret), Base64.getEncoder().encodeToString(secret).substring(0, 40))) {
         assertFalse(text.contains(form), file + " holds a secret of the workspace");
-      }
-    }
-  }
-
-  static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path root) throws Exception {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.bkv.modeltests;
 
+import static dev.bkv.testsupport.TestFiles.copyTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -310,18 +310,5 @@ class FleetTrustEndToEndTest {
   static void assertFailed(BkvProcess.Result r, String reason) {
     assertEquals(1, r.exit(), r.all());
     assertTrue(r.err().contains("bkv audit: FAILED: " ) && r.err().contains(reason), "expected '" + reason + "':\n" + r.all());
-  }
-
-  static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

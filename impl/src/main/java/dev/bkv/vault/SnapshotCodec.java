@@ -18,6 +18,11 @@ public final class SnapshotCodec {
   private SnapshotCodec() {}
 
   public static byte[] encode(VaultState state) {
+    return encode(state, SnapshotOptions.PRODUCTION);
+  }
+
+  /** As {@link #encode(VaultState)}; a test-only seeded bug may write every guess count as 0. */
+  public static byte[] encode(VaultState state, SnapshotOptions options) {
     Wire.Writer out = new Wire.Writer().u8(FORMAT).u32(state.recordCount());
     for (Map.Entry<UserId, VaultRecord> entry : state.records().entrySet()) {
       VaultRecord record = entry.getValue();
@@ -25,7 +30,7 @@ public final class SnapshotCodec {
           .fixed(record.registrationId().toBytes())
           .bytes16(record.registrationRecord())
           .u8(record.maxAttempts())
-          .u8(record.guessesUsed())
+          .u8(options.dropCounters ? 0 : record.guessesUsed())
           .u8(record.phase().code);
       if (record.phase() == Phase.EXPOSED) {
         out.bytes8(record.backupKey().toBytes());

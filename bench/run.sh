@@ -4,12 +4,16 @@
 #   bench/run.sh                 # all benchmarks, short settings
 #   bench/run.sh Primitives      # a JMH include regex
 #   BKV_JMH_ARGS="-f 2 -wi 5 -i 10" bench/run.sh   # longer runs
+#   bench/run.sh VaultMemory     # vault memory per user only (VaultMemoryBench is not a JMH benchmark)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 include="${1:-.*Bench.*}"
 jmh_args="${BKV_JMH_ARGS:--f 1 -wi 5 -w 1s -i 5 -r 1s}"
+# VaultMemoryBench: users measured, and a heap that holds a million of them with room to collect.
+memory_users="100000 1000000"
+memory_heap="-Xmx4g"
 name="${BKV_BENCH_NAME:-$(date -u +%Y-%m-%d)-$(hostname -s)}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -18,9 +22,23 @@ echo "bench: building..." >&2
 mvn -q -B -pl bench -am -DskipTests package >&2
 cp="bench/target/classes:bench/target/lib/*"
 
-echo "bench: JMH $jmh_args $include" >&2
-# shellcheck disable=SC2086
-java -cp "$cp" org.openjdk.jmh.Main $jmh_args -rf json -rff "$work/jmh.json" "$include" >&2
+listed="$(java -cp "$cp" org.openjdk.jmh.Main -l "$include" | tail -n +2)" # after the "Benchmarks:" line
+if [[ -n "$listed" ]]; then
+  echo "bench: JMH $jmh_args $include" >&2
+  # shellcheck disable=SC2086
+  java -cp "$cp" org.openjdk.jmh.Main $jmh_args -rf json -rff "$work/jmh.json" "$include" >&2
+else
+  echo "bench: no JMH benchmark matches $include" >&2
+  echo '[]' > "$work/jmh.json"
+fi
+
+memory=()
+if grep -qE -- "$include" <<< "dev.bkv.bench.VaultMemoryBench"; then
+  echo "bench: vault memory per user ($memory_heap, users: $memory_users)" >&2
+  # shellcheck disable=SC2086
+  java $memory_heap -cp "$cp" dev.bkv.bench.VaultMemoryBench $memory_users > "$work/memory.json"
+  memory=("$work/memory.json")
+fi
 
 echo "bench: openssl speed (native baseline, same run)" >&2
 {
@@ -30,5 +48,5 @@ echo "bench: openssl speed (native baseline, same run)" >&2
 } > "$work/openssl.txt"
 
 command="bench/run.sh${*:+ $*} (JMH: $jmh_args; $(head -1 "$work/openssl.txt"))"
-java -cp "$cp" dev.bkv.bench.BenchReport "$work/jmh.json" "$work/openssl.txt" bench/results "$name" "$command"
+java -cp "$cp" dev.bkv.bench.BenchReport "$work/jmh.json" "$work/openssl.txt" bench/results "$name" "$command" ${memory[@]+"${memory[@]}"}
 echo "bench: wrote bench/results/$name.json and .md" >&2

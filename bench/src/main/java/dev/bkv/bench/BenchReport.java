@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * ratio divides two figures measured in the same run on the same machine; nothing is
  * compared with numbers from elsewhere.
  *
- * <p>Usage: {@code BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND}
+ * <p>Usage: {@code BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND [VAULT_MEMORY_JSON]}; the
+ * last is the output of {@link VaultMemoryBench}, when it ran.
  */
 public final class BenchReport {
   /** {@code count} native operations of one kind, as named in {@link OpensslSpeed}. */
@@ -115,14 +116,17 @@ public final class BenchReport {
   private BenchReport() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 5) {
-      System.err.println("usage: BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND");
+    if (args.length != 5 && args.length != 6) {
+      System.err.println("usage: BenchReport JMH_JSON OPENSSL_MR OUT_DIR NAME COMMAND [VAULT_MEMORY_JSON]");
       System.exit(2);
     }
     List<Map<String, Object>> jmh = readJmh(Path.of(args[0]));
     Map<String, Double> openssl = OpensslSpeed.parse(Files.readAllLines(Path.of(args[1])));
     Path outDir = Path.of(args[2]);
     Map<String, Object> report = build(jmh, openssl, environment(jmh, args[4]));
+    if (args.length == 6) {
+      report.put(VaultMemoryReport.KEY, VaultMemoryReport.read(Path.of(args[5])));
+    }
     Files.createDirectories(outDir);
     writeAtomically(outDir.resolve(args[3] + ".json"), Json.write(report) + "\n");
     writeAtomically(outDir.resolve(args[3] + ".md"), markdown(report));
@@ -167,7 +171,12 @@ public final class BenchReport {
   @SuppressWarnings("unchecked")
   static Map<String, Object> build(List<Map<String, Object>> jmh, Map<String, Double> openssl, Map<String, Object> env) {
     Map<String, double[]> ours = new LinkedHashMap<>(); // short name -> {score, error}
+    List<Map<String, Object>> consensus = new ArrayList<>();
     for (Map<String, Object> result : jmh) {
+      if (ConsensusReport.isConsensus((Map<String, Object>) result.get("params"))) {
+        consensus.add(result);
+        continue;
+      }
       String name = shortName((String) result.get("benchmark"), (Map<String, Object>) result.get("params"));
       Map<String, Object> metric = (Map<String, Object>) result.get("primaryMetric");
       String unit = (String) metric.get("scoreUnit");
@@ -205,6 +214,9 @@ public final class BenchReport {
     report.put("environment", env);
     report.put("opensslMicrosPerOp", new LinkedHashMap<>(openssl));
     report.put("results", rows);
+    if (!consensus.isEmpty()) {
+      report.put(ConsensusReport.KEY, ConsensusReport.build(consensus));
+    }
     return report;
   }
 
@@ -233,7 +245,7 @@ public final class BenchReport {
     return key.toString();
   }
 
-  private static double number(Object value) {
+  static double number(Object value) {
     if (value instanceof BigInteger) {
       return ((BigInteger) value).doubleValue();
     }
@@ -266,10 +278,16 @@ public final class BenchReport {
           .append(" | ").append(row.containsKey("ratioToNative") ? format(row.get("ratioToNative")) + "x" : "")
           .append(" |\n");
     }
+    if (report.containsKey(ConsensusReport.KEY)) {
+      ConsensusReport.markdown((Map<String, Object>) report.get(ConsensusReport.KEY), md);
+    }
+    if (report.containsKey(VaultMemoryReport.KEY)) {
+      VaultMemoryReport.markdown((List<Object>) report.get(VaultMemoryReport.KEY), md);
+    }
     return md.toString();
   }
 
-  private static String format(Object value) {
+  static String format(Object value) {
     if (!(value instanceof Double) || ((Double) value).isNaN()) {
       return "";
     }

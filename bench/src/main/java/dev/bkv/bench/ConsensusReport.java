@@ -1,0 +1,135 @@
+package dev.bkv.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The report's consensus section: every JMH result with a {@code nodes} parameter is a
+ * replicated group committing guesses. An average-time result with a {@code batch}
+ * parameter times one batch, so it becomes committed operations per second; a sample-time
+ * result times one operation, so it gives latency percentiles. Each row of another system
+ * is divided by the {@link #BASELINE} row with the same nodes and batch from the same run.
+ */
+final class ConsensusReport {
+  /** The benchmark class whose rows are the baseline (see {@link MicroRaftBench}). */
+  static final String BASELINE = "MicroRaftBench";
+  /** The section's key in the report JSON. */
+  static final String KEY = "consensus";
+  static final String NODES = "nodes";
+  static final String BATCH = "batch";
+  private static final double MICROS_PER_SECOND = 1e6;
+
+  private ConsensusReport() {}
+
+  /** Whether a JMH result belongs in this section rather than the operations table. */
+  static boolean isConsensus(Map<String, Object> params) {
+    return params != null && params.containsKey(NODES);
+  }
+
+  /** Throughput rows, then latency rows, each with its ratio to the baseline when there is one. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> build(List<Map<String, Object>> results) {
+    List<Map<String, Object>> throughput = new ArrayList<>();
+    List<Map<String, Object>> latency = new ArrayList<>();
+    for (Map<String, Object> result : results) {
+      Map<String, Object> params = (Map<String, Object>) result.get("params");
+      Map<String, Object> metric = (Map<String, Object>) result.get("primaryMetric");
+      String name = (String) result.get("benchmark");
+      String[] parts = name.split("\\.");
+      String system = parts[parts.length - 2];
+      if (!"us/op".equals(metric.get("scoreUnit"))) {
+        throw new IllegalArgumentException(name + ": expected us/op, got " + metric.get("scoreUnit"));
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("benchmark", system + "." + parts[parts.length - 1]);
+      row.put("system", system);
+      row.put(NODES, integer(name, params, NODES));
+      double score = BenchReport.number(metric.get("score"));
+      if ("sample".equals(result.get("mode"))) {
+        Map<String, Object> percentiles = (Map<String, Object>) metric.get("scorePercentiles");
+        row.put("meanMicros", score);
+        row.put("p50Micros", BenchReport.number(percentiles.get("50.0")));
+        row.put("p99Micros", BenchReport.number(percentiles.get("99.0")));
+        latency.add(row);
+      } else {
+        int batch = integer(name, params, BATCH);
+        row.put(BATCH, batch);
+        row.put("microsPerBatch", score);
+        double error = BenchReport.number(metric.get("scoreError"));
+        if (Double.isFinite(error)) {
+          row.put("microsPerBatchError", error);
+        }
+        row.put("opsPerSecond", batch * MICROS_PER_SECOND / score);
+        throughput.add(row);
+      }
+    }
+    divideByBaseline(throughput, "opsPerSecond", "opsPerSecondOverBaseline", true);
+    divideByBaseline(latency, "p50Micros", "p50OverBaseline", false);
+    Map<String, Object> section = new LinkedHashMap<>();
+    section.put("baseline", BASELINE);
+    section.put("throughput", new ArrayList<Object>(throughput));
+    section.put("latency", new ArrayList<Object>(latency));
+    return section;
+  }
+
+  private static int integer(String name, Map<String, Object> params, String key) {
+    Object value = params.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException(name + ": a consensus result needs the parameter " + key);
+    }
+    return Integer.parseInt(value.toString());
+  }
+
+  private static void divideByBaseline(List<Map<String, Object>> rows, String figure, String ratio, boolean byBatch) {
+    for (Map<String, Object> row : rows) {
+      if (BASELINE.equals(row.get("system"))) {
+        continue;
+      }
+      for (Map<String, Object> base : rows) {
+        if (BASELINE.equals(base.get("system")) && base.get(NODES).equals(row.get(NODES))
+            && (!byBatch || base.get(BATCH).equals(row.get(BATCH)))) {
+          row.put(ratio, (Double) row.get(figure) / (Double) base.get(figure));
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static void markdown(Map<String, Object> section, StringBuilder md) {
+    md.append("\n## Consensus: committed guesses\n\n")
+        .append("A group of `nodes` members in one JVM commits guesses submitted to its leader `batch`\n")
+        .append("at a time; committed ops/s = batch / time per batch. \"/ ").append(BASELINE)
+        .append("\" divides by the baseline's\nfigure for the same nodes and batch in the same run ")
+        .append("(above 1: more operations per second).\n\n")
+        .append("| benchmark | nodes | batch | µs/batch | ± | committed ops/s | / ").append(BASELINE).append(" |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> row : (List<Map<String, Object>>) section.get("throughput")) {
+      md.append("| ").append(row.get("benchmark")).append(" | ").append(row.get(NODES)).append(" | ")
+          .append(row.get(BATCH)).append(" | ").append(BenchReport.format(row.get("microsPerBatch")))
+          .append(" | ").append(BenchReport.format(row.get("microsPerBatchError")))
+          .append(" | ").append(BenchReport.format(row.get("opsPerSecond")))
+          .append(" | ").append(ratio(row.get("opsPerSecondOverBaseline"))).append(" |\n");
+    }
+    List<Map<String, Object>> latency = (List<Map<String, Object>>) section.get("latency");
+    if (latency.isEmpty()) {
+      return;
+    }
+    md.append("\nOne guess at a time, sampled (\"/ ").append(BASELINE)
+        .append("\" divides the p50 by the baseline's: above 1 is slower).\n\n")
+        .append("| benchmark | nodes | mean µs | p50 µs | p99 µs | p50 / ").append(BASELINE).append(" |\n")
+        .append("|---|---:|---:|---:|---:|---:|\n");
+    for (Map<String, Object> row : latency) {
+      md.append("| ").append(row.get("benchmark")).append(" | ").append(row.get(NODES))
+          .append(" | ").append(BenchReport.format(row.get("meanMicros")))
+          .append(" | ").append(BenchReport.format(row.get("p50Micros")))
+          .append(" | ").append(BenchReport.format(row.get("p99Micros")))
+          .append(" | ").append(ratio(row.get("p50OverBaseline"))).append(" |\n");
+    }
+  }
+
+  private static String ratio(Object value) {
+    return value == null ? "" : BenchReport.format(value) + "x";
+  }
+}

@@ -60,7 +60,7 @@ public final class AesGcmSealer implements Sealer {
     if (sealed.length < OVERHEAD_BYTES) {
       return new byte[0];
     }
-    byte[] counter = Arrays.copyOf(sealed, 16);
+    byte[] counter = Arrays.copyOf(Arrays.copyOf(sealed, Aes256Gcm.NONCE_BYTES), 16); // nonce || 00000000
     counter[15] = 2;
     byte[] keyBytes = key.toBytes();
     try {

@@ -34,7 +34,7 @@ class SealedLogBugTest {
   @Test
   void with_the_defect_a_torn_write_yields_entries_that_were_never_written() throws StorageException {
     LogImage image = StorageBugs.openWithTornWriteUndetected(tornDisk(), sealer(7), CONTEXT, SMALL).image();
-    assertTrue(image.clean(), "the defect reports nothing");
+    assertTrue(image.clean(), "the defect reports nothing: " + image.damage());
     assertEquals(4, image.lastIndex());
     assertEquals(2, image.lastTerm(), "terms precede the tear, so they look valid");
     assertEquals(entries(2, 3, 1), image.entries().subList(2, 3));

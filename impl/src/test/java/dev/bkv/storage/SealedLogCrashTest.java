@@ -82,8 +82,8 @@ class SealedLogCrashTest {
     List<Integer> endOf = new ArrayList<>();
     List<Expected> logAfter = new ArrayList<>();
     Expected expected = Expected.empty();
-    for (int w = 0; w < 10; w++) {
-      long keepThrough = w == 6 ? 4 : log.lastIndex();
+    for (int w = 0; w < 8; w++) {
+      long keepThrough = w == 5 ? 4 : log.lastIndex();
       List<LogRecord> batch = entries(1 + w / 4, keepThrough + 1, 2);
       log.write(keepThrough, batch);
       expected = expected.write(keepThrough, batch);

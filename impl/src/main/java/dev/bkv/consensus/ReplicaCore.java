@@ -40,7 +40,7 @@ public final class ReplicaCore {
     }
 
     public static Limits defaults() {
-      return new Limits(256, 1024);
+      return new Limits(256, 256);
     }
   }
 

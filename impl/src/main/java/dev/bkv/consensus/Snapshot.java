@@ -7,8 +7,8 @@ package dev.bkv.consensus;
  * the spec's properties; its head (lastTerm, lastIndex) stands for the entries it replaced.
  */
 public record Snapshot(long lastIndex, long lastTerm, byte[] state) {
-  /** A snapshot of a vault at its USERS_MAX, with room to spare. */
-  public static final int STATE_BYTES_MAX = 512 * 1024 * 1024;
+  /** A snapshot of a vault at its USERS_MAX (48 MiB), with room to spare; one AES-GCM seal on disk. */
+  public static final int STATE_BYTES_MAX = 60 * 1024 * 1024;
 
   public Snapshot {
     if (lastIndex < 1 || lastTerm < 1) {

@@ -10,6 +10,7 @@ import dev.bkv.consensus.RecoveredLog;
 import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.consensus.Snapshot;
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
 import dev.bkv.vault.CommandCodec;
 import dev.bkv.vault.Phase;
@@ -76,8 +77,18 @@ public final class ReplicatedVault {
   /** The entry will not be answered (leadership lost, entry replaced, restart): the client retries. */
   public record Dropped(long requestId, String reason) implements Outcome {}
 
-  /** Not appended: not the leader (with the leader this HSM knows, or -1), or full. */
-  public record Refused(long requestId, String reason, int leaderHint) implements Outcome {}
+  /** Why a request was not appended. */
+  public enum RefusalKind {
+    /** Not the leader: send it to {@code leaderHint} (-1: no leader known). */
+    NOT_LEADER,
+    /** Too many requests in flight, or the log is full until the next compaction. */
+    BUSY,
+    /** A login finish for a session this HSM does not hold. */
+    NO_SESSION
+  }
+
+  /** Not appended, with the leader this HSM knows (or -1). */
+  public record Refused(long requestId, RefusalKind kind, String reason, int leaderHint) implements Outcome {}
 
   /** One step: the core's output (for the host's writes and sends) and the outcomes to release. */
   public record Step(Output output, List<Outcome> outcomes) {
@@ -157,7 +168,7 @@ public final class ReplicatedVault {
     List<Outcome> refused = new ArrayList<>();
     if (waiting.size() + requests.size() > limits.waitingMax()) {
       for (Request r : requests) {
-        refused.add(new Refused(r.requestId(), "too many requests in flight", core.self()));
+        refused.add(new Refused(r.requestId(), RefusalKind.BUSY, "too many requests in flight", core.self()));
       }
       return new Step(new Output(), refused);
     }
@@ -168,7 +179,9 @@ public final class ReplicatedVault {
     Output out = core.onClientRequest(payloads);
     if (out.refusal().isPresent()) {
       for (Request r : requests) {
-        refused.add(new Refused(r.requestId(), out.refusal().get().reason(), out.refusal().get().leaderHint()));
+        Output.Refusal refusal = out.refusal().get();
+        RefusalKind kind = refusal.leaderHint() == core.self() ? RefusalKind.BUSY : RefusalKind.NOT_LEADER;
+        refused.add(new Refused(r.requestId(), kind, refusal.reason(), refusal.leaderHint()));
       }
       return new Step(out, refused);
     }
@@ -190,23 +203,52 @@ public final class ReplicatedVault {
     return new Step(out, early);
   }
 
+  /** How a login ends: KE3 verified for a purpose, or failed (bad KE3, cancelled, fake record). */
+  public sealed interface LoginEnd permits LoginEnd.Recover, LoginEnd.Expose, LoginEnd.Delete, LoginEnd.Fail {
+    /** KE3 verified: reset the count and release the backup key ({@code RecoverSucceeded}). */
+    record Recover() implements LoginEnd {}
+
+    /** KE3 verified on a STORED record: expose it with this backup key ({@code RegisterExpose}). */
+    record Expose(BackupKey backupKey) implements LoginEnd {}
+
+    /** KE3 verified: erase the registration ({@code Delete}). */
+    record Delete() implements LoginEnd {}
+
+    /** No success: the count stays ({@code GuessFailed}). */
+    record Fail() implements LoginEnd {}
+  }
+
+  /** {@link #finishLogin(long, long, LoginEnd)} for a recovery attempt: verified recovers, otherwise fails. */
+  public Step finishLogin(long requestId, long loginId, boolean verified) {
+    return finishLogin(requestId, loginId, verified ? new LoginEnd.Recover() : new LoginEnd.Fail());
+  }
+
   /**
    * The end of a login whose guess was answered here ({@code loginId} is the request id of
-   * its {@code CountGuess}): KE3 verified ({@code verified}) appends {@code RecoverSucceeded},
-   * otherwise {@code GuessFailed}. A session is used once: a replayed KE3, one sent to another
-   * HSM or after a restart or a leader change finds no session and is refused, so it resets
-   * nothing (the spec's {@code ClientRecover} closes the open session).
+   * its {@code CountGuess}): appends the command {@code end} names for the session's user and
+   * registration. A session is used once: a replayed KE3, one sent to another HSM or after a
+   * restart or a leader change finds no session and is refused, so it resets nothing (the
+   * spec's {@code ClientRecover} closes the open session).
    */
-  public Step finishLogin(long requestId, long loginId, boolean verified) {
+  public Step finishLogin(long requestId, long loginId, LoginEnd end) {
     Session session = sessions.remove(loginId);
     if (session == null) {
-      return new Step(new Output(), List.of(new Refused(requestId,
+      return new Step(new Output(), List.of(new Refused(requestId, RefusalKind.NO_SESSION,
           "login " + loginId + " is not pending here (finished, evicted, or lost in a restart or leader change)",
           core.leaderHint())));
     }
-    Command command = verified
-        ? new Command.RecoverSucceeded(session.userId(), session.registrationId())
-        : new Command.GuessFailed(session.userId(), session.registrationId());
+    Command command;
+    if (end instanceof LoginEnd.Recover) {
+      command = new Command.RecoverSucceeded(session.userId(), session.registrationId());
+    } else if (end instanceof LoginEnd.Expose) {
+      command = new Command.RegisterExpose(session.userId(), session.registrationId(), ((LoginEnd.Expose) end).backupKey());
+    } else if (end instanceof LoginEnd.Delete) {
+      command = new Command.Delete(session.userId(), session.registrationId());
+    } else if (end instanceof LoginEnd.Fail) {
+      command = new Command.GuessFailed(session.userId(), session.registrationId());
+    } else {
+      throw new AssertionError(end);
+    }
     return submit(List.of(new Request(requestId, command)));
   }
 

@@ -63,7 +63,11 @@ public sealed interface FirmwareResponse
     BAD_BACKUP_KEY_UPLOAD(8),
     HSM_ZEROIZED(9),
     /** The firmware stopped after a failure it cannot answer through; the host must restart it. */
-    HALTED(10);
+    HALTED(10),
+    /** A fleet HSM that is not the leader; the detail names the leader it knows, if any. */
+    NOT_LEADER(11),
+    /** The request's entry lost leadership or the HSM restarted before it committed: send it again. */
+    TRY_AGAIN(12);
 
     public final int code;
 

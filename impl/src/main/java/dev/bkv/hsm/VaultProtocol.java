@@ -40,7 +40,8 @@ public final class VaultProtocol {
   public static final int CONFIRMATION_BYTES = HmacSha256.TAG_BYTES;
 
   /** The registration id that stands in for an unknown user's; never drawn for a real one. */
-  static final RegistrationId NO_REGISTRATION = new RegistrationId(new byte[RegistrationId.BYTES]);
+  /** The credential identifier's registration part for a fake (unknown or mismatched) record. */
+  public static final RegistrationId NO_REGISTRATION = new RegistrationId(new byte[RegistrationId.BYTES]);
 
   private static final byte[] EXPOSE_KEY_INFO = ascii("BKV v1 expose upload key");
   private static final byte[] EXPOSE_AAD = ascii("BKV v1 expose upload");

@@ -2,7 +2,6 @@ package dev.bkv.cli;
 
 import dev.bkv.base.Bytes;
 import dev.bkv.base.Hex;
-import dev.bkv.client.InProcessTransport;
 import dev.bkv.client.RecoveryResult;
 import dev.bkv.client.VaultClient;
 import dev.bkv.client.VaultClientException;
@@ -12,11 +11,11 @@ import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.Sha256;
 import dev.bkv.crypto.opaque.Ksf;
 import dev.bkv.crypto.opaque.Password;
-import dev.bkv.hsm.BootException;
+import dev.bkv.fleet.CeremonyException;
 import dev.bkv.hsm.HsmAttestation;
-import dev.bkv.hsm.SoftHsm;
-import dev.bkv.hsm.VaultFirmware;
-import dev.bkv.storage.MemoryVaultStorage;
+import dev.bkv.hsm.HsmException;
+import dev.bkv.sim.LocalFleet;
+import dev.bkv.storage.StorageException;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.UserId;
 import dev.bkv.vault.VaultLimits;
@@ -25,6 +24,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -32,17 +32,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bkv demo}: one in-process SoftHsm running the vault firmware. A user registers a
- * random backup key under a password and recovers it; an attacker then guesses wrong until
- * the record is destroyed. Every step prints the guesses remaining; the exit code is 0 only
- * if every expectation held.
+ * {@code bkv demo}: a fleet of five in-process SoftHsms in three datacenters, replicating the
+ * vault by majority consensus. A user registers a random backup key under a password and
+ * recovers it; the datacenter holding the leader is lost and the user recovers again; an
+ * attacker then guesses wrong, with the leader forced to change after every guess, until the
+ * record is destroyed after exactly {@code --max-attempts} guesses. Every step prints the
+ * leader, its term and the guesses remaining; the exit code is 0 only if every expectation held.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Register a backup key in an in-process HSM and recover it, then let an attacker guess wrong"
-        + " passwords until the record is destroyed after exactly --max-attempts guesses. Exits 0 only if"
-        + " every expectation held.")
+    description = "Run a fleet of 5 HSMs in 3 datacenters in this process: register a backup key and recover it,"
+        + " lose the datacenter holding the leader and recover again, then let an attacker guess wrong passwords"
+        + " across forced leader changes until the record is destroyed after exactly --max-attempts guesses."
+        + " Exits 0 only if every expectation held.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "" + VaultLimits.MAX_ATTEMPTS_DEFAULT,
       description = "Wrong guesses before the record is destroyed, 1..255 (default: ${DEFAULT-VALUE}).")
@@ -69,7 +72,14 @@ public final class DemoCommand implements Callable<Integer> {
   /** Tests put a faulty frontend between the clients and the firmware here, to see the demo fail. */
   UnaryOperator<VaultTransport> transportWrapper = UnaryOperator.identity();
 
+  /** Five HSMs in three datacenters (2, 2, 1): losing any one datacenter leaves a majority. */
+  static final int HSMS = 5;
+  static final List<String> DATACENTERS = List.of("dc-a", "dc-b", "dc-c");
+  static final int LEADER_TICKS_MAX = 2_000;
+  static final int LEADER_CHANGE_ATTEMPTS_MAX = 5;
+
   private final List<String> failures = new ArrayList<>();
+  private LocalFleet fleet;
   private PrintWriter out;
 
   @Override
@@ -91,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
     long started = System.nanoTime();
     try {
       run(ksf, userId);
-    } catch (BootException | VaultClientException e) {
+    } catch (DemoException | VaultClientException e) {
       err.println("demo: error: " + e.getMessage());
       return 1;
     }
@@ -107,15 +117,21 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void run(Ksf ksf, UserId userId) throws BootException, VaultClientException {
+  private void run(Ksf ksf, UserId userId) throws DemoException, VaultClientException {
     SecureRandom random = new SecureRandom();
-    SoftHsm hsm = SoftHsm.inMemory(random);
-    MemoryVaultStorage storage = new MemoryVaultStorage();
-    VaultFirmware firmware = VaultFirmware.boot(hsm, storage);
-    VaultTransport transport = transportWrapper.apply(new InProcessTransport(firmware));
+    try {
+      fleet = LocalFleet.create(HSMS, DATACENTERS, random.nextLong(), random);
+    } catch (CeremonyException | HsmException | StorageException e) {
+      throw new DemoException("the fleet could not be created: " + e.getMessage());
+    }
+    awaitLeader("the new fleet elects a leader");
+    VaultTransport transport = transportWrapper.apply(fleet.transport());
     HsmAttestation attestation = VaultClient.attest(transport);
-    out.println("HSM     SoftHsm (in memory), id " + attestation.hsmId().toHex());
-    out.println("        attestation verified; OPAQUE server key " + prefix(attestation.opaqueServerKey().encode()));
+    out.println("FLEET   " + HSMS + " SoftHsms in " + DATACENTERS.size() + " datacenters "
+        + fleet.membership().hsmsPerDatacenter() + ", quorum " + (HSMS / 2 + 1)
+        + "; fleet secrets shared by a key ceremony");
+    out.println("        every guess is counted by a committed log entry before its answer (KE2) is computed");
+    out.println("        OPAQUE server key " + prefix(attestation.opaqueServerKey().encode()) + " (one for the whole fleet)");
     out.println("KSF     Argon2id m=" + ksfMemoryKib + " KiB, t=" + ksfIterations + ", p=" + ksfParallelism
         + (ksf.equals(Ksf.argon2idDefault()) ? " (the default)" : " (not the default: for speed only)"));
     out.println();
@@ -127,26 +143,24 @@ public final class DemoCommand implements Callable<Integer> {
     BackupKey backupKey = new BackupKey(keyBytes);
     phone.register(userId, password, backupKey, maxAttempts);
     out.println("[user]     registered a random backup key (sha256 " + digest(keyBytes) + ") for " + user
-        + " with maxAttempts " + maxAttempts);
-    out.println("           stored, then exposed after a login against the stored record; vault version "
-        + firmware.version());
+        + " with maxAttempts " + maxAttempts + "; " + leaderLine());
     expectRemaining(phone, userId, maxAttempts, "after registration");
+    expectRecovered(phone, userId, password, keyBytes, "recovered with the right password");
+    out.println();
 
-    RecoveryResult recovery = phone.recover(userId, password);
-    if (recovery instanceof RecoveryResult.Recovered) {
-      byte[] recovered = ((RecoveryResult.Recovered) recovery).backupKey().toBytes();
-      boolean same = Bytes.constantTimeEquals(recovered, keyBytes);
-      out.println("[user]     recovered with the right password: sha256 " + digest(recovered)
-          + (same ? ", equal to the original" : ", DIFFERENT from the original"));
-      expect(same, "the recovered key equals the original");
-    } else {
-      out.println("[user]     recovery with the right password FAILED");
-      expect(false, "recovery with the right password succeeds");
-    }
-    expectRemaining(phone, userId, maxAttempts, "after the successful recovery");
+    int leader = awaitLeader("a leader before the datacenter loss");
+    String lostDc = fleet.datacenterOf(leader);
+    List<Integer> lost = fleet.loseDatacenter(lostDc);
+    out.println("[fleet]    datacenter " + lostDc + " LOST with HSMs " + lost + ", the leader among them: "
+        + (HSMS - lost.size()) + " of " + HSMS + " HSMs left");
+    awaitLeader("a new leader after the datacenter loss");
+    out.println("           " + leaderLine());
+    expectRecovered(phone, userId, password, keyBytes, "recovered after the datacenter loss");
+    expectRemaining(phone, userId, maxAttempts, "after the recovery that followed the datacenter loss");
     out.println();
 
     VaultClient attacker = new VaultClient(transport, attestation.opaqueServerKey(), ksf, random);
+    int before = maxAttempts;
     for (int guess = 1; guess <= maxAttempts; guess++) {
       String wrong = "guess-" + guess;
       RecoveryResult result = attacker.recover(userId, Password.utf8(wrong));
@@ -154,11 +168,16 @@ public final class DemoCommand implements Callable<Integer> {
       VaultStatus status = attacker.status(userId);
       if (status instanceof VaultStatus.Registered) {
         int remaining = ((VaultStatus.Registered) status).guessesRemaining();
-        out.printf("[attacker] wrong guess %d/%d %-11s rejected; guesses remaining %d%n", guess, maxAttempts, "'" + wrong + "'", remaining);
+        out.printf("[attacker] wrong guess %d/%d %-11s rejected; %s; guesses remaining %d%n", guess, maxAttempts,
+            "'" + wrong + "'", leaderLine(), remaining);
         expect(guess < maxAttempts, "the record is destroyed by wrong guess " + maxAttempts + ", not later");
         expect(remaining == maxAttempts - guess, "after wrong guess " + guess + ", " + (maxAttempts - guess) + " remain");
+        expect(remaining < before, "every wrong guess costs one, across leader changes");
+        before = remaining;
+        forceLeaderChange();
       } else {
-        out.printf("[attacker] wrong guess %d/%d %-11s rejected; record DESTROYED%n", guess, maxAttempts, "'" + wrong + "'");
+        out.printf("[attacker] wrong guess %d/%d %-11s rejected; %s; record DESTROYED%n", guess, maxAttempts,
+            "'" + wrong + "'", leaderLine());
         expect(guess == maxAttempts, "the record is destroyed by wrong guess " + maxAttempts + ", not " + guess);
         break;
       }
@@ -172,8 +191,73 @@ public final class DemoCommand implements Callable<Integer> {
     boolean refused = late instanceof RecoveryResult.NotRecovered;
     out.println("[user]     the right password no longer works: " + (refused ? "recovery fails, the backup key is gone" : "it DID work"));
     expect(refused, "the right password no longer recovers anything");
-    out.println("           vault version " + firmware.version() + "; every change was sealed and logged before its answer left the HSM");
+    out.println();
+    fleet.describe().forEach(line -> out.println("           " + line));
     Arrays.fill(keyBytes, (byte) 0);
+  }
+
+  /**
+   * The host crashes the leader and restarts it at once, so that another HSM's election
+   * timer fires first and a new leader of a new term takes over; repeated (a bounded number of
+   * times) while the same HSM wins again.
+   */
+  private void forceLeaderChange() throws DemoException {
+    int old = awaitLeader("a leader before the forced change");
+    long oldTerm = fleet.term(old);
+    for (int attempt = 0; attempt < LEADER_CHANGE_ATTEMPTS_MAX; attempt++) {
+      fleet.crash(fleet.leader().orElse(old));
+      try {
+        fleet.restart(old);
+      } catch (StorageException e) {
+        throw new DemoException("HSM " + old + " could not restart: " + e.getMessage());
+      }
+      int now = awaitLeader("a new leader after the forced change");
+      if (now != old) {
+        out.println("[fleet]    leader HSM " + old + " crashed and restarted: leader now HSM " + now + " ("
+            + fleet.datacenterOf(now) + "), term " + fleet.term(now) + " (was " + oldTerm + ")");
+        return;
+      }
+    }
+    expect(false, "the leader changes when it is crashed");
+  }
+
+  private int awaitLeader(String what) throws DemoException {
+    OptionalInt leader = fleet.runUntilLeader(LEADER_TICKS_MAX);
+    if (leader.isEmpty()) {
+      throw new DemoException("no leader within " + LEADER_TICKS_MAX + " ticks: " + what);
+    }
+    return leader.getAsInt();
+  }
+
+  private String leaderLine() {
+    OptionalInt leader = fleet.leader();
+    if (leader.isEmpty()) {
+      return "no leader";
+    }
+    int i = leader.getAsInt();
+    return "leader HSM " + i + " (" + fleet.datacenterOf(i) + "), term " + fleet.term(i);
+  }
+
+  private void expectRecovered(VaultClient phone, UserId userId, Password password, byte[] keyBytes, String what)
+      throws VaultClientException {
+    RecoveryResult recovery = phone.recover(userId, password);
+    if (recovery instanceof RecoveryResult.Recovered) {
+      byte[] recovered = ((RecoveryResult.Recovered) recovery).backupKey().toBytes();
+      boolean same = Bytes.constantTimeEquals(recovered, keyBytes);
+      out.println("[user]     " + what + ": sha256 " + digest(recovered)
+          + (same ? ", equal to the original" : ", DIFFERENT from the original") + "; " + leaderLine());
+      expect(same, "the recovered key equals the original (" + what + ")");
+    } else {
+      out.println("[user]     " + what + ": FAILED");
+      expect(false, "recovery with the right password succeeds (" + what + ")");
+    }
+  }
+
+  /** The demo could not go on (no fleet, no leader); the exit code is 1. */
+  private static final class DemoException extends Exception {
+    DemoException(String message) {
+      super(message);
+    }
   }
 
   private void expectRemaining(VaultClient client, UserId userId, int expected, String when) throws VaultClientException {

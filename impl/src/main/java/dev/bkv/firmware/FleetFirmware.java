@@ -69,8 +69,8 @@ public final class FleetFirmware {
   private record LoginFinishOp(LoginPurpose purpose, UserId userId, SessionKey session) implements Op {}
 
   /** An answered login: the OPAQUE state for KE3 and the vault session it finishes. */
-  private record Login(long vaultLoginId, UserId userId, RegistrationId registrationId, LoginPurpose purpose,
-      ServerLoginState state) {
+  private record Login(long vaultLoginId, boolean counted, UserId userId, RegistrationId registrationId,
+      LoginPurpose purpose, ServerLoginState state) {
     boolean fake() {
       return registrationId == null;
     }
@@ -206,6 +206,11 @@ public final class FleetFirmware {
           "login " + loginId.toHex() + " is not pending here (finished, evicted, or lost in a restart or leader change)"));
     }
     try {
+      if (!login.counted()) {
+        // No record was counted (unknown user, or one destroyed by this guess): the vault
+        // holds no session and there is nothing to append.
+        return now(requestId, new FirmwareResponse.LoginFailed());
+      }
       ReplicatedVault.LoginEnd end = new ReplicatedVault.LoginEnd.Fail();
       SessionKey session = null;
       if (finish.isPresent() && (login.purpose() == LoginPurpose.EXPOSE || finish.get().payload().length == 0)) {
@@ -322,7 +327,8 @@ public final class FleetFirmware {
       oldest.remove();
     }
     LoginId loginId = fresh(LoginId.BYTES, LoginId::new);
-    logins.put(loginId, new Login(vaultLoginId, userId, registrationId, request.purpose(), start.state()));
+    boolean counted = response instanceof Response.GuessCounted;
+    logins.put(loginId, new Login(vaultLoginId, counted, userId, registrationId, request.purpose(), start.state()));
     return new FirmwareResponse.LoginStarted(loginId, start.ke2());
   }
 

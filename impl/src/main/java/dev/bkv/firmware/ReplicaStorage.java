@@ -29,8 +29,8 @@ import java.util.Optional;
  * types and the storage layer's.
  */
 public final class ReplicaStorage {
-  /** The NVRAM cell of the consensus record; cell 0 belongs to the single-HSM journal. */
-  public static final int NVRAM_SLOT = 1;
+  /** The NVRAM cell of the consensus record; cell 0 belongs to the single-HSM journal, 1 is unused. */
+  public static final int NVRAM_SLOT = 2;
   static final int NVRAM_BYTES = 8 + 4 + 8 + 8 + 8;
 
   /** Where the consensus record lives: the HSM's NVRAM, or (simulator) a cell it holds. */

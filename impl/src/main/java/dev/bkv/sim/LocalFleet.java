@@ -20,6 +20,7 @@ import dev.bkv.fleet.Placement;
 import dev.bkv.hsm.FirmwareCodec;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
+import dev.bkv.hsm.Hsm;
 import dev.bkv.hsm.HsmException;
 import dev.bkv.hsm.SoftHsm;
 import dev.bkv.storage.MemoryDisk;
@@ -59,7 +60,7 @@ public final class LocalFleet {
 
   private final class Node {
     final int index;
-    final SoftHsm hsm;
+    final Hsm hsm;
     final String datacenter;
     final MemoryDisk disk = new MemoryDisk();
     final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
@@ -70,7 +71,7 @@ public final class LocalFleet {
     long electionDeadline;
     long heartbeatDue;
 
-    Node(int index, SoftHsm hsm, String datacenter) {
+    Node(int index, Hsm hsm, String datacenter) {
       this.index = index;
       this.hsm = hsm;
       this.datacenter = datacenter;
@@ -90,7 +91,7 @@ public final class LocalFleet {
   private long nextRequestId = 1;
   private int target;
 
-  private LocalFleet(List<SoftHsm> hsms, List<String> datacenters, long seed) throws HsmException, StorageException {
+  private LocalFleet(List<? extends Hsm> hsms, List<String> datacenters, long seed) throws HsmException, StorageException {
     this.membership = Membership.of(datacenters);
     this.keys = FleetFirmware.peerKeys(hsms.get(0), FLEET_ID, hsms.size());
     this.timers = new SplittableRandom(seed);
@@ -122,13 +123,25 @@ public final class LocalFleet {
     }
     KeyCeremony.Result result = KeyCeremony.run(new KeyCeremony.Plan("local.bkv.dev", "local-fleet", datacenters),
         participants, vendor.root(), Sha256Digest.of(FLEET_ID), now);
-    List<SoftHsm> ordered = new ArrayList<>();
+    List<Hsm> ordered = new ArrayList<>();
     List<String> where = new ArrayList<>();
     for (KeyCeremony.Participant p : result.participants()) {
-      ordered.add((SoftHsm) p.hsm());
+      ordered.add(p.hsm());
       where.add(p.datacenter());
     }
     return new LocalFleet(ordered, where, seed);
+  }
+
+  /**
+   * A fleet of HSMs that already share the fleet secrets (any {@link Hsm}: a PKCS#11 token
+   * among SoftHsms, say), HSM i in {@code datacenterOfEach.get(i)}.
+   */
+  public static LocalFleet of(List<? extends Hsm> hsms, List<String> datacenterOfEach, long seed)
+      throws HsmException, StorageException {
+    if (hsms.size() < 3 || hsms.size() > HSMS_MAX || hsms.size() != datacenterOfEach.size()) {
+      throw new IllegalArgumentException("a local fleet has 3.." + HSMS_MAX + " HSMs, each with its datacenter");
+    }
+    return new LocalFleet(hsms, datacenterOfEach, seed);
   }
 
   // ---------------------------------------------------------------------------------------

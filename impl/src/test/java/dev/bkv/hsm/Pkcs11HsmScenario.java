@@ -6,7 +6,14 @@ import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.storage.FileVaultStorage;
 import dev.bkv.storage.NvramImage;
+import dev.bkv.client.RecoveryResult;
+import dev.bkv.client.VaultClient;
+import dev.bkv.crypto.opaque.Password;
+import dev.bkv.sim.LocalFleet;
+import dev.bkv.vault.UserId;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -95,6 +102,7 @@ public final class Pkcs11HsmScenario {
       refused = e.reason() == HsmException.Reason.FLEET_SECRETS_REFUSED;
     }
     check("an HSM that served a vault refuses new fleet secrets", refused);
+    fleetMember(hsm, random);
     VaultFirmware firmware = VaultFirmware.boot(hsm, FileVaultStorage.open(state.resolve("vault")));
     Phone phone = new Phone(firmware, random);
     check("the vault state survived the restart", phone.remaining(Phone.user("alice")) == 4);
@@ -117,6 +125,33 @@ public final class Pkcs11HsmScenario {
     check("tamper: the token's old keys are gone", !reopened.id().toHex().equals(Files.readString(state.resolve("id")))
         && unsealFails(reopened, AAD, sealed));
     reopened.close();
+  }
+
+  /**
+   * The token HSM as one HSM of a three-HSM fleet: two software HSMs receive the fleet secrets
+   * from it, and the fleet registers and recovers with the token leading or following, also
+   * after the token's host restarts it.
+   */
+  private static void fleetMember(Pkcs11Hsm hsm, SecureRandom random) throws Exception {
+    List<Hsm> members = new ArrayList<>(List.of(hsm));
+    for (int i = 0; i < 2; i++) {
+      SoftHsm peer = SoftHsm.inMemory(random);
+      Sha256Digest context = Sha256Digest.of(("fleet ceremony " + i).getBytes(StandardCharsets.US_ASCII));
+      peer.importFleetSecrets(hsm.exportFleetSecrets(TransportOffer.verify(peer.offerTransportKey(context).encode()).value()),
+          hsm.attest());
+      members.add(peer);
+    }
+    LocalFleet fleet = LocalFleet.of(members, List.of("dc-a", "dc-b", "dc-c"), 7);
+    check("a fleet with the token HSM elects a leader", fleet.runUntilLeader(2_000).isPresent());
+    VaultClient client = new VaultClient(fleet.transport(), hsm.attest().opaqueServerKey(), Phone.FAST_KSF, random);
+    UserId user = Phone.user("fleet-user");
+    client.register(user, Password.utf8("pw"), Phone.key(9), 5);
+    fleet.crash(0);
+    fleet.restart(0);
+    check("the token HSM restarts from its NVRAM and its sealed log", fleet.isUp(0) && fleet.runUntilLeader(2_000).isPresent());
+    RecoveryResult recovered = client.recover(user, Password.utf8("pw"));
+    check("the fleet with the token HSM recovers the key", recovered instanceof RecoveryResult.Recovered
+        && Arrays.equals(Phone.key(9).toBytes(), ((RecoveryResult.Recovered) recovered).backupKey().toBytes()));
   }
 
   private static boolean keysUnextractable(Pkcs11Hsm hsm) throws Exception {

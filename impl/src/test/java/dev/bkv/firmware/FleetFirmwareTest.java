@@ -44,156 +44,177 @@ class FleetFirmwareTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final OpaqueClient CLIENT = new OpaqueClient(VaultProtocol.opaqueConfig(Ksf.argon2id(64, 1, 1)));
 
-  private final List<SoftHsm> hsms = new ArrayList<>();
-  private final FleetFirmware[] nodes = new FleetFirmware[3];
-  private final List<ArrayDeque<byte[]>> inbox = List.of(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
-  private final List<FleetFirmware.Answer> answers = new ArrayList<>();
-  private final boolean[] up = {true, true, true};
-  private final Membership membership = Membership.of(List.of("a", "b", "c"));
-  private PeerKeys keys;
-  private long requestIds = 1;
+  /** Three HSMs sharing fleet secrets, a message queue each, and a host that performs writes then sends. */
+  private static final class Fleet {
+    private final List<SoftHsm> hsms = new ArrayList<>();
+    private final FleetFirmware[] nodes = new FleetFirmware[3];
+    private final List<ArrayDeque<byte[]>> inbox = List.of(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+    private final List<FleetFirmware.Answer> answers = new ArrayList<>();
+    private final boolean[] up = {true, true, true};
+    private final Membership membership = Membership.of(List.of("a", "b", "c"));
+    private PeerKeys keys;
+    private long requestIds = 1;
 
-  FleetFirmwareTest() throws HsmException {
-    SoftHsm source = SoftHsm.inMemory(RANDOM);
-    hsms.add(source);
-    for (int i = 1; i < 3; i++) {
-      SoftHsm peer = SoftHsm.inMemory(RANDOM);
-      Sha256Digest context = Sha256Digest.of(("test ceremony " + i).getBytes(StandardCharsets.US_ASCII));
-      peer.importFleetSecrets(source.exportFleetSecrets(
-          TransportOffer.verify(peer.offerTransportKey(context).encode()).value()), source.attest());
-      hsms.add(peer);
-    }
-    keys = FleetFirmware.peerKeys(source, "test fleet".getBytes(StandardCharsets.US_ASCII), 3);
-    for (int i = 0; i < 3; i++) {
-      boot(i);
-    }
-  }
+    private final FirmwareOptions options;
 
-  private void boot(int i) throws HsmException {
-    nodes[i] = new FleetFirmware(hsms.get(i), ReplicatedVault.create(i, membership, keys,
-        ReplicatedVault.Limits.defaults(), FirmwareOptions.PRODUCTION, Nvram.INITIAL, RecoveredLog.EMPTY));
-    up[i] = true;
-  }
-
-  private ReplicaCore core(int i) {
-    return nodes[i].vault().core();
-  }
-
-  /** The host: writes are in memory here (the log lives in the core); sends after them. */
-  private void host(int i, FleetFirmware.Step step) {
-    answers.addAll(step.answers());
-    if (step.output().logWrite().isPresent()) {
-      host(i, nodes[i].onLogWritten());
-      return;
-    }
-    for (Message m : step.output().messages()) {
-      if (up[m.dest()]) {
-        inbox.get(m.dest()).add(core(i).encode(m));
+    Fleet(FirmwareOptions options) throws HsmException {
+      this.options = options;
+      SoftHsm source = SoftHsm.inMemory(RANDOM);
+      hsms.add(source);
+      for (int i = 1; i < 3; i++) {
+        SoftHsm peer = SoftHsm.inMemory(RANDOM);
+        Sha256Digest context = Sha256Digest.of(("test ceremony " + i).getBytes(StandardCharsets.US_ASCII));
+        peer.importFleetSecrets(source.exportFleetSecrets(
+            TransportOffer.verify(peer.offerTransportKey(context).encode()).value()), source.attest());
+        hsms.add(peer);
       }
-    }
-  }
-
-  private void deliverAll() {
-    for (boolean any = true; any; ) {
-      any = false;
+      keys = FleetFirmware.peerKeys(source, "test fleet".getBytes(StandardCharsets.US_ASCII), 3);
       for (int i = 0; i < 3; i++) {
-        byte[] bytes = inbox.get(i).poll();
-        if (bytes != null && up[i]) {
-          host(i, nodes[i].onPeerMessage(bytes));
-          any = true;
+        boot(i);
+      }
+    }
+
+    private void boot(int i) throws HsmException {
+      nodes[i] = new FleetFirmware(hsms.get(i), ReplicatedVault.create(i, membership, keys,
+          ReplicatedVault.Limits.defaults(), options, Nvram.INITIAL, RecoveredLog.EMPTY));
+      up[i] = true;
+    }
+
+    private ReplicaCore core(int i) {
+      return nodes[i].vault().core();
+    }
+
+    /** The host: writes are in memory here (the log lives in the core); sends after them. */
+    private void host(int i, FleetFirmware.Step step) {
+      answers.addAll(step.answers());
+      if (step.output().logWrite().isPresent()) {
+        host(i, nodes[i].onLogWritten());
+        return;
+      }
+      for (Message m : step.output().messages()) {
+        if (up[m.dest()]) {
+          inbox.get(m.dest()).add(core(i).encode(m));
         }
       }
     }
-  }
 
-  private void round(int leader) {
-    host(leader, nodes[leader].onHeartbeatTick());
-    deliverAll();
-  }
-
-  private void elect(int leader) {
-    host(leader, nodes[leader].onElectionTimeout());
-    deliverAll();
-    round(leader); // the no-op of the new term
-    round(leader);
-    assertEquals(ReplicaCore.Role.LEADER, core(leader).role());
-  }
-
-  private FirmwareResponse ask(int node, FirmwareRequest request, int leader) {
-    long id = requestIds++;
-    host(node, nodes[node].handle(id, request));
-    for (int rounds = 0; rounds < 10; rounds++) {
-      for (FleetFirmware.Answer a : answers) {
-        if (a.requestId() == id) {
-          answers.remove(a);
-          return a.response();
+    private void deliverAll() {
+      for (boolean any = true; any; ) {
+        any = false;
+        for (int i = 0; i < 3; i++) {
+          byte[] bytes = inbox.get(i).poll();
+          if (bytes != null && up[i]) {
+            host(i, nodes[i].onPeerMessage(bytes));
+            any = true;
+          }
         }
       }
+    }
+
+    private void round(int leader) {
+      host(leader, nodes[leader].onHeartbeatTick());
+      deliverAll();
+    }
+
+    private void elect(int leader) {
+      host(leader, nodes[leader].onElectionTimeout());
+      deliverAll();
+      round(leader); // the no-op of the new term
       round(leader);
+      assertEquals(ReplicaCore.Role.LEADER, core(leader).role());
     }
-    throw new AssertionError("no answer to " + request.kind());
-  }
 
-  private UserId register(int leader, String password) throws DecodeException {
-    UserId user = UserId.ofUtf8("alice");
-    ClientRegistrationStart start = CLIENT.startRegistration(Password.utf8(password), RANDOM);
-    var started = assertInstanceOf(FirmwareResponse.RegisterStarted.class,
-        ask(leader, new FirmwareRequest.RegisterStart(user, start.request()), leader));
-    var record = CLIENT.finalizeRegistration(start.state(), started.response()).record();
-    assertInstanceOf(FirmwareResponse.RegisterStored.class,
-        ask(leader, new FirmwareRequest.RegisterFinish(user, started.registrationId(), record, 3), leader));
-    ClientLoginStart login = CLIENT.startLogin(Password.utf8(password), RANDOM);
-    var ke2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
-        ask(leader, new FirmwareRequest.LoginStart(user, LoginPurpose.EXPOSE, login.ke1()), leader));
-    var done = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class, CLIENT.finishLogin(login.state(), ke2.ke2()));
-    byte[] upload = VaultProtocol.sealExposeUpload(done.sessionKey(), user, started.registrationId(),
-        new BackupKey(new byte[32]), RANDOM);
-    assertInstanceOf(FirmwareResponse.Exposed.class,
-        ask(leader, new FirmwareRequest.LoginFinish(ke2.loginId(), done.ke3(), upload), leader));
-    return user;
+    private FirmwareResponse ask(int node, FirmwareRequest request, int leader) {
+      long id = requestIds++;
+      host(node, nodes[node].handle(id, request));
+      for (int rounds = 0; rounds < 10; rounds++) {
+        for (FleetFirmware.Answer a : answers) {
+          if (a.requestId() == id) {
+            answers.remove(a);
+            return a.response();
+          }
+        }
+        round(leader);
+      }
+      throw new AssertionError("no answer to " + request.kind());
+    }
+
+    private UserId register(int leader, String password) throws DecodeException {
+      UserId user = UserId.ofUtf8("alice");
+      ClientRegistrationStart start = CLIENT.startRegistration(Password.utf8(password), RANDOM);
+      var started = assertInstanceOf(FirmwareResponse.RegisterStarted.class,
+          ask(leader, new FirmwareRequest.RegisterStart(user, start.request()), leader));
+      var record = CLIENT.finalizeRegistration(start.state(), started.response()).record();
+      assertInstanceOf(FirmwareResponse.RegisterStored.class,
+          ask(leader, new FirmwareRequest.RegisterFinish(user, started.registrationId(), record, 3), leader));
+      ClientLoginStart login = CLIENT.startLogin(Password.utf8(password), RANDOM);
+      var ke2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+          ask(leader, new FirmwareRequest.LoginStart(user, LoginPurpose.EXPOSE, login.ke1()), leader));
+      var done = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class, CLIENT.finishLogin(login.state(), ke2.ke2()));
+      byte[] upload = VaultProtocol.sealExposeUpload(done.sessionKey(), user, started.registrationId(),
+          new BackupKey(new byte[32]), RANDOM);
+      assertInstanceOf(FirmwareResponse.Exposed.class,
+          ask(leader, new FirmwareRequest.LoginFinish(ke2.loginId(), done.ke3(), upload), leader));
+      return user;
+    }
   }
 
   @Test
   void ke2_leaves_the_leader_only_after_a_majority_holds_the_count() throws Exception {
-    elect(0);
-    UserId user = register(0, "pw");
+    Fleet f = new Fleet(FirmwareOptions.PRODUCTION);
+    f.elect(0);
+    UserId user = f.register(0, "pw");
     ClientLoginStart login = CLIENT.startLogin(Password.utf8("wrong"), RANDOM);
-    long id = requestIds++;
-    FleetFirmware.Step appended = nodes[0].handle(id, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()));
+    long id = f.requestIds++;
+    FleetFirmware.Step appended = f.nodes[0].handle(id, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()));
     assertTrue(appended.answers().isEmpty(), "no answer while the count is only in the leader's log");
-    long countIndex = core(0).lastIndex();
-    host(0, appended);
-    assertTrue(answers.isEmpty());
-    round(0);
-    FleetFirmware.Answer answer = answers.remove(0);
+    long countIndex = f.core(0).lastIndex();
+    f.host(0, appended);
+    assertTrue(f.answers.isEmpty());
+    f.round(0);
+    FleetFirmware.Answer answer = f.answers.remove(0);
     assertInstanceOf(FirmwareResponse.LoginStarted.class, answer.response());
-    assertTrue(core(0).commitIndex() >= countIndex, "KE2 computed after the CountGuess entry committed");
+    assertTrue(f.core(0).commitIndex() >= countIndex, "KE2 computed after the CountGuess entry committed");
+  }
+
+  @Test
+  void the_check_fails_when_ke2_is_released_before_commit() throws Exception {
+    Fleet buggy = new Fleet(SeededBug.RELEASE_BEFORE_COMMIT.options());
+    buggy.elect(0);
+    UserId user = buggy.register(0, "pw");
+    ClientLoginStart login = CLIENT.startLogin(Password.utf8("wrong"), RANDOM);
+    FleetFirmware.Step appended = buggy.nodes[0].handle(99, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()));
+    assertInstanceOf(FirmwareResponse.LoginStarted.class, appended.answers().get(0).response(),
+        "with the seeded bug, KE2 leaves with the append");
+    assertTrue(buggy.core(0).commitIndex() < buggy.core(0).lastIndex());
   }
 
   @Test
   void a_follower_refuses_with_the_leader_and_never_answers() throws Exception {
-    elect(0);
-    UserId user = register(0, "pw");
+    Fleet f = new Fleet(FirmwareOptions.PRODUCTION);
+    f.elect(0);
+    UserId user = f.register(0, "pw");
     ClientLoginStart login = CLIENT.startLogin(Password.utf8("pw"), RANDOM);
-    FirmwareResponse refused = ask(1, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()), 0);
+    FirmwareResponse refused = f.ask(1, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()), 0);
     assertEquals(FirmwareResponse.Reason.NOT_LEADER, assertInstanceOf(FirmwareResponse.Refused.class, refused).reason());
     assertTrue(((FirmwareResponse.Refused) refused).detail().contains("HSM 0"));
   }
 
   @Test
   void a_login_whose_leader_crashed_cannot_finish_elsewhere_and_its_guess_stays_counted() throws Exception {
-    elect(0);
-    UserId user = register(0, "pw");
+    Fleet f = new Fleet(FirmwareOptions.PRODUCTION);
+    f.elect(0);
+    UserId user = f.register(0, "pw");
     ClientLoginStart login = CLIENT.startLogin(Password.utf8("pw"), RANDOM);
     var ke2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
-        ask(0, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()), 0));
+        f.ask(0, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()), 0));
     var done = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class, CLIENT.finishLogin(login.state(), ke2.ke2()));
-    up[0] = false; // the leader crashes after KE2, before KE3
-    inbox.get(0).clear();
-    elect(1);
-    FirmwareResponse finish = ask(1, new FirmwareRequest.LoginFinish(ke2.loginId(), done.ke3(), new byte[0]), 1);
+    f.up[0] = false; // the leader crashes after KE2, before KE3
+    f.inbox.get(0).clear();
+    f.elect(1);
+    FirmwareResponse finish = f.ask(1, new FirmwareRequest.LoginFinish(ke2.loginId(), done.ke3(), new byte[0]), 1);
     assertEquals(FirmwareResponse.Reason.UNKNOWN_LOGIN, assertInstanceOf(FirmwareResponse.Refused.class, finish).reason());
-    var status = assertInstanceOf(FirmwareResponse.StatusReport.class, ask(1, new FirmwareRequest.Status(user), 1));
+    var status = assertInstanceOf(FirmwareResponse.StatusReport.class, f.ask(1, new FirmwareRequest.Status(user), 1));
     assertEquals(2, status.guessesRemaining(), "the answered guess stays counted on the new leader");
   }
 }

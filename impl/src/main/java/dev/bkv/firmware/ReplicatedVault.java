@@ -137,9 +137,10 @@ public final class ReplicatedVault {
   }
 
   /**
-   * The leader's heartbeat. Before sending, it appends the no-op of a new term, or folds the
-   * applied state into a snapshot when the interval is reached; either asks for a log write,
-   * and the next tick sends.
+   * The host's heartbeat timer, on every HSM. A leader sends AppendEntries; before that, it
+   * appends the no-op of a new term. Every HSM folds its applied state into a snapshot when
+   * the interval is reached. The no-op and the compaction ask for a log write, and the next
+   * tick sends.
    */
   public Step onHeartbeatTick() {
     if (core.role() == ReplicaCore.Role.LEADER && !core.writing() && core.termAt(core.lastIndex()) != core.currentTerm()) {

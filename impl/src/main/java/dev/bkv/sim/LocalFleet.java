@@ -362,12 +362,12 @@ public final class LocalFleet {
       if (!node.up) {
         continue;
       }
-      if (node.core().role() == ReplicaCore.Role.LEADER) {
-        if (tick >= node.heartbeatDue) {
-          node.heartbeatDue = tick + HEARTBEAT_TICKS;
-          host(node, node.firmware.onHeartbeatTick());
-        }
-      } else if (tick >= node.electionDeadline) {
+      if (tick >= node.heartbeatDue) {
+        // Every HSM's timer: a leader sends, and every HSM compacts its log when due.
+        node.heartbeatDue = tick + HEARTBEAT_TICKS;
+        host(node, node.firmware.onHeartbeatTick());
+      }
+      if (node.up && node.core().role() != ReplicaCore.Role.LEADER && tick >= node.electionDeadline) {
         resetElectionTimer(node);
         host(node, node.firmware.onElectionTimeout());
       }

@@ -13,7 +13,7 @@ import java.util.List;
  * <p>Events that would break the spec's fault budget are skipped by the simulator, so every
  * schedule, including any a shrinker makes, is a valid one.
  */
-public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int users, List<Event> events) {
+public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int batch, int users, List<Event> events) {
   /** Fleets of 3..7 HSMs, in at most this many datacenters. */
   public static final int HSMS_MIN = 3;
   public static final int HSMS_MAX = 7;
@@ -22,6 +22,8 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
   public static final int EVENTS_MAX = 400;
   /** Faults and client starts happen before this tick; then the fleet heals (G9). */
   public static final long TICK_MAX = 5_000;
+  /** Entries per AppendEntries, at most (the spec sends one; the core's default is 256). */
+  public static final int BATCH_MAX = 256;
   /** A snapshot interval this large means "never" within one run. */
   public static final int SNAPSHOT_NEVER = 1_000_000;
 
@@ -103,6 +105,9 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
     if (snapshotEvery < 1 || snapshotEvery > SNAPSHOT_NEVER) {
       throw new IllegalArgumentException("snapshot interval must be 1.." + SNAPSHOT_NEVER);
     }
+    if (batch < 1 || batch > BATCH_MAX) {
+      throw new IllegalArgumentException("batch must be 1.." + BATCH_MAX);
+    }
     if (users < 1 || users > USERS_MAX) {
       throw new IllegalArgumentException("users must be 1.." + USERS_MAX);
     }
@@ -128,14 +133,14 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
     return events.isEmpty() ? 0 : events.get(events.size() - 1).tick() + 1;
   }
 
-  /** {@code hsms=5 dcs=0,1,2,0,1 snap=16 users=3 | 10:CRASH:2:30 25:HEAL:0:0}. */
+  /** {@code hsms=5 dcs=0,1,2,0,1 snap=16 batch=256 users=3 | 10:CRASH:2:30 25:HEAL:0:0}. */
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder("hsms=").append(hsms).append(" dcs=");
     for (int n = 0; n < placement.size(); n++) {
       s.append(n == 0 ? "" : ",").append(placement.get(n));
     }
-    s.append(" snap=").append(snapshotEvery).append(" users=").append(users).append(" |");
+    s.append(" snap=").append(snapshotEvery).append(" batch=").append(batch).append(" users=").append(users).append(" |");
     for (Event e : events) {
       s.append(' ').append(e);
     }
@@ -146,11 +151,13 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
   public static Schedule parse(String text) {
     String[] halves = text.trim().split("\\|", -1);
     if (halves.length != 2) {
-      throw new IllegalArgumentException("schedule: expected 'hsms=.. dcs=.. snap=.. users=.. | events', got: " + text);
+      throw new IllegalArgumentException("schedule: expected 'hsms=.. dcs=.. snap=.. batch=.. users=.. | events', got: "
+          + text);
     }
     String[] header = halves[0].trim().split("\\s+");
-    if (header.length != 4) {
-      throw new IllegalArgumentException("schedule header: expected hsms, dcs, snap, users, got: " + halves[0].trim());
+    if (header.length != 5) {
+      throw new IllegalArgumentException("schedule header: expected hsms, dcs, snap, batch, users, got: "
+          + halves[0].trim());
     }
     int hsms = intField(header[0], "hsms");
     List<Integer> placement = new ArrayList<>();
@@ -158,7 +165,8 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
       placement.add(number(dc, "dcs"));
     }
     int snap = intField(header[2], "snap");
-    int users = intField(header[3], "users");
+    int batch = intField(header[3], "batch");
+    int users = intField(header[4], "users");
     List<Event> events = new ArrayList<>();
     String body = halves[1].trim();
     if (!body.isEmpty()) {
@@ -176,7 +184,7 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
         events.add(new Event(longNumber(parts[0], "tick"), kind, number(parts[2], "a"), number(parts[3], "b")));
       }
     }
-    return new Schedule(hsms, placement, snap, users, events);
+    return new Schedule(hsms, placement, snap, batch, users, events);
   }
 
   private static String field(String token, String name) {

@@ -77,7 +77,8 @@ public final class Simulator implements SimClients.Host {
       secret[k] = (byte) random.nextInt(256);
     }
     PeerKeys keys = PeerKeys.derive(secret, "bkv-sim".getBytes(StandardCharsets.US_ASCII), n);
-    ReplicatedVault.Limits limits = new ReplicatedVault.Limits(ReplicaCore.Limits.defaults(), 1024,
+    ReplicatedVault.Limits limits = new ReplicatedVault.Limits(
+        new ReplicaCore.Limits(schedule.batch(), ReplicaCore.Limits.defaults().entriesPerRequestMax()), 1024,
         schedule.snapshotEvery());
     nodes = new ReplicatedVault[n];
     nvram = new Nvram[n];

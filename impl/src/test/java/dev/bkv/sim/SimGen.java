@@ -22,27 +22,38 @@ final class SimGen {
 
   /** How a generated schedule leans: event weights, length, users, snapshot intervals. */
   record Profile(String name, Map<Kind, Integer> weights, int ticks, int eventsMin, int eventsMax, int usersMax,
-      List<Integer> snapshotEvery, boolean majorityPlacement) {
+      List<Integer> snapshotEvery, boolean majorityPlacement, List<Integer> batches, int argumentMax) {
     Profile with(Kind kind, int weight) {
       Map<Kind, Integer> w = new EnumMap<>(weights);
       w.put(kind, weight);
-      return new Profile(name, w, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement);
+      return new Profile(name, w, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement, batches, argumentMax);
     }
 
     Profile named(String newName) {
-      return new Profile(newName, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement);
+      return new Profile(newName, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement, batches, argumentMax);
     }
 
     Profile snapshots(Integer... every) {
-      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, List.of(every), majorityPlacement);
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, List.of(every), majorityPlacement, batches, argumentMax);
     }
 
     Profile length(int newTicks, int min, int max) {
-      return new Profile(name, weights, newTicks, min, max, usersMax, snapshotEvery, majorityPlacement);
+      return new Profile(name, weights, newTicks, min, max, usersMax, snapshotEvery, majorityPlacement, batches, argumentMax);
+    }
+
+    Profile batches(Integer... sizes) {
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement,
+          List.of(sizes), argumentMax);
+    }
+
+    /** Small arguments: short crashes, low HSM numbers, few messages per fault. */
+    Profile arguments(int max) {
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement,
+          batches, max);
     }
 
     Profile majorityInOneDatacenter() {
-      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, true);
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, true, batches, argumentMax);
     }
   }
 
@@ -52,7 +63,8 @@ final class SimGen {
       Kind.PARTITION, 3, Kind.ISOLATE_LEADER, 3, Kind.HEAL, 4, Kind.LOSSY, 2, Kind.DELAY, 2,
       Kind.REPLAY, 3, Kind.TAMPER, 2, Kind.MISDIRECT, 2, Kind.LOSE_DC, 1,
       Kind.REGISTER, 8, Kind.LOGIN, 10, Kind.ATTACK, 4, Kind.REPLAY_LOGIN, 3, Kind.STATUS, 2),
-      400, 10, 40, 4, List.of(4, 8, 16, 64, Schedule.SNAPSHOT_NEVER), false);
+      400, 10, 40, 4, List.of(4, 8, 16, 64, Schedule.SNAPSHOT_NEVER), false, List.of(1, 2, Schedule.BATCH_MAX),
+      ARGUMENT_MAX);
 
   private static Map<Kind, Integer> weights(Object... kindsAndWeights) {
     Map<Kind, Integer> w = new EnumMap<>(Kind.class);
@@ -66,9 +78,10 @@ final class SimGen {
     Gen<Integer> users = integers().between(1, profile.usersMax());
     Gen<Integer> snapshot = Generate.pick(profile.snapshotEvery());
     Gen<List<Integer>> placement = Generate.pick(placements(hsms, profile.majorityPlacement()));
+    Gen<Integer> batch = Generate.pick(profile.batches());
     Gen<List<Event>> events = lists().of(event(profile)).ofSizeBetween(profile.eventsMin(), profile.eventsMax());
-    return placement.zip(snapshot, users, events,
-        (p, s, u, e) -> new Schedule(hsms, p, s, u, e)).describedAs(Schedule::toString);
+    return placement.zip(snapshot, batch, users, events,
+        (p, s, b, u, e) -> new Schedule(hsms, p, s, b, u, e)).describedAs(Schedule::toString);
   }
 
   private static Gen<Event> event(Profile profile) {
@@ -80,7 +93,7 @@ final class SimGen {
     }
     Gen<Kind> kind = Generate.frequency(kinds);
     Gen<Integer> tick = integers().between(0, profile.ticks() - 1);
-    Gen<Integer> argument = integers().between(0, ARGUMENT_MAX);
+    Gen<Integer> argument = integers().between(0, profile.argumentMax());
     return tick.zip(kind, argument, argument, (t, k, a, b) -> new Event(t, k, a, b));
   }
 
@@ -102,7 +115,8 @@ final class SimGen {
       for (int dc : count) {
         valid &= 2 * (hsms - dc) > hsms;
       }
-      if (valid != majorityInOne) {
+      boolean spread = count[0] < hsms && count[1] < hsms && count[2] < hsms;
+      if (valid != majorityInOne && spread) {
         all.add(p);
       }
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class SimulatorPropertiesTest {
   /** Schedules in the default run, over all three fleet sizes. */
-  static final int SCHEDULES_DEFAULT = 2_100;
+  static final int SCHEDULES_DEFAULT = 6_000;
   /** QuickTheories' own seed, fixed so that the default run is the same every time. */
   static final long QT_SEED = 20_240_601L;
 

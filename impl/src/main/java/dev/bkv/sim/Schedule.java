@@ -140,7 +140,8 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
     for (int n = 0; n < placement.size(); n++) {
       s.append(n == 0 ? "" : ",").append(placement.get(n));
     }
-    s.append(" snap=").append(snapshotEvery).append(" batch=").append(batch).append(" users=").append(users).append(" |");
+    s.append(" snap=").append(snapshotEvery).append(" batch=").append(batch);
+    s.append(" users=").append(users).append(" |");
     for (Event e : events) {
       s.append(' ').append(e);
     }

@@ -66,7 +66,8 @@ public final class VersionedDisk implements SimDisk {
     RecoveredLog log = versions.get(current);
     long first = log.snapshot().map(Snapshot::lastIndex).orElse(0L) + 1;
     RecoveredLog truncated = index < first ? RecoveredLog.EMPTY
-        : new RecoveredLog(log.snapshot(), log.entries().subList(0, (int) Math.min(index - first, log.entries().size())));
+        : new RecoveredLog(log.snapshot(), log.entries().subList(0, (int) Math.min(index - first,
+            log.entries().size())));
     versions.add(truncated);
     current = versions.size() - 1;
     synced = current;

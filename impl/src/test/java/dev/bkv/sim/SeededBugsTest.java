@@ -77,7 +77,8 @@ class SeededBugsTest {
         table.add(caught);
       }
     }
-    StringBuilder s = new StringBuilder(String.format("%-28s %9s  %-24s %s%n", "bug", "schedules", "invariant", "seed"));
+    StringBuilder s = new StringBuilder(String.format("%-28s %9s  %-24s %s%n", "bug", "schedules", "invariant",
+        "seed"));
     for (Caught c : table) {
       s.append(String.format("%-28s %9d  %-24s %d%n", c.bug(), c.schedules(), c.invariant(), c.seed()));
     }
@@ -94,8 +95,7 @@ class SeededBugsTest {
         : bug == SeededBug.VOTE_NOT_IN_NVRAM ? 3 : 3 + 2 * (bug.ordinal() % 3);
     Caught[] first = new Caught[1];
     int[] count = new int[1];
-    try {
-      qt().withExamples(SCHEDULES_PER_BUG_MAX).withFixedSeed(QT_SEED + bug.ordinal()).withShrinkCycles(0)
+    qt().withExamples(SCHEDULES_PER_BUG_MAX).withFixedSeed(QT_SEED + bug.ordinal()).withShrinkCycles(0)
           .withGenerateAttempts(SCHEDULES_PER_BUG_MAX * 10)
           .forAll(longs().all(), SimGen.schedules(hsms, profile(bug)))
           .checkAssert((seed, schedule) -> {
@@ -108,9 +108,6 @@ class SeededBugsTest {
               first[0] = new Caught(bug, count[0], result.violation().get().invariant(), seed, schedule.toString());
             }
           });
-    } catch (AssertionError e) {
-      throw e;
-    }
     return first[0];
   }
 

@@ -26,19 +26,23 @@ final class SimGen {
     Profile with(Kind kind, int weight) {
       Map<Kind, Integer> w = new EnumMap<>(weights);
       w.put(kind, weight);
-      return new Profile(name, w, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement, batches, argumentMax);
+      return new Profile(name, w, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement,
+          batches, argumentMax);
     }
 
     Profile named(String newName) {
-      return new Profile(newName, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, majorityPlacement, batches, argumentMax);
+      return new Profile(newName, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery,
+          majorityPlacement, batches, argumentMax);
     }
 
     Profile snapshots(Integer... every) {
-      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, List.of(every), majorityPlacement, batches, argumentMax);
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, List.of(every),
+          majorityPlacement, batches, argumentMax);
     }
 
     Profile length(int newTicks, int min, int max) {
-      return new Profile(name, weights, newTicks, min, max, usersMax, snapshotEvery, majorityPlacement, batches, argumentMax);
+      return new Profile(name, weights, newTicks, min, max, usersMax, snapshotEvery, majorityPlacement,
+          batches, argumentMax);
     }
 
     Profile batches(Integer... sizes) {
@@ -53,7 +57,8 @@ final class SimGen {
     }
 
     Profile majorityInOneDatacenter() {
-      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, true, batches, argumentMax);
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, true, batches,
+          argumentMax);
     }
   }
 

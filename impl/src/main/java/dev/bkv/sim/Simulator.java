@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * and connected, the network delivers, and every client operation still outstanding must
  * complete within {@link #G9_TICKS_MAX} (G9).
  */
-public final class Simulator implements SimClients.Host {
+public final class Simulator {
   /** G9: after healing, every outstanding client operation completes within this many ticks. */
   public static final long G9_TICKS_MAX = 3_000;
   /** Randomized election timeout, in ticks (the core has no timer; the host's shell does). */
@@ -99,7 +99,7 @@ public final class Simulator implements SimClients.Host {
       unsyncedUntil[i] = NONE;
     }
     network = new SimNetwork(random, n);
-    clients = new SimClients(random, this, schedule.users());
+    clients = new SimClients(random, new ClientHost(), schedule.users());
     checker = new Checker(nodes, destroyed);
   }
 
@@ -438,46 +438,52 @@ public final class Simulator implements SimClients.Host {
   }
 
   // ---------------------------------------------------------------------------------------
-  // SimClients.Host
+  // What the clients see of the fleet
 
-  @Override
-  public boolean up(int hsm) {
+  private boolean up(int hsm) {
     return hsm >= 0 && hsm < n && !destroyed[hsm] && downUntil[hsm] <= tick;
   }
 
-  @Override
-  public int anyUp() {
-    int start = random.nextInt(n);
-    for (int k = 0; k < n; k++) {
-      if (up((start + k) % n)) {
-        return (start + k) % n;
-      }
+  private final class ClientHost implements SimClients.Host {
+    @Override
+    public boolean up(int hsm) {
+      return Simulator.this.up(hsm);
     }
-    return -1;
-  }
 
-  @Override
-  public void submit(int hsm, ReplicatedVault.Request request) {
-    handle(hsm, nodes[hsm].submit(List.of(request)), Checker.UNCHANGED);
-  }
+    @Override
+    public int anyUp() {
+      int start = random.nextInt(n);
+      for (int k = 0; k < n; k++) {
+        if (up((start + k) % n)) {
+          return (start + k) % n;
+        }
+      }
+      return -1;
+    }
 
-  @Override
-  public void finishLogin(int hsm, long requestId, long loginId, boolean verified) {
-    handle(hsm, nodes[hsm].finishLogin(requestId, loginId, verified), Checker.UNCHANGED);
-  }
+    @Override
+    public void submit(int hsm, ReplicatedVault.Request request) {
+      handle(hsm, nodes[hsm].submit(List.of(request)), Checker.UNCHANGED);
+    }
 
-  @Override
-  public Optional<Response> status(int hsm, UserId user) {
-    return nodes[hsm].status(user);
-  }
+    @Override
+    public void finishLogin(int hsm, long requestId, long loginId, boolean verified) {
+      handle(hsm, nodes[hsm].finishLogin(requestId, loginId, verified), Checker.UNCHANGED);
+    }
 
-  @Override
-  public long newRequestId() {
-    return ++requestIds;
-  }
+    @Override
+    public Optional<Response> status(int hsm, UserId user) {
+      return nodes[hsm].status(user);
+    }
 
-  @Override
-  public void noteRegistration(RegistrationId reg, int maxAttempts) {
-    checker.noteRegistration(reg, maxAttempts);
+    @Override
+    public long newRequestId() {
+      return ++requestIds;
+    }
+
+    @Override
+    public void noteRegistration(RegistrationId reg, int maxAttempts) {
+      checker.noteRegistration(reg, maxAttempts);
+    }
   }
 }

@@ -10,6 +10,25 @@ import dev.bkv.consensus.RecoveredLog;
  * first, purely in-memory implementation ({@link VersionedDisk}).
  */
 public interface SimDisk {
+  /** Builds each HSM's disk: {@code seed} is drawn from the simulation's one random source. */
+  interface Factory {
+    SimDisk create(int hsm, long seed);
+  }
+
+  /** Every version kept in memory ({@link VersionedDisk}): the fastest, the spec's own model. */
+  static Factory versioned() {
+    return (hsm, seed) -> new VersionedDisk();
+  }
+
+  /**
+   * A write during which the power fails after the sealed log is written and before NVRAM
+   * is (the spec's {@code WriteLog} without its {@code PersistHead}); a disk of real bytes may
+   * instead keep only part of the write. The host crashes the HSM right after.
+   */
+  default void writeTorn(LogWrite write, long choice) {
+    write(write, true);
+  }
+
   /**
    * Performs one write of the core, producing the next version. An unsynced write is "done"
    * for the HSM but lost at the next {@link #crash()}.

@@ -46,6 +46,8 @@ public final class Simulator {
 
   private final Schedule schedule;
   private final SplittableRandom random;
+  /** The disks' own choices (keys, tears), apart so that they never shift the schedule's draws. */
+  private final SplittableRandom diskRandom;
   private final int n;
   private final ReplicatedVault[] nodes;
   private final Nvram[] nvram;
@@ -67,9 +69,10 @@ public final class Simulator {
   private long requestIds;
   private boolean datacenterLost;
 
-  private Simulator(Schedule schedule, long seed, FirmwareOptions options) {
+  private Simulator(Schedule schedule, long seed, FirmwareOptions options, SimDisk.Factory diskFactory) {
     this.schedule = schedule;
     this.random = new SplittableRandom(seed);
+    this.diskRandom = new SplittableRandom(~seed);
     this.n = schedule.hsms();
     this.membership = Membership.of(schedule.datacenterNames(), options.core());
     byte[] secret = new byte[32];
@@ -85,7 +88,7 @@ public final class Simulator {
     disks = new SimDisk[n];
     for (int i = 0; i < n; i++) {
       nvram[i] = Nvram.INITIAL;
-      disks[i] = new VersionedDisk();
+      disks[i] = diskFactory.create(i, diskRandom.nextLong());
       nodes[i] = ReplicatedVault.create(i, membership, keys, limits, options, Nvram.INITIAL, RecoveredLog.EMPTY);
     }
     destroyed = new boolean[n];
@@ -113,7 +116,12 @@ public final class Simulator {
    * {@link IllegalArgumentException} when the membership refuses the schedule's placement.
    */
   public static SimResult run(Schedule schedule, long seed, FirmwareOptions options) {
-    return new Simulator(schedule, seed, options).run();
+    return run(schedule, seed, options, SimDisk.versioned());
+  }
+
+  /** As {@link #run(Schedule, long, FirmwareOptions)}, with each HSM's disk built by {@code disks}. */
+  public static SimResult run(Schedule schedule, long seed, FirmwareOptions options, SimDisk.Factory disks) {
+    return new Simulator(schedule, seed, options, disks).run();
   }
 
   private SimResult run() {
@@ -197,13 +205,15 @@ public final class Simulator {
       clients.outcome(i, o, tick);
     }
     if (write.isPresent()) {
-      disks[i].write(write.get(), unsyncedUntil[i] == NONE);
       if (tornNext[i]) {
-        // Torn write: the sealed log is written, the NVRAM head is not, nothing was sent.
+        // Torn write: the power fails during the log write or right after it; the NVRAM
+        // head is not written, nothing was sent.
         tornNext[i] = false;
+        disks[i].writeTorn(write.get(), diskRandom.nextLong());
         crash(i, 1 + random.nextInt(DOWN_TICKS_MAX / 4));
         return;
       }
+      disks[i].write(write.get(), unsyncedUntil[i] == NONE);
       handle(i, nodes[i].onLogWritten(), Checker.UNCHANGED);
       return;
     }

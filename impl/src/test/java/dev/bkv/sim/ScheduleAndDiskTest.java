@@ -72,6 +72,27 @@ class ScheduleAndDiskTest {
     assertTrue(disk.read().snapshot().isEmpty(), "damage in the snapshot loses the whole log");
   }
 
+  @Test
+  void sealedDiskIsTheRealStorageWithItsFaultsInBytes() {
+    SimDisk disk = SealedDisk.production().create(0, 42);
+    disk.write(new LogWrite.Append(0, List.of(entry(1, 1), entry(1, 2))), true);
+    disk.write(new LogWrite.Append(2, List.of(entry(1, 3))), false);
+    disk.crash();
+    assertEquals(List.of(entry(1, 1), entry(1, 2)), disk.read().entries(), "a lost fsync loses the write");
+    for (long choice = 1; choice < 40; choice += 2) {
+      SimDisk torn = SealedDisk.production().create(0, 42);
+      torn.write(new LogWrite.Append(0, List.of(entry(1, 1))), true);
+      torn.writeTorn(new LogWrite.Append(1, List.of(entry(1, 2), entry(1, 3))), choice);
+      assertEquals(List.of(entry(1, 1)), torn.read().entries(), "a torn record is dropped whole, choice " + choice);
+    }
+    disk.write(new LogWrite.Append(2, List.of(entry(2, 4))), true);
+    disk.handBack(1);
+    assertEquals(2, disk.read().entries().size(), "a rollback hands back an earlier copy of the files");
+    disk.handBack(disk.versions() - 1);
+    disk.damage(3);
+    assertTrue(disk.read().entries().size() < 3, "a flipped bit drops the damaged record and what follows");
+  }
+
   private static Entry entry(long term, int payload) {
     return new Entry(term, new byte[] {1, (byte) payload});
   }

@@ -56,6 +56,11 @@ final class SimGen {
           batches, max);
     }
 
+    Profile users(int max) {
+      return new Profile(name, weights, ticks, eventsMin, eventsMax, max, snapshotEvery, majorityPlacement,
+          batches, argumentMax);
+    }
+
     Profile majorityInOneDatacenter() {
       return new Profile(name, weights, ticks, eventsMin, eventsMax, usersMax, snapshotEvery, true, batches,
           argumentMax);

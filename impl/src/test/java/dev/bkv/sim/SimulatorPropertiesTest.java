@@ -44,6 +44,18 @@ class SimulatorPropertiesTest {
     check(7);
   }
 
+  /**
+   * The same property on the production storage: each HSM's sealed log on a disk of bytes,
+   * where torn writes, lost fsyncs, bit flips and rollbacks are real (a tenth of the run).
+   */
+  @Test
+  void sealedStorage() {
+    int examples = Math.max(3, schedules() / 10);
+    for (int hsms = 3; hsms <= 7; hsms += 2) {
+      check(hsms, examples / 3, FirmwareOptions.PRODUCTION, SealedDisk.production(), "sealed storage");
+    }
+  }
+
   @Test
   void aFailurePrintsTheSeedAndTheShrunkScheduleWhichRerunsExactly() {
     AssertionError e = assertThrows(AssertionError.class,
@@ -89,19 +101,23 @@ class SimulatorPropertiesTest {
   }
 
   private static void check(int hsms, int examples, FirmwareOptions options) {
+    check(hsms, examples, options, SimDisk.versioned(), "versioned storage");
+  }
+
+  private static void check(int hsms, int examples, FirmwareOptions options, SimDisk.Factory disks, String storage) {
     long started = System.nanoTime();
     long[] totals = new long[3];
     qt().withExamples(examples).withFixedSeed(QT_SEED + hsms).withGenerateAttempts(examples * 10)
         .forAll(longs().all().describedAs(s -> "seed " + s), SimGen.schedules(hsms, SimGen.DEFAULT))
         .checkAssert((seed, schedule) -> {
-          SimResult result = Simulator.run(schedule, seed, options);
+          SimResult result = Simulator.run(schedule, seed, options, disks);
           totals[0]++;
           totals[1] += result.steps();
           totals[2] += result.committed();
           assertTrue(result.ok(), () -> result.violation().orElseThrow() + "\nrerun: Simulator.run(Schedule.parse(\""
               + schedule + "\"), " + seed + "L)");
         });
-    System.out.printf("sim: %d HSMs, %d schedules, %d steps, %d entries committed, %.1f s%n", hsms, totals[0],
-        totals[1], totals[2], (System.nanoTime() - started) / 1e9);
+    System.out.printf("sim: %d HSMs, %s, %d schedules, %d steps, %d entries committed, %.1f s%n", hsms, storage,
+        totals[0], totals[1], totals[2], (System.nanoTime() - started) / 1e9);
   }
 }

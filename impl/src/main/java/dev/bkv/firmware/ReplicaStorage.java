@@ -95,13 +95,7 @@ public final class ReplicaStorage {
 
   /** The log as read at open: what a restart hands the core. */
   public RecoveredLog recovered() {
-    LogImage image = log.image();
-    Optional<Snapshot> snapshot = image.snapshot().map(s -> new Snapshot(s.lastIndex(), s.lastTerm(), s.state()));
-    List<Entry> entries = new ArrayList<>(image.entries().size());
-    for (LogRecord record : image.entries()) {
-      entries.add(new Entry(record.term(), record.payload()));
-    }
-    return new RecoveredLog(snapshot, entries);
+    return recovered(log.image());
   }
 
   /** What the reader found wrong and dropped at open (a torn tail, a bad record), if anything. */
@@ -111,6 +105,21 @@ public final class ReplicaStorage {
 
   /** Performs the core's sealed-log write durably (one fsync). */
   public void perform(LogWrite write) throws StorageException {
+    perform(log, write);
+  }
+
+  /** The core's view of a sealed log's image. */
+  public static RecoveredLog recovered(LogImage image) {
+    Optional<Snapshot> snapshot = image.snapshot().map(s -> new Snapshot(s.lastIndex(), s.lastTerm(), s.state()));
+    List<Entry> entries = new ArrayList<>(image.entries().size());
+    for (LogRecord record : image.entries()) {
+      entries.add(new Entry(record.term(), record.payload()));
+    }
+    return new RecoveredLog(snapshot, entries);
+  }
+
+  /** Performs one of the core's writes on a sealed log. */
+  public static void perform(SealedLog log, LogWrite write) throws StorageException {
     if (write instanceof LogWrite.Append) {
       LogWrite.Append append = (LogWrite.Append) write;
       List<LogRecord> records = new ArrayList<>(append.entries().size());

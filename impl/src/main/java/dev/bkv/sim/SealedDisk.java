@@ -1,17 +1,13 @@
 package dev.bkv.sim;
 
-import dev.bkv.consensus.Entry;
 import dev.bkv.consensus.LogWrite;
 import dev.bkv.consensus.RecoveredLog;
-import dev.bkv.consensus.Snapshot;
+import dev.bkv.firmware.ReplicaStorage;
 import dev.bkv.storage.AesGcmSealer;
 import dev.bkv.storage.Disk;
-import dev.bkv.storage.LogImage;
-import dev.bkv.storage.LogRecord;
 import dev.bkv.storage.MemoryDisk;
 import dev.bkv.storage.SealedLog;
 import dev.bkv.storage.Sealer;
-import dev.bkv.storage.SnapshotImage;
 import dev.bkv.storage.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -154,7 +150,7 @@ public final class SealedDisk implements SimDisk {
 
   @Override
   public RecoveredLog read() {
-    return recovered(opened().image());
+    return ReplicaStorage.recovered(opened().image());
   }
 
   @Override
@@ -211,19 +207,7 @@ public final class SealedDisk implements SimDisk {
 
   private void perform(LogWrite write) {
     try {
-      SealedLog sealed = opened();
-      if (write instanceof LogWrite.Append) {
-        LogWrite.Append append = (LogWrite.Append) write;
-        List<LogRecord> records = new ArrayList<>(append.entries().size());
-        for (Entry e : append.entries()) {
-          records.add(new LogRecord(e.term(), e.payload()));
-        }
-        sealed.write(append.keepThrough(), records);
-      } else if (write instanceof LogWrite.InstallSnapshot) {
-        sealed.installSnapshot(image(((LogWrite.InstallSnapshot) write).snapshot()));
-      } else {
-        sealed.compact(image(((LogWrite.Compact) write).snapshot()));
-      }
+      ReplicaStorage.perform(opened(), write);
     } catch (StorageException e) {
       // The simulated disk never fails on its own; a refusal here is the storage's bug.
       throw new IllegalStateException("sealed log refused a write: " + e.getMessage(), e);
@@ -247,18 +231,5 @@ public final class SealedDisk implements SimDisk {
     }
     copies.add(host.disk.copy());
     current = copies.size() - 1;
-  }
-
-  private static SnapshotImage image(Snapshot s) {
-    return new SnapshotImage(s.lastIndex(), s.lastTerm(), s.state());
-  }
-
-  private static RecoveredLog recovered(LogImage image) {
-    Optional<Snapshot> snapshot = image.snapshot().map(s -> new Snapshot(s.lastIndex(), s.lastTerm(), s.state()));
-    List<Entry> entries = new ArrayList<>(image.entries().size());
-    for (LogRecord r : image.entries()) {
-      entries.add(new Entry(r.term(), r.payload()));
-    }
-    return new RecoveredLog(snapshot, entries);
   }
 }

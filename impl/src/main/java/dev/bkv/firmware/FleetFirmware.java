@@ -301,6 +301,10 @@ public final class FleetFirmware {
     if (reason == Response.Reason.VAULT_FULL) {
       return new FirmwareResponse.Refused(Reason.VAULT_FULL, "the vault holds its maximum number of registrations");
     }
+    if (reason == Response.Reason.REGISTRATION_RETIRED) {
+      return new FirmwareResponse.Refused(Reason.REGISTRATION_CONFLICT,
+          "registration " + op.registrationId().toHex() + " was destroyed or deleted; start a new registration");
+    }
     return new FirmwareResponse.Refused(Reason.REGISTRATION_CONFLICT,
         "registration " + op.registrationId().toHex() + " was stored with other content");
   }

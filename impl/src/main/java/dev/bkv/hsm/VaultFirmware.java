@@ -190,6 +190,10 @@ public final class VaultFirmware {
     if (reason == Response.Reason.VAULT_FULL) {
       return new FirmwareResponse.Refused(Reason.VAULT_FULL, "the vault holds its maximum number of registrations");
     }
+    if (reason == Response.Reason.REGISTRATION_RETIRED) {
+      return new FirmwareResponse.Refused(Reason.REGISTRATION_CONFLICT,
+          "registration " + registrationId.toHex() + " was destroyed or deleted; start a new registration");
+    }
     Check.that(reason == Response.Reason.REGISTRATION_CONFLICT, "a store is stored, or refused as full or conflicting");
     return new FirmwareResponse.Refused(Reason.REGISTRATION_CONFLICT,
         "registration " + registrationId.toHex() + " was stored with other content");

@@ -33,7 +33,9 @@ public sealed interface Response
     /** Expose for a registration that is already exposed. */
     ALREADY_EXPOSED,
     /** Recovery for a registration that was stored but never exposed. */
-    NOT_EXPOSED
+    NOT_EXPOSED,
+    /** A store naming a registration that was destroyed or deleted (R11). */
+    REGISTRATION_RETIRED
   }
 
   /** Phase 1 done; {@code replay} when the store repeated the current registration exactly. */

@@ -6,14 +6,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The snapshot encoding of a {@link VaultState}: {@code u8 format=1 || u32 count || count
+ * The snapshot encoding of a {@link VaultState}: {@code u8 format || u32 count || count
  * records}, in strictly increasing unsigned order of user id, so each state has exactly
  * one encoding and two replicas' snapshots compare byte for byte. A record is
  * {@code bytes8 user_id || registration_id[16] || bytes16 registration_record ||
  * u8 max_attempts || u8 guesses_used || u8 phase || (bytes8 backup_key if EXPOSED)}.
+ * Format 1 ends there; a state holding retired registration ids (R11) is format 2, followed
+ * by {@code u32 retired_count || retired_count x (bytes8 user_id || registration_id[16])},
+ * in the same order.
  */
 public final class SnapshotCodec {
   public static final int FORMAT = 1;
+  /** Format 1 followed by the retired registration ids. */
+  public static final int FORMAT_WITH_RETIRED = 2;
 
   private SnapshotCodec() {}
 
@@ -23,7 +28,8 @@ public final class SnapshotCodec {
 
   /** As {@link #encode(VaultState)}; a test-only seeded bug may write every guess count as 0. */
   public static byte[] encode(VaultState state, SnapshotOptions options) {
-    Wire.Writer out = new Wire.Writer().u8(FORMAT).u32(state.recordCount());
+    boolean retired = !state.retired().isEmpty();
+    Wire.Writer out = new Wire.Writer().u8(retired ? FORMAT_WITH_RETIRED : FORMAT).u32(state.recordCount());
     for (Map.Entry<UserId, VaultRecord> entry : state.records().entrySet()) {
       VaultRecord record = entry.getValue();
       out.bytes8(entry.getKey().toBytes())
@@ -34,6 +40,12 @@ public final class SnapshotCodec {
           .u8(record.phase().code);
       if (record.phase() == Phase.EXPOSED) {
         out.bytes8(record.backupKey().toBytes());
+      }
+    }
+    if (retired) {
+      out.u32(state.retired().size());
+      for (Map.Entry<UserId, RegistrationId> entry : state.retired().entrySet()) {
+        out.bytes8(entry.getKey().toBytes()).fixed(entry.getValue().toBytes());
       }
     }
     byte[] encoded = out.toBytes();
@@ -47,7 +59,7 @@ public final class SnapshotCodec {
     }
     Wire.Reader in = new Wire.Reader(encoded);
     int format = in.u8("snapshot.format");
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_WITH_RETIRED) {
       throw new DecodeException("snapshot.format", "unknown format " + format);
     }
     long count = in.u32("snapshot.count");
@@ -64,8 +76,29 @@ public final class SnapshotCodec {
       previous = userId;
       records.put(userId, decodeRecord(in));
     }
+    TreeMap<UserId, RegistrationId> retired = new TreeMap<>();
+    if (format == FORMAT_WITH_RETIRED) {
+      long retiredCount = in.u32("snapshot.retired_count");
+      if (retiredCount < 1 || count + retiredCount > VaultLimits.USERS_MAX) {
+        throw new DecodeException("snapshot.retired_count", retiredCount + " retired ids with " + count
+            + " records: format 2 holds 1 or more, and at most USERS_MAX " + VaultLimits.USERS_MAX + " in all");
+      }
+      previous = null;
+      for (long i = 0; i < retiredCount; i++) {
+        UserId userId = UserId.of(in.bytes8("snapshot.retired_user_id", VaultLimits.USER_ID_BYTES_MIN,
+            VaultLimits.USER_ID_BYTES_MAX));
+        if (previous != null && previous.compareTo(userId) >= 0) {
+          throw new DecodeException("snapshot.retired_user_id", "retired ids not in strictly increasing user id order");
+        }
+        if (records.containsKey(userId)) {
+          throw new DecodeException("snapshot.retired_user_id", "a user with a record has no retired id");
+        }
+        previous = userId;
+        retired.put(userId, CommandCodec.registrationId(in));
+      }
+    }
     in.end("snapshot");
-    return new VaultState(records);
+    return new VaultState(records, retired);
   }
 
   private static VaultRecord decodeRecord(Wire.Reader in) throws DecodeException {

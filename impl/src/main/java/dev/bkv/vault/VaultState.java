@@ -37,19 +37,25 @@ import java.util.TreeMap;
  *   <li>R9 Delete after a successful login erases the record.
  *   <li>R10 A command about a registration that no longer exists answers as for an
  *       unknown user.
+ *   <li>R11 A registration that was destroyed or deleted never comes back: a store that
+ *       names it again (a replay, or a retry that arrives after the end) is refused. The
+ *       vault keeps one such retired id per user until the user stores a new registration.
  * </ol>
  */
 public final class VaultState {
   private final TreeMap<UserId, VaultRecord> records;
+  /** R11: per user, the last registration destroyed or deleted, if no newer one was stored since. */
+  private final TreeMap<UserId, RegistrationId> retired;
 
   public VaultState() {
-    this.records = new TreeMap<>();
+    this(new TreeMap<>(), new TreeMap<>());
   }
 
-  /** For the snapshot decoder: adopts records already validated. */
-  VaultState(TreeMap<UserId, VaultRecord> records) {
-    Check.that(records.size() <= VaultLimits.USERS_MAX, "snapshot within USERS_MAX");
+  /** For the snapshot decoder: adopts records and retired ids already validated. */
+  VaultState(TreeMap<UserId, VaultRecord> records, TreeMap<UserId, RegistrationId> retired) {
+    Check.that(records.size() + retired.size() <= VaultLimits.USERS_MAX, "snapshot within USERS_MAX");
     this.records = records;
+    this.retired = retired;
   }
 
   /** Applies one command. Never throws for a well-formed command; refusals are responses. */
@@ -77,7 +83,8 @@ public final class VaultState {
       default:
         throw new AssertionError(command);
     }
-    Check.that(records.size() <= VaultLimits.USERS_MAX, "vault holds at most USERS_MAX records");
+    Check.that(records.size() + retired.size() <= VaultLimits.USERS_MAX,
+        "vault holds at most USERS_MAX records and retired ids");
     return response;
   }
 
@@ -104,12 +111,23 @@ public final class VaultState {
     return Collections.unmodifiableNavigableMap(records);
   }
 
+  /** Read-only view of the retired registration ids (R11), in canonical order. */
+  NavigableMap<UserId, RegistrationId> retired() {
+    return Collections.unmodifiableNavigableMap(retired);
+  }
+
   private Response registerStore(RegisterStore c) {
     VaultRecord existing = records.get(c.userId());
     if (existing == null) {
-      if (records.size() >= VaultLimits.USERS_MAX) {
+      RegistrationId gone = retired.get(c.userId());
+      if (c.registrationId().equals(gone)) {
+        // R11 A destroyed or deleted registration never comes back with a fresh count.
+        return new Response.Refused(Reason.REGISTRATION_RETIRED);
+      }
+      if (gone == null && records.size() + retired.size() >= VaultLimits.USERS_MAX) {
         return new Response.Refused(Reason.VAULT_FULL);
       }
+      retired.remove(c.userId());
       // R1 A store for an unknown user creates a STORED record with no guess used.
       records.put(c.userId(),
           new VaultRecord(c.registrationId(), c.registrationRecord(), c.maxAttempts(), 0, Phase.STORED, null));
@@ -196,6 +214,7 @@ public final class VaultState {
     }
     // R9 Delete after a successful login erases the record.
     records.remove(c.userId());
+    retired.put(c.userId(), record.registrationId());
     record.zeroize();
     return new Response.Deleted();
   }
@@ -203,6 +222,7 @@ public final class VaultState {
   private Response destroy(UserId userId, VaultRecord record) {
     Check.that(record.guessesUsed() == record.maxAttempts(), "destroy only at exactly maxAttempts guesses used");
     records.remove(userId);
+    retired.put(userId, record.registrationId());
     record.zeroize();
     return new Response.Destroyed();
   }

@@ -79,6 +79,29 @@ class SimulatorPropertiesTest {
     assertTrue(Simulator.run(figure8, seed).ok());
   }
 
+  /**
+   * Found by the long run: a client's retried RegisterStore arrives after an attacker's
+   * guesses destroyed the record it had created, and used to create it again with a fresh
+   * count (six answers for one registration with a limit of five). Rule R11 of VaultState
+   * now refuses a destroyed registration's id. Each schedule fails without R11.
+   */
+  @Test
+  void aRegistrationRetriedAfterItsRecordWasDestroyedIsRefused() {
+    for (String[] found : RETRIED_AFTER_DESTROYED) {
+      SimResult result = Simulator.run(Schedule.parse(found[0]), Long.parseLong(found[1]));
+      assertTrue(result.ok(), () -> result.violation().orElseThrow().toString());
+    }
+  }
+
+  private static final String[][] RETRIED_AFTER_DESTROYED = {
+    {"hsms=3 dcs=2,1,0 snap=8 batch=256 users=1 | 0:CRASH:0:0 44:ATTACK:0:5 54:PARTITION:1:0 57:REGISTER:0:0 "
+        + "106:CRASH:1:78 190:DELAY:0:0 225:CRASH:0:0", "-6449097777644509305"},
+    {"hsms=7 dcs=2,1,1,1,0,0,0 snap=4 batch=1 users=1 | 0:CRASH:0:0 0:REGISTER:0:0 44:ISOLATE_LEADER:0:0 "
+        + "56:ATTACK:0:3 94:CRASH:0:0", "118426379969"},
+    {"hsms=5 dcs=2,1,1,0,0 snap=4 batch=1 users=1 | 0:CRASH:0:0 0:REGISTER:0:0 17:PARTITION:1:0 34:LOSE_DC:0:0 "
+        + "35:ATTACK:0:3", "-51907729319504990"},
+  };
+
   private static final String FIGURE_8 = "hsms=5 dcs=2,0,2,1,0 snap=1000000 batch=1 users=4 | 2:HEAL:9:57 "
       + "2:ATTACK:8:25 20:LOGIN:32:43 22:CRASH:40:49 22:ATTACK:46:14 40:ISOLATE_LEADER:22:44 52:ISOLATE_LEADER:23:58 "
       + "60:ATTACK:32:48 67:ISOLATE_LEADER:14:30 76:LOGIN:41:32 78:CRASH:4:28 79:HEAL:40:9 81:ATTACK:0:9 "

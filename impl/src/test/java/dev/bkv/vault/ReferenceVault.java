@@ -20,6 +20,8 @@ final class ReferenceVault {
   }
 
   private final Map<UserId, Rec> recs = new HashMap<>();
+  /** The last registration id destroyed or deleted per user, until a new one is stored. */
+  private final Map<UserId, String> retired = new HashMap<>();
 
   String apply(Command c) {
     Rec r = recs.get(c.userId());
@@ -28,6 +30,10 @@ final class ReferenceVault {
       String rid = s.registrationId().toHex();
       String record = Hex.encode(s.registrationRecord());
       if (r == null) {
+        if (rid.equals(retired.get(c.userId()))) {
+          return "Refused REGISTRATION_RETIRED";
+        }
+        retired.remove(c.userId());
         Rec n = new Rec();
         n.rid = rid;
         n.record = record;
@@ -51,7 +57,7 @@ final class ReferenceVault {
         return "NotFound";
       }
       if (r.used == r.max) {
-        recs.remove(c.userId());
+        retire(c.userId(), r);
         return "Destroyed";
       }
       r.used++;
@@ -90,13 +96,18 @@ final class ReferenceVault {
     }
     if (c instanceof Command.GuessFailed) {
       if (r.used == r.max) {
-        recs.remove(c.userId());
+        retire(c.userId(), r);
         return "Destroyed";
       }
       return "FailureKept " + (r.max - r.used);
     }
-    recs.remove(c.userId());
+    retire(c.userId(), r);
     return "Deleted";
+  }
+
+  private void retire(UserId u, Rec r) {
+    recs.remove(u);
+    retired.put(u, r.rid);
   }
 
   String status(UserId u) {

@@ -219,14 +219,26 @@ class VaultPropertiesTest {
 
   @Test
   void store_never_resets_trips_when_a_retried_store_resets_the_counter() {
-    // Broken: a store for an existing user deletes the record first, so it starts again at 0.
-    Supplier<Machine> broken = () -> wrap(real(), (inner, command) -> {
-      if (command instanceof RegisterStore && inner.status(command.userId()) instanceof Response.StatusReport) {
-        RegistrationId current = ((RegisterStore) command).registrationId();
-        inner.apply(new Command.Delete(command.userId(), current));
+    // Broken: a store for an existing user forgets the record first (and that it existed),
+    // so it starts again at 0.
+    Supplier<Machine> broken = () -> new Machine() {
+      private VaultState vault = new VaultState();
+
+      @Override
+      public Response apply(Command command) {
+        if (command instanceof RegisterStore && vault.status(command.userId()) instanceof Response.StatusReport) {
+          java.util.TreeMap<UserId, VaultRecord> records = new java.util.TreeMap<>(vault.records());
+          records.remove(command.userId());
+          vault = new VaultState(records, new java.util.TreeMap<>(vault.retired()));
+        }
+        return vault.apply(command);
       }
-      return inner.apply(command);
-    });
+
+      @Override
+      public Response status(UserId userId) {
+        return vault.status(userId);
+      }
+    };
     assertFailsWith("StoreNeverResets", broken);
   }
 

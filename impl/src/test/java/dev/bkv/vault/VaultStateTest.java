@@ -16,6 +16,7 @@ import dev.bkv.vault.Command.RegisterExpose;
 import dev.bkv.vault.Command.RegisterStore;
 import dev.bkv.vault.Response.Reason;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The vault rules R1..R10 of {@link VaultState}, one behaviour per test. */
@@ -55,6 +56,10 @@ class VaultStateTest {
     vault.apply(new CountGuess(ALICE));
     assertInstanceOf(Response.Exposed.class, vault.apply(new RegisterExpose(ALICE, R1, key(42))));
     return vault;
+  }
+
+  static RegisterStore store(RegistrationId id, int maxAttempts) {
+    return new RegisterStore(ALICE, id, RECORD, maxAttempts);
   }
 
   static int remaining(VaultState vault) {
@@ -216,7 +221,26 @@ class VaultStateTest {
       assertEquals(unknown.apply(probe), destroyed.apply(probe), probe.kind().toString());
     }
     assertEquals(unknown.status(ALICE), destroyed.status(ALICE));
-    assertArrayEquals(SnapshotCodec.encode(unknown), SnapshotCodec.encode(destroyed));
+    assertEquals(0, destroyed.recordCount());
+    assertEquals(Map.of(ALICE, R1), destroyed.retired(), "only the retired id is left (R11)");
+  }
+
+  @Test
+  void r11_a_destroyed_or_deleted_registration_never_comes_back() throws DecodeException {
+    VaultState destroyed = exposed(1);
+    destroyed.apply(new CountGuess(ALICE));
+    destroyed.apply(new CountGuess(ALICE));
+    assertEquals(new Response.Refused(Response.Reason.REGISTRATION_RETIRED), destroyed.apply(store(R1, 1)),
+        "a replayed store of the destroyed registration is refused");
+    assertEquals(new Response.NotFound(), destroyed.status(ALICE));
+    VaultState decoded = SnapshotCodec.decode(SnapshotCodec.encode(destroyed));
+    assertEquals(new Response.Refused(Response.Reason.REGISTRATION_RETIRED), decoded.apply(store(R1, 1)),
+        "the retired id survives a snapshot");
+    assertEquals(new Response.Stored(R2, false), destroyed.apply(store(R2, 1)), "a new registration is welcome");
+    assertEquals(Map.of(), destroyed.retired());
+    VaultState deleted = exposed(5);
+    deleted.apply(new Delete(ALICE, R1));
+    assertEquals(new Response.Refused(Response.Reason.REGISTRATION_RETIRED), deleted.apply(store(R1, 5)));
   }
 
   @Test

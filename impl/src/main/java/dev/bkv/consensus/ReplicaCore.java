@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * One HSM's replica of spec/QuorumVault: a pure state machine with one method per spec
- * action. Input in, an {@link Output} out; no threads, clock, sockets, randomness or I/O:
+ * action. The handlers of peer messages are package-private: from outside the HSM boundary
+ * a message arrives only as bytes, through {@link #onPeerMessage}, which checks its MAC. Input in, an {@link Output} out; no threads, clock, sockets, randomness or I/O:
  * the host shell drives it with ticks, peer messages and client requests, and performs the
  * writes and sends each output lists (STYLE.md #1).
  *
@@ -130,7 +131,7 @@ public final class ReplicaCore {
   }
 
   /** {@code HandleRequestVote(i, m)}. */
-  public Output onRequestVote(Message.RequestVote m) {
+  Output onRequestVote(Message.RequestVote m) {
     Output out = new Output();
     checkNotWriting();
     // /\ m.mterm >= currentTerm[i]
@@ -165,7 +166,7 @@ public final class ReplicaCore {
   }
 
   /** {@code HandleVote(i, m)}: a candidate counts a vote of its current term. */
-  public Output onVote(Message.Vote m) {
+  Output onVote(Message.Vote m) {
     Output out = new Output();
     checkNotWriting();
     // /\ role[i] = "Candidate"
@@ -237,7 +238,7 @@ public final class ReplicaCore {
    * {@code HandleAppendEntries(i, m)}. A changed log is returned to the host to write, and the
    * acknowledgement waits for {@link #onLogWritten()}.
    */
-  public Output onAppendEntries(Message.AppendEntries m) {
+  Output onAppendEntries(Message.AppendEntries m) {
     Output out = new Output();
     checkNotWriting();
     // /\ m.mterm >= currentTerm[i]
@@ -278,7 +279,7 @@ public final class ReplicaCore {
    * prefix the snapshot replaced: the follower's log then matches the leader's up to
    * {@code lastIndex}, which is committed.
    */
-  public Output onInstallSnapshot(Message.InstallSnapshot m) {
+  Output onInstallSnapshot(Message.InstallSnapshot m) {
     Output out = new Output();
     checkNotWriting();
     if (m.term() < currentTerm && !options.has(CoreBug.STALE_TERM_APPEND_ACCEPTED)) {
@@ -328,7 +329,7 @@ public final class ReplicaCore {
    * {@code HandleAppendAck(i, m)}: the leader counts an acknowledgement of its current term
    * and advances its commit index; a failed check moves {@code nextIndex} back.
    */
-  public Output onAppendAck(Message.AppendAck m) {
+  Output onAppendAck(Message.AppendAck m) {
     Output out = new Output();
     checkNotWriting();
     // /\ role[i] = "Leader"
@@ -516,8 +517,11 @@ public final class ReplicaCore {
     return receive(((PeerCodec.Decoded.Accepted) decoded).message());
   }
 
-  /** Dispatches an authenticated message to its handler. */
-  public Output receive(Message m) {
+  /**
+   * Dispatches an authenticated message to its handler. Package-private: from outside the
+   * HSM boundary messages arrive only as bytes, through {@link #onPeerMessage}.
+   */
+  Output receive(Message m) {
     if (m.dest() != self || !membership.isMember(m.source()) || m.source() == self) {
       return drop(new Output(), DropReason.MISDIRECTED);
     }

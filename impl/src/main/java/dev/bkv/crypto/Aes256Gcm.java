@@ -3,6 +3,7 @@ package dev.bkv.crypto;
 import dev.bkv.base.FixedBytes;
 import dev.bkv.base.SecretBytes;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
@@ -20,6 +21,19 @@ public final class Aes256Gcm {
   public static final int TAG_BYTES = 16;
   /** Sealed objects in BKV are records and log segments; nothing legitimate is larger. */
   public static final int PLAINTEXT_BYTES_MAX = 64 * 1024 * 1024;
+
+  /**
+   * One cipher per thread, initialised afresh for every seal and open: {@code
+   * Cipher.getInstance} per call was a tenth of a small commit's time. A cipher is not
+   * thread-safe, hence one per thread.
+   */
+  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("AES/GCM/NoPadding is always available", e);
+    }
+  });
 
   private Aes256Gcm() {}
 
@@ -83,8 +97,18 @@ public final class Aes256Gcm {
   }
 
   private static Cipher cipher(int mode, Key key, Nonce nonce) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(mode, new SecretKeySpec(key.raw(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce.toBytes()));
+    SecretKeySpec keySpec = new SecretKeySpec(key.raw(), "AES");
+    GCMParameterSpec params = new GCMParameterSpec(TAG_BYTES * 8, nonce.toBytes());
+    Cipher cipher = CIPHER.get();
+    try {
+      cipher.init(mode, keySpec, params);
+    } catch (InvalidAlgorithmParameterException e) {
+      // The JDK refuses to encrypt twice in a row with one key and nonce on the same cipher
+      // object; a fresh cipher does what this method always did (callers own nonce uniqueness).
+      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(mode, keySpec, params);
+      CIPHER.set(cipher);
+    }
     return cipher;
   }
 }

@@ -42,9 +42,26 @@ public final class HmacSha256 {
     return macRaw(key.raw(), messageParts);
   }
 
+  /** The tag of {@code length} bytes of {@code buffer} from {@code offset}, without copying them out. */
+  public static byte[] mac(Key key, byte[] buffer, int offset, int length) {
+    try {
+      Mac mac = MAC.get();
+      mac.init(new SecretKeySpec(key.raw(), "HmacSHA256"));
+      mac.update(buffer, offset, length);
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("every Java 17 runtime provides HmacSHA256", e);
+    }
+  }
+
   /** Constant-time check of a full-length tag. */
   public static boolean verify(Key key, byte[] message, byte[] tag) {
     return tag.length == TAG_BYTES && Bytes.constantTimeEquals(mac(key, message), tag);
+  }
+
+  /** Constant-time check of a full-length tag over {@code length} bytes of {@code buffer} from {@code offset}. */
+  public static boolean verify(Key key, byte[] buffer, int offset, int length, byte[] tag) {
+    return tag.length == TAG_BYTES && Bytes.constantTimeEquals(mac(key, buffer, offset, length), tag);
   }
 
   /** HMAC with a key that may be empty (HKDF-Extract with an empty salt needs it). */

@@ -14,6 +14,13 @@ import java.util.TreeMap;
  */
 public final class SnapshotCodec {
   public static final int FORMAT = 1;
+  static final int HEADER_BYTES = 1 + 4;
+  /**
+   * What one record of a typical registration takes (a 16-byte user id, a ~130-byte OPAQUE
+   * record, an exposed 32-byte key): presizes the encoder so that a snapshot of many records
+   * is not copied as it grows. Only a hint: larger records still encode.
+   */
+  static final int RECORD_BYTES_TYPICAL = 1 + 16 + 16 + 2 + 130 + 3 + 1 + 32;
 
   private SnapshotCodec() {}
 
@@ -23,7 +30,7 @@ public final class SnapshotCodec {
 
   /** As {@link #encode(VaultState)}; a test-only seeded bug may write every guess count as 0. */
   public static byte[] encode(VaultState state, SnapshotOptions options) {
-    Wire.Writer out = new Wire.Writer().u8(FORMAT).u32(state.recordCount());
+    Wire.Writer out = new Wire.Writer(state.recordCount() * RECORD_BYTES_TYPICAL + HEADER_BYTES).u8(FORMAT).u32(state.recordCount());
     for (Map.Entry<UserId, VaultRecord> entry : state.records().entrySet()) {
       VaultRecord record = entry.getValue();
       out.bytes8(entry.getKey().toBytes())

@@ -25,6 +25,15 @@ public final class Sha256 {
     return digest.digest();
   }
 
+  /** The hash of {@code prefix} followed by {@code length} bytes of {@code buffer} from {@code offset}. */
+  public static byte[] hash(byte[] prefix, byte[] buffer, int offset, int length) {
+    MessageDigest digest = DIGEST.get();
+    digest.reset();
+    digest.update(prefix);
+    digest.update(buffer, offset, length);
+    return digest.digest();
+  }
+
   /** A digest of the caller's own, for incremental hashing. */
   public static MessageDigest newDigest() {
     try {

@@ -163,11 +163,11 @@ public final class VaultState {
       // R6 CountGuess on a record with no guess left destroys it.
       return destroy(c.userId(), record);
     }
-    // R5 CountGuess on a record with guesses left counts one.
+    // R5 CountGuess on a record with guesses left counts one. (GuessCounted copies the record it is given.)
     VaultRecord counted = record.withGuessesUsed(record.guessesUsed() + 1);
     records.put(c.userId(), counted);
     Check.that(counted.guessesUsed() == record.guessesUsed() + 1, "CountGuess counts exactly one guess");
-    return new Response.GuessCounted(counted.registrationId(), counted.phase(), counted.registrationRecord(),
+    return new Response.GuessCounted(counted.registrationId(), counted.phase(), counted.registrationRecordShared(),
         counted.guessesUsed(), counted.guessesRemaining());
   }
 

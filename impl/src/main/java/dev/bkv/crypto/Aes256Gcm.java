@@ -22,19 +22,6 @@ public final class Aes256Gcm {
   /** Sealed objects in BKV are records and log segments; nothing legitimate is larger. */
   public static final int PLAINTEXT_BYTES_MAX = 64 * 1024 * 1024;
 
-  /**
-   * One cipher per thread, initialised afresh for every seal and open: {@code
-   * Cipher.getInstance} per call was a tenth of a small commit's time. A cipher is not
-   * thread-safe, hence one per thread.
-   */
-  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-    try {
-      return Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError("AES/GCM/NoPadding is always available", e);
-    }
-  });
-
   private Aes256Gcm() {}
 
   public static final class Key extends SecretBytes {
@@ -51,6 +38,14 @@ public final class Aes256Gcm {
     byte[] raw() {
       return unsafeBytes();
     }
+
+    /**
+     * This key's cipher on the calling thread, initialised afresh for every seal and open:
+     * {@code Cipher.getInstance} per call was a tenth of a small commit's time, and a cipher
+     * shared between keys expands the AES key schedule again on every switch (a fleet host
+     * seals for several HSMs in turn). A cipher is not thread-safe, hence one per thread.
+     */
+    private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(Aes256Gcm::newCipher);
   }
 
   /** A 96-bit nonce. A (key, nonce) pair must never encrypt twice; callers say how they ensure it. */
@@ -99,16 +94,24 @@ public final class Aes256Gcm {
   private static Cipher cipher(int mode, Key key, Nonce nonce) throws GeneralSecurityException {
     SecretKeySpec keySpec = new SecretKeySpec(key.raw(), "AES");
     GCMParameterSpec params = new GCMParameterSpec(TAG_BYTES * 8, nonce.toBytes());
-    Cipher cipher = CIPHER.get();
+    Cipher cipher = key.cipher.get();
     try {
       cipher.init(mode, keySpec, params);
     } catch (InvalidAlgorithmParameterException e) {
       // The JDK refuses to encrypt twice in a row with one key and nonce on the same cipher
       // object; a fresh cipher does what this method always did (callers own nonce uniqueness).
-      cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher = newCipher();
       cipher.init(mode, keySpec, params);
-      CIPHER.set(cipher);
+      key.cipher.set(cipher);
     }
     return cipher;
+  }
+
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("AES/GCM/NoPadding is always available", e);
+    }
   }
 }

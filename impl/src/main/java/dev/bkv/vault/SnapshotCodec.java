@@ -33,9 +33,10 @@ public final class SnapshotCodec {
     Wire.Writer out = new Wire.Writer(state.recordCount() * RECORD_BYTES_TYPICAL + HEADER_BYTES).u8(FORMAT).u32(state.recordCount());
     for (Map.Entry<UserId, VaultRecord> entry : state.records().entrySet()) {
       VaultRecord record = entry.getValue();
-      out.bytes8(entry.getKey().toBytes())
+      // Shared arrays, only read: a snapshot of every record on every HSM is a pause in the commit path.
+      out.bytes8(entry.getKey().bytesShared())
           .fixed(record.registrationId().toBytes())
-          .bytes16(record.registrationRecord())
+          .bytes16(record.registrationRecordShared())
           .u8(record.maxAttempts())
           .u8(options.dropCounters ? 0 : record.guessesUsed())
           .u8(record.phase().code);

@@ -53,6 +53,11 @@ public final class UserId implements Comparable<UserId> {
     return bytes.clone();
   }
 
+  /** The bytes without a copy, for encoders in this package that only read them. */
+  byte[] bytesShared() {
+    return bytes;
+  }
+
   public int length() {
     return bytes.length;
   }

@@ -31,7 +31,7 @@ public final class SnapshotCodec {
   /** As {@link #encode(VaultState)}; a test-only seeded bug may write every guess count as 0. */
   public static byte[] encode(VaultState state, SnapshotOptions options) {
     Wire.Writer out = new Wire.Writer(state.recordCount() * RECORD_BYTES_TYPICAL + HEADER_BYTES).u8(FORMAT).u32(state.recordCount());
-    for (Map.Entry<UserId, VaultRecord> entry : state.records().entrySet()) {
+    for (Map.Entry<UserId, VaultRecord> entry : state.sortedRecords()) {
       VaultRecord record = entry.getValue();
       // Shared arrays, only read: a snapshot of every record on every HSM is a pause in the commit path.
       out.bytes8(entry.getKey().bytesShared())

@@ -8,8 +8,10 @@ import dev.bkv.vault.Command.RecoverSucceeded;
 import dev.bkv.vault.Command.RegisterExpose;
 import dev.bkv.vault.Command.RegisterStore;
 import dev.bkv.vault.Response.Reason;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -106,9 +108,19 @@ public final class VaultState {
     return records.size();
   }
 
-  /** A read-only copy in canonical order (sorted now, once per snapshot), for the snapshot encoder and tests. */
+  /** A read-only copy in canonical order, for tests. */
   NavigableMap<UserId, VaultRecord> records() {
     return Collections.unmodifiableNavigableMap(new TreeMap<>(records));
+  }
+
+  /**
+   * The records in canonical order (unsigned user id order), sorted now as an array: the
+   * snapshot encoder's one pass over them, without building a tree node per record.
+   */
+  List<Map.Entry<UserId, VaultRecord>> sortedRecords() {
+    List<Map.Entry<UserId, VaultRecord>> sorted = new ArrayList<>(records.entrySet());
+    sorted.sort(Map.Entry.comparingByKey());
+    return sorted;
   }
 
   private Response registerStore(RegisterStore c) {

@@ -28,7 +28,7 @@ public final class MemoryDisk implements Disk {
 
   /**
    * One file as a list of chunks that are never copied to grow: a log segment grows to 64 MiB
-   * by small appends, and a doubling array copied the segment over and over (a fifth of a
+   * by small appends, and a doubling array copied the segment over and over (a tenth of a
    * large batch's time in the fleet benchmark).
    */
   private static final class File {

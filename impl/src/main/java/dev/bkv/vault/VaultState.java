@@ -46,8 +46,8 @@ import java.util.TreeMap;
 public final class VaultState {
   /**
    * By user id, hashed: every committed command looks one up on every HSM, and a tree's
-   * compare-walk was a fifth of a large batch's time. The canonical order exists only where
-   * it is needed, in {@link #records()} for the snapshot encoder.
+   * compare-walk was over a tenth of a large batch's time. The canonical order exists only
+   * where it is needed: {@link #sortedRecords()} sorts for the snapshot encoder.
    */
   private final HashMap<UserId, VaultRecord> records;
 

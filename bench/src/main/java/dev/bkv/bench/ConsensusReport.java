@@ -43,7 +43,7 @@ final class ConsensusReport {
         throw new IllegalArgumentException(name + ": expected us/op, got " + metric.get("scoreUnit"));
       }
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("benchmark", system + "." + parts[parts.length - 1]);
+      row.put("benchmark", label(system + "." + parts[parts.length - 1], params));
       row.put("system", system);
       row.put(NODES, integer(name, params, NODES));
       double score = BenchReport.number(metric.get("score"));
@@ -72,6 +72,18 @@ final class ConsensusReport {
     section.put("throughput", new ArrayList<Object>(throughput));
     section.put("latency", new ArrayList<Object>(latency));
     return section;
+  }
+
+  /**
+   * A row's label: {@code Class.method}, then the parameters other than the columns' nodes and
+   * batch as {@link BenchReport#rowKey} writes them (e.g. {@code FleetBench.commitBatch:storage=fsync}),
+   * so that rows differing only in such a parameter are told apart.
+   */
+  static String label(String benchmark, Map<String, Object> params) {
+    Map<String, Object> extra = new LinkedHashMap<>(params);
+    extra.remove(NODES);
+    extra.remove(BATCH);
+    return BenchReport.rowKey(benchmark, extra);
   }
 
   private static int integer(String name, Map<String, Object> params, String key) {

@@ -62,6 +62,27 @@ class ConsensusReportTest {
     Json.write(report);
   }
 
+  /** Rows that differ only in a further parameter (storage) carry it in their label, and each still has its ratio. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void whenRowsDifferInAnotherParameter_thenTheirLabelsNameIt() {
+    String memory = batchResult("FleetBench.commitBatch", 5, 16, 80.0).replace("\"batch\":\"16\"",
+        "\"batch\":\"16\",\"storage\":\"memory\"");
+    String fsync = batchResult("FleetBench.commitBatch", 5, 16, 800.0).replace("\"batch\":\"16\"",
+        "\"batch\":\"16\",\"storage\":\"fsync\"");
+    Map<String, Object> report = report(batchResult("MicroRaftBench.commitBatch", 5, 16, 160.0), memory, fsync,
+        sampleResult("FleetBench.commitOne", 5, 60.0).replace("\"nodes\":\"5\"", "\"nodes\":\"5\",\"storage\":\"fsync\""));
+    Map<String, Object> section = (Map<String, Object>) report.get(ConsensusReport.KEY);
+    List<Map<String, Object>> throughput = (List<Map<String, Object>>) section.get("throughput");
+    assertEquals("MicroRaftBench.commitBatch", throughput.get(0).get("benchmark"));
+    assertEquals("FleetBench.commitBatch:storage=memory", throughput.get(1).get("benchmark"));
+    assertEquals("FleetBench.commitBatch:storage=fsync", throughput.get(2).get("benchmark"));
+    assertEquals(0.2, (Double) throughput.get(2).get("opsPerSecondOverBaseline"), 1e-9);
+    String markdown = BenchReport.markdown(report);
+    assertTrue(markdown.contains("| FleetBench.commitBatch:storage=fsync | 5 | 16 | 800 |"), markdown);
+    assertTrue(markdown.contains("| FleetBench.commitOne:storage=fsync | 5 |"), markdown);
+  }
+
   @Test
   void whenAConsensusThroughputResultHasNoBatch_thenTheReportRefusesIt() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> report(

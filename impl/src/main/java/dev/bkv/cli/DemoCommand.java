@@ -7,6 +7,7 @@ import dev.bkv.client.VaultClient;
 import dev.bkv.client.VaultClientException;
 import dev.bkv.client.VaultStatus;
 import dev.bkv.client.VaultTransport;
+import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.Sha256;
 import dev.bkv.crypto.opaque.Ksf;
@@ -197,15 +198,18 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The host crashes the leader and restarts it at once, so that another HSM's election
-   * timer fires first and a new leader of a new term takes over; repeated (a bounded number of
-   * times) while the same HSM wins again.
+   * The host crashes the leader and restarts it once another HSM stands for election, whose
+   * vote request the restarted HSM then grants; repeated (a bounded number of times) should
+   * the same HSM win again.
    */
   private void forceLeaderChange() throws DemoException {
     int old = awaitLeader("a leader before the forced change");
     long oldTerm = fleet.term(old);
     for (int attempt = 0; attempt < LEADER_CHANGE_ATTEMPTS_MAX; attempt++) {
       fleet.crash(fleet.leader().orElse(old));
+      for (int t = 0; t < LEADER_TICKS_MAX && !anotherCandidate(old); t++) {
+        fleet.run(1);
+      }
       try {
         fleet.restart(old);
       } catch (StorageException e) {
@@ -219,6 +223,15 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     expect(false, "the leader changes when it is crashed");
+  }
+
+  private boolean anotherCandidate(int old) {
+    for (int i = 0; i < fleet.size(); i++) {
+      if (i != old && fleet.role(i).filter(r -> r != ReplicaCore.Role.FOLLOWER).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int awaitLeader(String what) throws DemoException {

@@ -52,7 +52,7 @@ public final class PeerCodec {
     out.put((byte) VERSION).put((byte) message.kind().code);
     out.putShort((short) message.source()).putShort((short) message.dest()).putLong(message.term());
     out.put(body);
-    byte[] tag = HmacSha256.mac(key, Arrays.copyOf(out.array(), out.position()));
+    byte[] tag = HmacSha256.mac(key, out.array(), 0, out.position());
     out.put(tag);
     return out.array();
   }
@@ -122,9 +122,8 @@ public final class PeerCodec {
     if (term < 0) {
       return dropped(DropReason.UNDECODABLE, "negative term");
     }
-    byte[] signed = Arrays.copyOf(bytes, bytes.length - HmacSha256.TAG_BYTES);
     byte[] tag = Arrays.copyOfRange(bytes, bytes.length - HmacSha256.TAG_BYTES, bytes.length);
-    if (checkMac && !HmacSha256.verify(keys.key(source, dest), signed, tag)) {
+    if (checkMac && !HmacSha256.verify(keys.key(source, dest), bytes, 0, bytes.length - HmacSha256.TAG_BYTES, tag)) {
       return dropped(DropReason.BAD_MAC, "from " + source);
     }
     try {

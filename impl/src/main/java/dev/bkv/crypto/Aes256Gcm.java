@@ -3,6 +3,7 @@ package dev.bkv.crypto;
 import dev.bkv.base.FixedBytes;
 import dev.bkv.base.SecretBytes;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
@@ -37,6 +38,14 @@ public final class Aes256Gcm {
     byte[] raw() {
       return unsafeBytes();
     }
+
+    /**
+     * This key's cipher on the calling thread, initialised afresh for every seal and open:
+     * {@code Cipher.getInstance} per call was a tenth of a small commit's time, and a cipher
+     * shared between keys expands the AES key schedule again on every switch (a fleet host
+     * seals for several HSMs in turn). A cipher is not thread-safe, hence one per thread.
+     */
+    private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(Aes256Gcm::newCipher);
   }
 
   /** A 96-bit nonce. A (key, nonce) pair must never encrypt twice; callers say how they ensure it. */
@@ -83,8 +92,26 @@ public final class Aes256Gcm {
   }
 
   private static Cipher cipher(int mode, Key key, Nonce nonce) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(mode, new SecretKeySpec(key.raw(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce.toBytes()));
+    SecretKeySpec keySpec = new SecretKeySpec(key.raw(), "AES");
+    GCMParameterSpec params = new GCMParameterSpec(TAG_BYTES * 8, nonce.toBytes());
+    Cipher cipher = key.cipher.get();
+    try {
+      cipher.init(mode, keySpec, params);
+    } catch (InvalidAlgorithmParameterException e) {
+      // The JDK refuses to encrypt twice in a row with one key and nonce on the same cipher
+      // object; a fresh cipher does what this method always did (callers own nonce uniqueness).
+      cipher = newCipher();
+      cipher.init(mode, keySpec, params);
+      key.cipher.set(cipher);
+    }
     return cipher;
+  }
+
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("AES/GCM/NoPadding is always available", e);
+    }
   }
 }

@@ -410,7 +410,7 @@ public final class ReplicatedVault {
       return Optional.empty();
     }
     try {
-      return Optional.of(CommandCodec.decode(java.util.Arrays.copyOfRange(payload, 1, payload.length)));
+      return Optional.of(CommandCodec.decode(payload, 1));
     } catch (DecodeException e) {
       // Entries come from this fleet's leaders over authenticated links or sealed storage.
       throw new Check.InvariantViolation("a committed entry decodes as a vault command: " + e.getMessage());

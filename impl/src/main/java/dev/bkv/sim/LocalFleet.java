@@ -212,6 +212,12 @@ public final class LocalFleet {
     return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
   }
 
+  /** The role of a live HSM (a down one has none). */
+  public java.util.Optional<ReplicaCore.Role> role(int i) {
+    Node node = nodes.get(i);
+    return node.up ? java.util.Optional.of(node.core().role()) : java.util.Optional.empty();
+  }
+
   public long term(int i) {
     return nodes.get(i).core().currentTerm();
   }

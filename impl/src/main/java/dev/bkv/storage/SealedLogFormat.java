@@ -42,7 +42,18 @@ final class SealedLogFormat {
   }
 
   static String segmentName(long seq) {
-    return SEGMENT_PREFIX + String.format("%0" + SEGMENT_SEQ_DIGITS + "d", seq) + SEGMENT_SUFFIX;
+    if (seq < 0) {
+      return SEGMENT_PREFIX + String.format("%0" + SEGMENT_SEQ_DIGITS + "d", seq) + SEGMENT_SUFFIX;
+    }
+    // Every write names its segment: String.format builds a Formatter and locale symbols,
+    // a twentieth of a small commit's time. Zero-padding by hand gives the same name.
+    String digits = Long.toString(seq);
+    StringBuilder name = new StringBuilder(SEGMENT_PREFIX.length() + SEGMENT_SEQ_DIGITS + SEGMENT_SUFFIX.length())
+        .append(SEGMENT_PREFIX);
+    for (int pad = digits.length(); pad < SEGMENT_SEQ_DIGITS; pad++) {
+      name.append('0');
+    }
+    return name.append(digits).append(SEGMENT_SUFFIX).toString();
   }
 
   /** The sequence number of a segment file name, empty for any other file. */
@@ -118,10 +129,7 @@ final class SealedLogFormat {
   }
 
   static byte[] chainHash(byte[] frame, int offset, int length) {
-    var digest = Sha256.newDigest();
-    digest.update(CHAIN_DOMAIN);
-    digest.update(frame, offset, length);
-    return digest.digest();
+    return Sha256.hash(CHAIN_DOMAIN, frame, offset, length);
   }
 
   static byte[] snapshotAad(byte[] context) {

@@ -23,6 +23,9 @@ public sealed interface Command
     GUESS_FAILED(5),
     DELETE(6);
 
+    /** {@code values()} copies its array on every call, and every decoded command looks its kind up. */
+    private static final Kind[] KINDS = values();
+
     public final int code;
 
     Kind(int code) {
@@ -30,7 +33,7 @@ public sealed interface Command
     }
 
     public static Kind fromCode(int code) {
-      for (Kind kind : values()) {
+      for (Kind kind : KINDS) {
         if (kind.code == code) {
           return kind;
         }

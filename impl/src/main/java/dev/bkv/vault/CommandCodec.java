@@ -46,10 +46,15 @@ public final class CommandCodec {
   }
 
   public static Command decode(byte[] encoded) throws DecodeException {
-    if (encoded.length > VaultLimits.COMMAND_BYTES_MAX) {
-      throw new DecodeException("command", encoded.length + " bytes exceeds " + VaultLimits.COMMAND_BYTES_MAX);
+    return decode(encoded, 0);
+  }
+
+  /** The command encoded in {@code buffer} from {@code offset} to its end (a log payload after its tag byte). */
+  public static Command decode(byte[] buffer, int offset) throws DecodeException {
+    if (buffer.length - offset > VaultLimits.COMMAND_BYTES_MAX) {
+      throw new DecodeException("command", (buffer.length - offset) + " bytes exceeds " + VaultLimits.COMMAND_BYTES_MAX);
     }
-    Wire.Reader in = new Wire.Reader(encoded);
+    Wire.Reader in = new Wire.Reader(buffer, offset);
     int format = in.u8("command.format");
     if (format != FORMAT) {
       throw new DecodeException("command.format", "unknown format " + format);

@@ -9,6 +9,9 @@ public enum Phase {
   STORED(1),
   EXPOSED(2);
 
+  /** {@code values()} copies its array on every call. */
+  private static final Phase[] PHASES = values();
+
   /** The byte that encodes the phase in snapshots and firmware responses. */
   public final int code;
 
@@ -17,7 +20,7 @@ public enum Phase {
   }
 
   public static Phase fromCode(int code) {
-    for (Phase phase : values()) {
+    for (Phase phase : PHASES) {
       if (phase.code == code) {
         return phase;
       }

@@ -12,10 +12,26 @@ import java.util.Arrays;
  */
 public final class UserId implements Comparable<UserId> {
   private final byte[] bytes;
+  /**
+   * FNV-1a (64-bit) over the bytes, folded to 32 bits, computed once. The vault looks every
+   * command's user up in a hash map; {@code Arrays.hashCode} maps ids that differ in their last
+   * bytes (counters, as a frontend may issue them) onto few values, and the map degraded to
+   * its per-bucket trees. Ids chosen to collide still cost only a tree walk (ids are
+   * Comparable), as the sorted map they replaced did.
+   */
+  private final int hash;
 
   private UserId(byte[] bytes) {
     this.bytes = bytes.clone();
+    long h = FNV_OFFSET;
+    for (byte b : this.bytes) {
+      h = (h ^ (b & 0xff)) * FNV_PRIME;
+    }
+    this.hash = (int) (h ^ (h >>> 32));
   }
+
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
 
   public static UserId of(byte[] bytes) throws DecodeException {
     if (bytes == null) {
@@ -37,6 +53,11 @@ public final class UserId implements Comparable<UserId> {
     return bytes.clone();
   }
 
+  /** The bytes without a copy, for encoders in this package that only read them. */
+  byte[] bytesShared() {
+    return bytes;
+  }
+
   public int length() {
     return bytes.length;
   }
@@ -53,7 +74,7 @@ public final class UserId implements Comparable<UserId> {
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return hash;
   }
 
   /** Printable ids print as text; others as hex. */

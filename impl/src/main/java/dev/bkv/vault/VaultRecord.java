@@ -21,8 +21,14 @@ public final class VaultRecord {
       int guessesUsed,
       Phase phase,
       BackupKey backupKey) {
+    this(registrationId, registrationRecord.clone(), maxAttempts, guessesUsed, phase, backupKey, true);
+  }
+
+  /** Adopts {@code ownRecord}, an array no one else holds or changes. */
+  private VaultRecord(RegistrationId registrationId, byte[] ownRecord, int maxAttempts, int guessesUsed, Phase phase,
+      BackupKey backupKey, boolean adopted) {
     this.registrationId = registrationId;
-    this.registrationRecord = registrationRecord.clone();
+    this.registrationRecord = ownRecord;
     this.maxAttempts = maxAttempts;
     this.guessesUsed = guessesUsed;
     this.phase = phase;
@@ -75,12 +81,21 @@ public final class VaultRecord {
     return backupKey;
   }
 
+  /** The registration record without a copy, for callers in this package that copy it themselves or only read it. */
+  byte[] registrationRecordShared() {
+    return registrationRecord;
+  }
+
   boolean sameRegistrationRecord(byte[] other) {
     return java.util.Arrays.equals(registrationRecord, other);
   }
 
+  /**
+   * The same record with another count. It shares the registration record's array, which no
+   * record ever changes (every guess counted on every HSM built a copy of it).
+   */
   VaultRecord withGuessesUsed(int used) {
-    return new VaultRecord(registrationId, registrationRecord, maxAttempts, used, phase, backupKey);
+    return new VaultRecord(registrationId, registrationRecord, maxAttempts, used, phase, backupKey, true);
   }
 
   /** Erases the backup key from memory; the record must not be used afterwards. */

@@ -8,7 +8,11 @@ import dev.bkv.vault.Command.RecoverSucceeded;
 import dev.bkv.vault.Command.RegisterExpose;
 import dev.bkv.vault.Command.RegisterStore;
 import dev.bkv.vault.Response.Reason;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -43,18 +47,23 @@ import java.util.TreeMap;
  * </ol>
  */
 public final class VaultState {
-  private final TreeMap<UserId, VaultRecord> records;
+  /**
+   * By user id, hashed: every committed command looks one up on every HSM, and a tree's
+   * compare-walk was over a tenth of a large batch's time. The canonical order exists only
+   * where it is needed: {@link #sortedRecords()} sorts for the snapshot encoder.
+   */
+  private final HashMap<UserId, VaultRecord> records;
   /** R11: per user, the last registration destroyed or deleted, if no newer one was stored since. */
   private final TreeMap<UserId, RegistrationId> retired;
 
   public VaultState() {
-    this(new TreeMap<>(), new TreeMap<>());
+    this(new HashMap<>(), new TreeMap<>());
   }
 
   /** For the snapshot decoder: adopts records and retired ids already validated. */
-  VaultState(TreeMap<UserId, VaultRecord> records, TreeMap<UserId, RegistrationId> retired) {
+  VaultState(Map<UserId, VaultRecord> records, TreeMap<UserId, RegistrationId> retired) {
     Check.that(records.size() + retired.size() <= VaultLimits.USERS_MAX, "snapshot within USERS_MAX");
-    this.records = records;
+    this.records = new HashMap<>(records);
     this.retired = retired;
   }
 
@@ -106,9 +115,19 @@ public final class VaultState {
     return records.size();
   }
 
-  /** Read-only view in canonical order, for the snapshot encoder and tests. */
+  /** A read-only copy in canonical order, for tests. */
   NavigableMap<UserId, VaultRecord> records() {
-    return Collections.unmodifiableNavigableMap(records);
+    return Collections.unmodifiableNavigableMap(new TreeMap<>(records));
+  }
+
+  /**
+   * The records in canonical order (unsigned user id order), sorted now as an array: the
+   * snapshot encoder's one pass over them, without building a tree node per record.
+   */
+  List<Map.Entry<UserId, VaultRecord>> sortedRecords() {
+    List<Map.Entry<UserId, VaultRecord>> sorted = new ArrayList<>(records.entrySet());
+    sorted.sort(Map.Entry.comparingByKey());
+    return sorted;
   }
 
   /** Read-only view of the retired registration ids (R11), in canonical order. */
@@ -174,11 +193,11 @@ public final class VaultState {
       // R6 CountGuess on a record with no guess left destroys it.
       return destroy(c.userId(), record);
     }
-    // R5 CountGuess on a record with guesses left counts one.
+    // R5 CountGuess on a record with guesses left counts one. (GuessCounted copies the record it is given.)
     VaultRecord counted = record.withGuessesUsed(record.guessesUsed() + 1);
     records.put(c.userId(), counted);
     Check.that(counted.guessesUsed() == record.guessesUsed() + 1, "CountGuess counts exactly one guess");
-    return new Response.GuessCounted(counted.registrationId(), counted.phase(), counted.registrationRecord(),
+    return new Response.GuessCounted(counted.registrationId(), counted.phase(), counted.registrationRecordShared(),
         counted.guessesUsed(), counted.guessesRemaining());
   }
 

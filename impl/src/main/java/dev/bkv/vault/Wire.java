@@ -14,7 +14,16 @@ public final class Wire {
 
   /** Builds an encoding; callers bound what they write, so nothing here can overflow. */
   public static final class Writer {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out;
+
+    public Writer() {
+      this(32);
+    }
+
+    /** A writer with room for {@code expectedBytes}, so a large encoding is not copied as it grows. */
+    public Writer(int expectedBytes) {
+      out = new ByteArrayOutputStream(expectedBytes);
+    }
 
     public Writer u8(int value) {
       if (value < 0 || value > 0xff) {
@@ -67,7 +76,16 @@ public final class Wire {
     private int pos;
 
     public Reader(byte[] in) {
+      this(in, 0);
+    }
+
+    /** Reads {@code in} from {@code offset} to its end (a tagged payload without copying it). */
+    public Reader(byte[] in, int offset) {
+      if (offset < 0 || offset > in.length) {
+        throw new IllegalArgumentException("offset " + offset + " outside an input of " + in.length + " bytes");
+      }
       this.in = in;
+      this.pos = offset;
     }
 
     public int u8(String field) throws DecodeException {

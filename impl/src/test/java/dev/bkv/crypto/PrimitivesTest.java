@@ -50,6 +50,36 @@ class PrimitivesTest {
     assertFalse(HmacSha256.verify(key, message, tag));
   }
 
+  /** Cached primitives give what fresh ones did: keys in turn, a repeated (key, nonce), a MAC after a failed call. */
+  @Test
+  void cachedPrimitivesAgreeWithFreshOnes() throws Exception {
+    Aes256Gcm.Key a = Aes256Gcm.Key.generate(RANDOM);
+    Aes256Gcm.Key b = Aes256Gcm.Key.generate(RANDOM);
+    Aes256Gcm.Nonce nonce = Aes256Gcm.Nonce.random(RANDOM);
+    byte[] aad = {1, 2, 3};
+    byte[] plaintext = "guess".getBytes(StandardCharsets.US_ASCII);
+    byte[] sealedA = Aes256Gcm.seal(a, nonce, aad, plaintext);
+    byte[] sealedB = Aes256Gcm.seal(b, nonce, aad, plaintext);
+    // The JDK refuses a second encryption with one key and nonce on one cipher object; the old
+    // code made a cipher per call, so this call succeeded and must still (nonce reuse is the caller's to avoid).
+    assertArrayEquals(sealedA, Aes256Gcm.seal(a, nonce, aad, plaintext));
+    javax.crypto.Cipher fresh = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    fresh.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(b.toBytes(), "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, nonce.toBytes()));
+    fresh.updateAAD(aad);
+    assertArrayEquals(fresh.doFinal(plaintext), sealedB);
+    assertArrayEquals(plaintext, Aes256Gcm.open(a, nonce, aad, sealedA).orElseThrow());
+    assertTrue(Aes256Gcm.open(b, nonce, aad, sealedA).isEmpty());
+    assertArrayEquals(plaintext, Aes256Gcm.open(b, nonce, aad, sealedB).orElseThrow());
+
+    HmacSha256.Key key = new HmacSha256.Key(new byte[] {9, 9, 9});
+    byte[] tag = HmacSha256.mac(key, plaintext);
+    assertArrayEquals(tag, HmacSha256.mac(key, plaintext), "the same tag from the thread's cached Mac");
+    assertArrayEquals(tag, HmacSha256.mac(key, new byte[] {0, 'g', 'u', 'e', 's', 's', 0}, 1, 5));
+    assertThrows(NullPointerException.class, () -> Sha256.hash(plaintext, null));
+    assertArrayEquals(Sha256.newDigest().digest(plaintext), Sha256.hash(plaintext), "a call that threw leaves nothing behind");
+  }
+
   @Test
   void aesGcmRoundTripsAndRejectsAnyTamperedByte() {
     Aes256Gcm.Key key = Aes256Gcm.Key.generate(RANDOM);

@@ -5,6 +5,7 @@
 #   bench/run.sh Primitives      # a JMH include regex
 #   BKV_JMH_ARGS="-f 2 -wi 5 -i 10" bench/run.sh   # longer runs
 #   bench/run.sh VaultMemory     # vault memory per user only (VaultMemoryBench is not a JMH benchmark)
+#   bench/run.sh FleetLoadLatency  # fleet commit latency at half its peak load only (not JMH either)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -40,6 +41,12 @@ if grep -qE -- "$include" <<< "dev.bkv.bench.VaultMemoryBench"; then
   memory=("$work/memory.json")
 fi
 
+load=""
+if [[ "$include" == ".*Bench.*" ]] || grep -qE -- "$include" <<< "dev.bkv.bench.FleetLoadLatency"; then
+  echo "bench: fleet commit latency at half its peak load (5 HSMs, memory and fsync)" >&2
+  load="$(for storage in memory fsync; do java -cp "$cp" dev.bkv.bench.FleetLoadLatency 5 "$storage"; done)"
+fi
+
 echo "bench: openssl speed (native baseline, same run)" >&2
 {
   openssl version
@@ -49,4 +56,19 @@ echo "bench: openssl speed (native baseline, same run)" >&2
 
 command="bench/run.sh${*:+ $*} (JMH: $jmh_args; $(head -1 "$work/openssl.txt"))"
 java -cp "$cp" dev.bkv.bench.BenchReport "$work/jmh.json" "$work/openssl.txt" bench/results "$name" "$command" ${memory[@]+"${memory[@]}"}
+if [[ -n "$load" ]]; then
+  # FleetLoadLatency is an open-loop measurement that JMH's modes do not express: its lines
+  # are appended to the report as printed.
+  {
+    echo
+    echo "## Fleet commit latency under load"
+    echo
+    echo "\`FleetLoadLatency\`: the fleet's peak committed guesses per second, then an open-loop load at half"
+    echo "that rate; a guess's latency runs from its arrival to its release (group commit on the leader)."
+    echo
+    echo '```'
+    echo "$load"
+    echo '```'
+  } >> "bench/results/$name.md"
+fi
 echo "bench: wrote bench/results/$name.json and .md" >&2

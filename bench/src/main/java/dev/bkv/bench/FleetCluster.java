@@ -15,7 +15,6 @@ import dev.bkv.storage.AesGcmSealer;
 import dev.bkv.storage.Disk;
 import dev.bkv.storage.FileDisk;
 import dev.bkv.storage.MemoryDisk;
-import dev.bkv.storage.NvramImage;
 import dev.bkv.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,21 +75,6 @@ public final class FleetCluster implements AutoCloseable {
 
   private record Delivery(int dest, byte[] bytes) {}
 
-  /** One HSM's NVRAM cell, held in memory (an HSM's NVRAM is not the host's disk). */
-  private static final class Cell implements ReplicaStorage.NvramCell {
-    private NvramImage.Cell cell = NvramImage.empty().cell(ReplicaStorage.NVRAM_SLOT);
-
-    @Override
-    public NvramImage.Cell read() {
-      return cell;
-    }
-
-    @Override
-    public void write(NvramImage.Cell next) {
-      cell = next;
-    }
-  }
-
   private final List<ReplicatedVault> vaults = new ArrayList<>();
   private final List<ReplicaStorage> storages = new ArrayList<>();
   private final ArrayDeque<Delivery> network = new ArrayDeque<>();
@@ -137,7 +121,7 @@ public final class FleetCluster implements AutoCloseable {
       byte[] sealKey = Sha256.hash(("BKV bench seal key " + i).getBytes(StandardCharsets.US_ASCII));
       try {
         Disk disk = dir == null ? new MemoryDisk() : new FileDisk(dir.resolve("hsm" + i));
-        storages.add(ReplicaStorage.open(new Cell(), disk, new AesGcmSealer(sealKey, new Random(i)), context));
+        storages.add(ReplicaStorage.open(ReplicaStorage.NvramCell.inMemory(), disk, new AesGcmSealer(sealKey, new Random(i)), context));
       } catch (StorageException e) {
         throw new IllegalStateException("HSM " + i + " storage: " + e.getMessage(), e);
       }

@@ -38,6 +38,23 @@ public final class ReplicaStorage {
     NvramImage.Cell read() throws StorageException;
 
     void write(NvramImage.Cell cell) throws StorageException;
+
+    /** A cell held in memory, for hosts that stand in for an HSM (benchmarks, tests). */
+    static NvramCell inMemory() {
+      return new NvramCell() {
+        private NvramImage.Cell cell = NvramImage.empty().cell(NVRAM_SLOT);
+
+        @Override
+        public NvramImage.Cell read() {
+          return cell;
+        }
+
+        @Override
+        public void write(NvramImage.Cell next) {
+          cell = next;
+        }
+      };
+    }
   }
 
   private final NvramCell nvramCell;
@@ -55,11 +72,6 @@ public final class ReplicaStorage {
 
   public static ReplicaStorage open(NvramCell nvram, Disk disk, Sealer sealer, byte[] context) throws StorageException {
     return new ReplicaStorage(nvram, SealedLog.open(disk, sealer, context, SealedLog.Limits.DEFAULTS));
-  }
-
-  /** For the simulator's seeded storage bug: a log opened some other way. */
-  public static ReplicaStorage of(NvramCell nvram, SealedLog log) {
-    return new ReplicaStorage(nvram, log);
   }
 
   public Nvram readNvram() throws StorageException {

@@ -437,14 +437,6 @@ public final class ReplicatedVault {
     return state.recordCount();
   }
 
-  public int sessionCount() {
-    return sessions.size();
-  }
-
-  public int waitingCount() {
-    return waiting.size();
-  }
-
   /** The phase of a user's applied record, for tests. */
   public Optional<Phase> phase(UserId userId) {
     return state.record(userId).map(VaultRecord::phase);

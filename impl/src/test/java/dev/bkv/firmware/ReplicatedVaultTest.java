@@ -13,7 +13,6 @@ import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.storage.AesGcmSealer;
 import dev.bkv.storage.MemoryDisk;
-import dev.bkv.storage.NvramImage;
 import dev.bkv.storage.StorageException;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
@@ -42,7 +41,7 @@ class ReplicatedVaultTest {
   private static final class Host {
     final int index;
     final MemoryDisk disk = new MemoryDisk();
-    NvramImage.Cell nvram = new NvramImage.Cell(0, new byte[0]);
+    final ReplicaStorage.NvramCell nvram = ReplicaStorage.NvramCell.inMemory();
     ReplicaStorage storage;
     ReplicatedVault vault;
     boolean up = true;
@@ -53,18 +52,7 @@ class ReplicatedVaultTest {
     }
 
     void boot() throws StorageException {
-      ReplicaStorage.NvramCell cell = new ReplicaStorage.NvramCell() {
-        @Override
-        public NvramImage.Cell read() {
-          return nvram;
-        }
-
-        @Override
-        public void write(NvramImage.Cell next) {
-          nvram = next;
-        }
-      };
-      storage = ReplicaStorage.open(cell, disk, new AesGcmSealer(new byte[32], new Random(index)),
+      storage = ReplicaStorage.open(nvram, disk, new AesGcmSealer(new byte[32], new Random(index)),
           ("hsm-" + index).getBytes(StandardCharsets.US_ASCII));
       vault = ReplicatedVault.create(index, THREE, KEYS, SMALL_SNAPSHOTS, FirmwareOptions.PRODUCTION,
           storage.readNvram(), storage.recovered());

@@ -57,7 +57,7 @@ CONSTANTS
     Server,          \* the HSMs of the fleet (model values; symmetric)
     Datacenters,     \* how many datacenters the HSMs are placed in
     User,            \* vault users (model values; symmetric)
-    MaxAttempts,     \* G1: guesses answered per registration between recoveries
+    MaxAttempts,     \* G1: guesses answered per registration between successful logins
     Preregistered,   \* TRUE: every user starts with registration 1 exposed
     ClientOps,       \* the client requests a model exercises (subset of AllClientOps)
     MaxTerm,         \* bound: no HSM starts an election beyond this term
@@ -70,7 +70,13 @@ CONSTANTS
     Bugs,            \* the protections a negative model removes (subset of AllBugs)
     Nil
 
-AllClientOps == {"Store", "Expose", "Guess", "Recover"}
+\* The requests a leader appends: a registration's store, a login's guess,
+\* the three ends of a login (expose a stored registration, recover, fail),
+\* and the no-op a new leader appends in its term.
+AllClientOps == {"Store", "Guess", "Expose", "Recover", "Fail", "Noop"}
+
+\* Registration ids a client may store (two suffice to replace one with another).
+RegIds == 1..2
 
 \* Protections that negative models remove, one at a time.
 AllBugs == {
@@ -89,7 +95,7 @@ AllBugs == {
     "NoPrevLogTermCheck",      \* a follower checks prevLogIndex but not prevLogTerm
     "UnboundedCommitIndex",    \* a follower adopts the leader's commit index as it is
     "AttemptLimitOffByOne",    \* a guess is still counted when attempts = MaxAttempts
-    "ReplayedRecoverResets"    \* KE3 is checked against its guess entry, not the open session
+    "ReplayedRecoverResets"    \* a finished login's session stays open: a replayed KE3 is appended again
 }
 
 Bug(name) == name \in Bugs
@@ -118,8 +124,9 @@ VARIABLES currentTerm, votedFor, nvHead, catchUp
 \* Sealed host-held state: the current log, and every version the host kept.
 VARIABLES log, versions
 \* Volatile: lost on every crash.  pending is a write in progress: the sealed
-\* log is written, nvHead and the step's messages are not yet.
-VARIABLES role, votesGranted, nextIndex, matchIndex, commitIndex, pending
+\* log is written, nvHead and the step's messages are not yet.  sessions are
+\* the logins a leader answered and a client may finish once, with KE3.
+VARIABLES role, votesGranted, nextIndex, matchIndex, commitIndex, pending, sessions
 \* Environment: the network, and the faults the host has caused so far.
 VARIABLES msgs, sites, destroyed, rolledBack
 \* History (observation only, never read by the protocol or the vault).
@@ -127,7 +134,7 @@ VARIABLES committed, released, recovered, acked
 
 nvramVars    == <<currentTerm, votedFor, nvHead, catchUp>>
 sealedVars   == <<log, versions>>
-volatileVars == <<role, votesGranted, nextIndex, matchIndex, commitIndex, pending>>
+volatileVars == <<role, votesGranted, nextIndex, matchIndex, commitIndex, pending, sessions>>
 envVars      == <<msgs, sites, destroyed, rolledBack>>
 historyVars  == <<committed, released, recovered, acked>>
 vars == <<nvramVars, sealedVars, volatileVars, envVars, historyVars>>
@@ -226,117 +233,122 @@ WriteLog(s, newLog, match, out) ==
 \* ever sent stays, so any of them may be delivered late, twice, or never.
 Net(new) == msgs' = msgs \cup new
 
------------------------------------------------------------------------------
+-----------------------------------------------------------------------------------------------------------------------------------------------------
 (* The vault state machine, applied from the log *)
 
-\* Commands in log entries.
-StoreCmd(u)       == [op |-> "Store", user |-> u]
-ExposeCmd(u, r)   == [op |-> "Expose", user |-> u, reg |-> r]
-GuessCmd(u, ok)   == [op |-> "Guess", user |-> u, right |-> ok]
-RecoverCmd(u, g)  == [op |-> "Recover", user |-> u, guess |-> g]
+\* The vault's rules R1-R11 (dev.bkv.vault.VaultState), over commands in log
+\* entries.  Fields marked ghost are not in the Java entry: they tie an entry
+\* to the history (which password a guess used, which answered guess a login
+\* finishes) and are never read by the vault; the trace checker compares
+\* entries without them (see Visible).
+NoopCmd           == [op |-> "Noop"]
+StoreCmd(u, r, m) == [op |-> "Store", user |-> u, reg |-> r, max |-> m]
+GuessCmd(u, ok)   == [op |-> "Guess", user |-> u, right |-> ok]            \* right: ghost
+\* The end of a login (op "Expose", "Recover" or "Fail") for session s: the
+\* user and registration its guess was answered for.
+FinishCmd(op, s)  == [op |-> op, user |-> s.user, reg |-> s.reg, guess |-> s.id]  \* guess: ghost
 
-\* Per user: the exposed registration (0 = none), a stored one awaiting exposure,
-\* how many registrations were ever stored, counted guesses, and the open
-\* OPAQUE session: the last counted guess (its entry's <<term, index>>).
-NoSession == [id |-> <<0, 0>>, right |-> FALSE]
-UserInit == [active   |-> IF Preregistered THEN 1 ELSE 0,
-             pending  |-> 0,
-             regs     |-> IF Preregistered THEN 1 ELSE 0,
-             attempts |-> 0,
-             session  |-> NoSession]
+\* Per user: the registration (0: none), its phase, guesses used and limit,
+\* and the last registration destroyed or deleted (R11).
+NoRecord == [reg |-> 0, phase |-> "None", used |-> 0, max |-> 0, retired |-> 0]
+UserInit == IF Preregistered
+            THEN [reg |-> 1, phase |-> "Exposed", used |-> 0, max |-> MaxAttempts, retired |-> 0]
+            ELSE NoRecord
 VaultInit == [u \in User |-> UserInit]
 
-\* A guess is counted when an exposed registration has attempts left.
+\* The record destroyed (R6, R8): its registration never comes back (R11).
+Destroyed(v) == [NoRecord EXCEPT !.retired = v.reg]
+
+\* R5: a guess is counted when the record has guesses left.
 GuessCounts(v) ==
-    /\ v.active # 0
-    /\ IF Bug("AttemptLimitOffByOne") THEN v.attempts <= MaxAttempts
-                                      ELSE v.attempts < MaxAttempts
+    /\ v.phase # "None"
+    /\ IF Bug("AttemptLimitOffByOne") THEN v.used <= v.max ELSE v.used < v.max
 
-\* KE3 for guess g completes a recovery: it must answer the open session
-\* (the last counted guess), and that guess used the right password.  The bug
-\* checks it against the guess's own log entry, as a vault that re-derives the
-\* session instead of closing it would: a replayed KE3 then verifies again.
-RecoveryOk(xlog, v, c) ==
-    IF Bug("ReplayedRecoverResets")
-    THEN /\ v.active # 0
-         /\ c.guess[2] \in 1..Len(xlog)
-         /\ xlog[c.guess[2]].term = c.guess[1]
-         /\ xlog[c.guess[2]].cmd = GuessCmd(c.user, TRUE)
-    ELSE v.active # 0 /\ v.session.id = c.guess /\ v.session.right
+\* A Recover or Expose takes effect (R7, R4).
+RecoverTakes(v, c) == v.reg = c.reg /\ v.phase = "Exposed"
+ExposeTakes(v, c)  == v.reg = c.reg /\ v.phase = "Stored"
 
-\* Applies the entry at index k of xlog to the per-user state v.
-ApplyUser(v, xlog, k) ==
-    LET e == xlog[k]
-        c == e.cmd
-    IN
+\* Applies command c to the per-user state v.
+ApplyUser(v, c) ==
     CASE c.op = "Store" ->
-            [v EXCEPT !.regs = v.regs + 1, !.pending = v.regs + 1]
-      [] c.op = "Expose" ->
-            IF v.pending = c.reg /\ c.reg # 0
-            THEN [v EXCEPT !.active = c.reg, !.pending = 0, !.attempts = 0,
-                           !.session = NoSession]
-            ELSE v
+            IF v.phase = "None"
+            \* R11 a retired registration is refused; R1 a new record, no guess used.
+            THEN IF c.reg = v.retired THEN v
+                 ELSE [reg |-> c.reg, phase |-> "Stored", used |-> 0, max |-> c.max, retired |-> 0]
+            \* R2 the same registration again changes nothing.
+            ELSE IF v.reg = c.reg THEN v
+            \* R3 another registration replaces it, keeping the guesses used.
+            ELSE [reg |-> c.reg, phase |-> "Stored", used |-> Min(v.used, c.max), max |-> c.max,
+                  retired |-> 0]
       [] c.op = "Guess" ->
-            IF GuessCounts(v)
-            THEN [v EXCEPT !.attempts = v.attempts + 1,
-                           !.session = [id |-> <<e.term, k>>, right |-> c.right]]
-            \* Out of attempts: the record is destroyed.
-            ELSE [v EXCEPT !.active = 0, !.session = NoSession]
-      \* A completed recovery resets the count and closes the session, so a
-      \* replayed KE3 finds no session and changes nothing.
+            \* R10 no record: nothing to count.  R5 count one.  R6 none left: destroy.
+            IF v.phase = "None" THEN v
+            ELSE IF GuessCounts(v) THEN [v EXCEPT !.used = v.used + 1]
+            ELSE Destroyed(v)
+      \* R4 a login on the stored registration exposes it, with no guess used.
+      [] c.op = "Expose" ->
+            IF ExposeTakes(v, c) THEN [v EXCEPT !.phase = "Exposed", !.used = 0] ELSE v
+      \* R7 a successful login on the exposed registration resets the count.
       [] c.op = "Recover" ->
-            IF RecoveryOk(xlog, v, c)
-            THEN [v EXCEPT !.attempts = 0, !.session = NoSession]
-            ELSE v
+            IF RecoverTakes(v, c) THEN [v EXCEPT !.used = 0] ELSE v
+      \* R8 a failed login keeps the count; with none left the record is destroyed.
+      [] c.op = "Fail" ->
+            IF v.reg = c.reg /\ v.phase # "None" /\ v.used >= v.max THEN Destroyed(v) ELSE v
 
 \* The vault after applying entries 1..n of xlog.
 RECURSIVE VaultAfter(_, _)
 VaultAfter(xlog, n) ==
     IF n = 0 THEN VaultInit
     ELSE LET prior == VaultAfter(xlog, n - 1)
-             u     == xlog[n].cmd.user
-         IN [prior EXCEPT ![u] = ApplyUser(prior[u], xlog, n)]
+             c     == xlog[n].cmd
+         IN IF c.op = "Noop" THEN prior
+            ELSE [prior EXCEPT ![c.user] = ApplyUser(prior[c.user], c)]
 
-\* The password-dependent response (KE2) that the entry at k releases, if any,
-\* labelled with the registration it was counted against and its guess.
+\* The password-dependent response (KE2) that the entry at k releases, if any:
+\* the user, the registration and phase it was counted against, the limit,
+\* its guess (the entry's <<term, index>>) and whether it used the password.
 KE2Of(xlog, k) ==
-    LET e == xlog[k]
-        v == VaultAfter(xlog, k - 1)[e.cmd.user]
-    IN IF e.cmd.op = "Guess" /\ GuessCounts(v)
-       THEN {[user |-> e.cmd.user, reg |-> v.active, id |-> <<e.term, k>>,
-              right |-> e.cmd.right]}
-       ELSE {}
+    LET e == xlog[k] IN
+    IF e.cmd.op # "Guess" THEN {}
+    ELSE LET v == VaultAfter(xlog, k - 1)[e.cmd.user] IN
+         IF GuessCounts(v)
+         THEN {[user |-> e.cmd.user, reg |-> v.reg, phase |-> v.phase, max |-> v.max,
+                id |-> <<e.term, k>>, right |-> e.cmd.right]}
+         ELSE {}
 
-\* The backup key that the entry at k releases (a completed recovery), if any.
-KeyOf(xlog, k) ==
-    LET e == xlog[k]
-        v == VaultAfter(xlog, k - 1)[e.cmd.user]
-    IN IF e.cmd.op = "Recover" /\ RecoveryOk(xlog, v, e.cmd)
-       THEN {[user |-> e.cmd.user, guess |-> e.cmd.guess, idx |-> k]}
-       ELSE {}
+\* The successful login that the entry at k completes, if any: a recovery
+\* that resets the count, or the exposure of a stored registration.
+LoginOf(xlog, k) ==
+    LET e == xlog[k] IN
+    IF e.cmd.op \notin {"Recover", "Expose"} THEN {}
+    ELSE LET v == VaultAfter(xlog, k - 1)[e.cmd.user] IN
+         IF (e.cmd.op = "Recover" /\ RecoverTakes(v, e.cmd)) \/ (e.cmd.op = "Expose" /\ ExposeTakes(v, e.cmd))
+         THEN {[user |-> e.cmd.user, reg |-> e.cmd.reg, guess |-> e.cmd.guess, idx |-> k]}
+         ELSE {}
 
 \* The registration acknowledgement that the entry at k releases, if any.
 AckOf(xlog, k) ==
-    LET e == xlog[k]
-        v == VaultAfter(xlog, k - 1)[e.cmd.user]
-    IN IF e.cmd.op = "Expose" /\ v.pending = e.cmd.reg /\ e.cmd.reg # 0
-       THEN {[user |-> e.cmd.user, reg |-> e.cmd.reg]}
-       ELSE {}
+    LET e == xlog[k] IN
+    IF e.cmd.op # "Expose" THEN {}
+    ELSE IF ExposeTakes(VaultAfter(xlog, k - 1)[e.cmd.user], e.cmd)
+         THEN {[user |-> e.cmd.user, reg |-> e.cmd.reg]}
+         ELSE {}
 
-\* The history's own account of committed recoveries: a Recover entry whose
-\* KE3 the vault accepted is a successful recovery of the registration its
-\* guess was answered for, unless that guess already completed a recovery (a
-\* replayed KE3 recovers nothing).  Which recoveries are new is decided from
-\* the history alone, never from the vault's counters.
-FirstUse(keys, y) ==
+\* The history's own account of successful logins: a committed Recover or
+\* Expose that took effect is one, if the guess it finishes was answered for
+\* the right password and no earlier login finished that guess (a replayed
+\* KE3 logs in no one).  Decided from the history alone, never from the
+\* vault's counters.
+FirstUse(logins, y) ==
     /\ ~\E z \in recovered : z.user = y.user /\ z.guess = y.guess
-    /\ ~\E w \in keys : w.user = y.user /\ w.guess = y.guess /\ w.idx < y.idx
-NewRecoveries(keys) ==
-    UNION { { [user |-> x.user, reg |-> x.reg, guess |-> y.guess, idx |-> y.idx] :
-                x \in {a \in released : a.user = y.user /\ a.id = y.guess /\ a.right} } :
-            y \in {key \in keys : FirstUse(keys, key)} }
+    /\ ~\E w \in logins : w.user = y.user /\ w.guess = y.guess /\ w.idx < y.idx
+NewRecoveries(logins) ==
+    { [user |-> y.user, reg |-> y.reg, guess |-> y.guess, idx |-> y.idx] :
+        y \in {w \in logins :
+                 /\ FirstUse(logins, w)
+                 /\ \E x \in released : x.user = w.user /\ x.id = w.guess /\ x.right} }
 
------------------------------------------------------------------------------
+-----
 (* Messages *)
 
 RequestVoteMsg(i, term) == [mtype |-> "RequestVote", mterm |-> term, msource |-> i,
@@ -358,6 +370,7 @@ Init ==
     /\ matchIndex = [s \in Server |-> [t \in Server |-> 0]]
     /\ commitIndex = [s \in Server |-> 0]
     /\ pending = [s \in Server |-> NoPending]
+    /\ sessions = [s \in Server |-> {}]
     /\ msgs = {}
     /\ sites \in IF Bug("PlacementMajorityInOneDc") THEN Placements
                  ELSE {P \in Placements : PlacementValid(P)}
@@ -405,7 +418,7 @@ Timeout(i) ==
     /\ role' = [role EXCEPT ![i] = "Candidate"]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {i}]
     /\ UNCHANGED <<nvHead, catchUp, sealedVars, nextIndex, matchIndex, commitIndex, pending,
-                   sites, destroyed, rolledBack, historyVars>>
+                   sessions, sites, destroyed, rolledBack, historyVars>>
     /\ Net({RequestVoteMsg(i, currentTerm[i] + 1)})
 
 \* Server i receives a vote request.  A higher term is adopted first (NVRAM).
@@ -431,6 +444,8 @@ HandleRequestVote(i, m) ==
     /\ currentTerm' = [currentTerm EXCEPT ![i] = m.mterm]
     /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN m.msource ELSE voted]
     /\ role' = [role EXCEPT ![i] = IF newer THEN "Follower" ELSE @]
+    \* A leader that steps down forgets the logins it answered.
+    /\ sessions' = [sessions EXCEPT ![i] = IF newer THEN {} ELSE @]
     /\ UNCHANGED <<nvHead, catchUp, sealedVars, votesGranted, nextIndex, matchIndex, commitIndex,
                    pending, sites, destroyed, rolledBack, historyVars>>
     /\ Net(IF grant THEN {reply} ELSE {})
@@ -453,7 +468,7 @@ HandleVote(i, m) ==
             /\ nextIndex' = [nextIndex EXCEPT ![i] = [t \in Server |-> Len(log[i]) + 1]]
             /\ matchIndex' = [matchIndex EXCEPT ![i] = [t \in Server |-> 0]]
        ELSE UNCHANGED <<role, nextIndex, matchIndex>>
-    /\ UNCHANGED <<nvramVars, sealedVars, commitIndex, pending, msgs, sites, destroyed,
+    /\ UNCHANGED <<nvramVars, sealedVars, commitIndex, pending, sessions, msgs, sites, destroyed,
                    rolledBack, historyVars>>
 
 -----------------------------------------------------------------------------
@@ -530,6 +545,7 @@ HandleAppendEntries(i, m) ==
     /\ currentTerm' = [currentTerm EXCEPT ![i] = m.mterm]
     /\ votedFor' = [votedFor EXCEPT ![i] = IF m.mterm > currentTerm[i] THEN Nil ELSE @]
     /\ role' = [role EXCEPT ![i] = "Follower"]
+    /\ sessions' = [sessions EXCEPT ![i] = {}]
     /\ IF logOk
        THEN /\ WriteLog(i, newLog, match, {reply})
             /\ commitIndex' = [commitIndex EXCEPT ![i] = IF commit > @ THEN commit ELSE @]
@@ -548,7 +564,7 @@ PersistHead(i) ==
     /\ pending' = [pending EXCEPT ![i] = NoPending]
     /\ Net(pending[i].out)
     /\ UNCHANGED <<currentTerm, votedFor, sealedVars, role, votesGranted, nextIndex,
-                   matchIndex, commitIndex, sites, destroyed, rolledBack, historyVars>>
+                   matchIndex, commitIndex, sessions, sites, destroyed, rolledBack, historyVars>>
 
 \* The HSMs whose acknowledgements (matchRow) show they hold entry k of leader
 \* i's log.
@@ -566,12 +582,13 @@ CommitTarget(i, xlog, matchRow) ==
 
 \* Leader i, with log xlog, advances its commit index given acknowledgements
 \* matchRow and releases the responses of newly committed entries it appended
-\* itself: KE2 for counted guesses, the key for completed recoveries,
-\* acknowledgements for exposed registrations.  First commits enter the
-\* history with the commit term and the HSMs counted toward them, and so do
-\* completed recoveries, whether or not their answer reaches the client (a
-\* recovery committed by a later leader still resets the count).
-AdvanceCommitIndex(i, xlog, matchRow) ==
+\* itself: KE2 for counted guesses (each opens a login session, kept with the
+\* sessions in base), the key for completed recoveries, acknowledgements for
+\* exposed registrations.  First commits enter the history with the commit
+\* term and the HSMs counted toward them, and so do successful logins,
+\* whether or not their answer reaches the client (a recovery committed by a
+\* later leader still resets the count).
+AdvanceCommitIndex(i, xlog, matchRow, base) ==
     LET new   == CommitTarget(i, xlog, matchRow)
         fresh == {k \in (commitIndex[i] + 1)..new :
                     ~\E c \in committed : c.idx = k /\ c.entry = xlog[k]}
@@ -583,19 +600,23 @@ AdvanceCommitIndex(i, xlog, matchRow) ==
           {[idx |-> k, entry |-> xlog[k], term |-> currentTerm[i],
             quorum |-> Agree(i, matchRow, k)] : k \in fresh}
     /\ released' = released \cup ke2s
-    /\ recovered' = recovered \cup NewRecoveries(UNION {KeyOf(xlog, k) : k \in fresh})
+    /\ sessions' = [sessions EXCEPT ![i] = base \cup ke2s]
+    /\ recovered' = recovered \cup NewRecoveries(UNION {LoginOf(xlog, k) : k \in fresh})
     /\ acked' = acked \cup UNION {AckOf(xlog, k) : k \in own}
 
 \* Leader i receives an acknowledgement from its current term and advances its
-\* commit index.  Acks of the current term are truthful and entries of the
-\* current term are never removed from a follower during that term, so
-\* matchIndex only grows.  A failed check moves nextIndex back to the hint.
-\* An acknowledgement of an earlier term is not counted (the bug counts it).
+\* commit index.  Acks of the current term are truthful, so a successful one
+\* raises matchIndex.  A failed check moves nextIndex back to the hint.  A
+\* failed check at or below matchIndex means the follower no longer holds
+\* entries it acknowledged in this term (the host rolled it back, or it
+\* restarted on a foreign log): nothing of its log is known to match any more,
+\* so matchIndex drops to 0 and nextIndex to the hint.  That only makes commits
+\* wait for other HSMs, and repairs the follower within the term.  An
+\* acknowledgement of an earlier term is not counted (the bug counts it).
 HandleAppendAck(i, m) ==
     LET j        == m.msource
         matchRow == [matchIndex[i] EXCEPT ![j] = IF m.mmatchIndex > @ THEN m.mmatchIndex ELSE @]
         hinted   == Min(m.mmatchIndex, nextIndex[i][j])
-        back     == IF hinted > matchIndex[i][j] THEN hinted ELSE matchIndex[i][j] + 1
     IN
     /\ m.mtype = "AppendAck" /\ m.mdest = i
     /\ i \in Live
@@ -606,16 +627,22 @@ HandleAppendAck(i, m) ==
        THEN /\ ~(m.mmatchIndex <= matchIndex[i][j] /\ m.mmatchIndex + 1 <= nextIndex[i][j])
             /\ matchIndex' = [matchIndex EXCEPT ![i] = matchRow]
             /\ nextIndex' = [nextIndex EXCEPT ![i][j] = IF m.mmatchIndex + 1 > @ THEN m.mmatchIndex + 1 ELSE @]
-            /\ AdvanceCommitIndex(i, log[i], matchRow)
-       ELSE /\ back < nextIndex[i][j]
-            /\ nextIndex' = [nextIndex EXCEPT ![i][j] = back]
-            /\ UNCHANGED <<matchIndex, commitIndex, historyVars>>
+            /\ AdvanceCommitIndex(i, log[i], matchRow, sessions[i])
+       ELSE IF hinted <= matchIndex[i][j]
+       THEN /\ matchIndex' = [matchIndex EXCEPT ![i][j] = 0]
+            /\ nextIndex' = [nextIndex EXCEPT ![i][j] = IF hinted > 1 THEN hinted ELSE 1]
+            /\ UNCHANGED <<commitIndex, sessions, historyVars>>
+       ELSE /\ hinted < nextIndex[i][j]
+            /\ nextIndex' = [nextIndex EXCEPT ![i][j] = hinted]
+            /\ UNCHANGED <<matchIndex, commitIndex, sessions, historyVars>>
     /\ UNCHANGED <<nvramVars, sealedVars, role, votesGranted, pending, envVars>>
 
 -----------------------------------------------------------------------------
 (* Client requests, received by the leader and appended to its log *)
 
-ClientRequest(i, cmd) ==
+\* Leader i appends cmd; mine is what i's login sessions become (a finished
+\* login closes its own).
+ClientRequest(i, cmd, mine) ==
     LET newLog == Append(log[i], [term |-> currentTerm[i], cmd |-> cmd]) IN
     /\ cmd.op \in ClientOps
     /\ i \in Live
@@ -626,43 +653,60 @@ ClientRequest(i, cmd) ==
     \* Correct leaders commit only on acknowledgements (HandleAppendAck).  The
     \* first bug commits on append; the second releases KE2 on append.
     /\ IF Bug("CommitWithoutMajority")
-       THEN AdvanceCommitIndex(i, newLog, matchIndex[i])
+       THEN AdvanceCommitIndex(i, newLog, matchIndex[i], mine)
        ELSE IF Bug("ReleaseBeforeCommit")
-       THEN /\ released' = released \cup KE2Of(newLog, Len(newLog))
+       THEN LET ke2s == KE2Of(newLog, Len(newLog)) IN
+            /\ released' = released \cup ke2s
+            /\ sessions' = [sessions EXCEPT ![i] = mine \cup ke2s]
             /\ UNCHANGED <<commitIndex, committed, recovered, acked>>
-       ELSE UNCHANGED <<commitIndex, historyVars>>
+       ELSE /\ sessions' = [sessions EXCEPT ![i] = mine]
+            /\ UNCHANGED <<commitIndex, historyVars>>
     /\ UNCHANGED <<currentTerm, votedFor, role, votesGranted, nextIndex, matchIndex,
                    sites, destroyed, rolledBack>>
 
-\* Registration, phase 1: store the new record (not yet answerable).
-ClientRegisterStore(i, u) ==
-    /\ "Store" \in ClientOps
-    /\ ClientRequest(i, StoreCmd(u))
+\* Registration, phase 1: store the new record (answerable, not yet holding
+\* the backup key) under registration id r with guess limit max.
+ClientRegisterStore(i, u, r, max) ==
+    /\ ClientRequest(i, StoreCmd(u, r, max), sessions[i])
 
-\* Registration, phase 2: once the store is committed, expose the stored record.
-ClientRegisterExpose(i, u) ==
-    LET r == VaultAfter(log[i], commitIndex[i])[u].pending IN
-    /\ r # 0
-    /\ ClientRequest(i, ExposeCmd(u, r))
-
-\* Whether guesses use the right password.  Only Recover tells them apart, so
-\* models without Recover need only wrong guesses (the attacker's).
-GuessKinds == IF "Recover" \in ClientOps THEN BOOLEAN ELSE {FALSE}
+\* Whether guesses use the right password.  Only the end of a successful
+\* login tells them apart, so models without one need only wrong guesses (the
+\* attacker's).
+GuessKinds == IF ClientOps \cap {"Recover", "Expose"} # {} THEN BOOLEAN ELSE {FALSE}
 
 \* A login attempt (OPAQUE KE1) with a right or wrong password; it is counted
 \* when the entry is applied, and KE2 is released once the entry is committed.
 ClientGuess(i, u, right) ==
-    /\ VaultAfter(log[i], Len(log[i]))[u].active # 0
-    /\ ClientRequest(i, GuessCmd(u, right))
+    /\ ClientRequest(i, GuessCmd(u, right), sessions[i])
 
-\* The client that got KE2 for a right guess finishes with KE3.  Any released
-\* right guess may be sent again later: replays are part of the attack.
-ClientRecover(i, u) ==
-    \E x \in released :
-        /\ x.user = u /\ x.right
-        /\ ClientRequest(i, RecoverCmd(u, x.id))
+\* The client ends a login that leader i answered (KE3, or giving up), once:
+\* the session closes (the bug keeps it open, so a replayed KE3 is appended
+\* again).  Only a guess with the right password can end in success.
+FinishSession(i, u, op, s) ==
+    /\ s \in sessions[i]
+    /\ s.user = u
+    /\ op # "Fail" => s.right
+    /\ ClientRequest(i, FinishCmd(op, s),
+                     IF Bug("ReplayedRecoverResets") THEN sessions[i] ELSE sessions[i] \ {s})
 
------------------------------------------------------------------------------
+\* Registration, phase 2: a successful login on the stored registration
+\* exposes it with the backup key.
+ClientRegisterExpose(i, u) == \E s \in sessions[i] : FinishSession(i, u, "Expose", s)
+
+\* A successful login on the exposed registration: the key is released and
+\* the count reset.
+ClientRecover(i, u) == \E s \in sessions[i] : FinishSession(i, u, "Recover", s)
+
+\* A failed login: the count stays; with no guess left the record is destroyed.
+ClientGuessFailed(i, u) == \E s \in sessions[i] : FinishSession(i, u, "Fail", s)
+
+\* A new leader appends a no-op of its term, so that earlier entries commit
+\* without waiting for a client (Raft section 8).
+LeaderNoop(i) ==
+    /\ LastTerm(log[i]) # currentTerm[i]
+    /\ ClientRequest(i, NoopCmd, sessions[i])
+
+-----
 (* The host: crashes, rollbacks, datacenter loss *)
 
 \* Every volatile variable of i back to its initial value: a crash.
@@ -673,6 +717,7 @@ ResetVolatile(i) ==
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [t \in Server |-> 0]]
     /\ commitIndex' = [commitIndex EXCEPT ![i] = 0]
     /\ pending' = [pending EXCEPT ![i] = NoPending]
+    /\ sessions' = [sessions EXCEPT ![i] = {}]
 
 \* The host crashes and restarts HSM i: volatile state is lost (a write in
 \* progress too), NVRAM and the sealed log survive.  (A restart that would
@@ -728,6 +773,7 @@ LoseDatacenter(dc) ==
     /\ matchIndex' = [s \in Server |-> IF s \in dc THEN [t \in Server |-> 0] ELSE matchIndex[s]]
     /\ commitIndex' = [s \in Server |-> IF s \in dc THEN 0 ELSE commitIndex[s]]
     /\ pending' = [s \in Server |-> IF s \in dc THEN NoPending ELSE pending[s]]
+    /\ sessions' = [s \in Server |-> IF s \in dc THEN {} ELSE sessions[s]]
     /\ UNCHANGED <<msgs, sites, rolledBack, historyVars>>
 
 -----------------------------------------------------------------------------
@@ -752,10 +798,12 @@ Next ==
     \/ \E i \in Server : ReceiveAppendEntries(i)
     \/ \E i \in Server : PersistHead(i)
     \/ \E i \in Server : ReceiveAppendAck(i)
-    \/ \E i \in Server, u \in User : ClientRegisterStore(i, u)
+    \/ \E i \in Server, u \in User, r \in RegIds : ClientRegisterStore(i, u, r, MaxAttempts)
     \/ \E i \in Server, u \in User : ClientRegisterExpose(i, u)
     \/ \E i \in Server, u \in User, ok \in GuessKinds : ClientGuess(i, u, ok)
     \/ \E i \in Server, u \in User : ClientRecover(i, u)
+    \/ \E i \in Server, u \in User : ClientGuessFailed(i, u)
+    \/ \E i \in Server : LeaderNoop(i)
     \/ \E i \in Server : Restart(i)
     \/ \E i \in Server : HostRollback(i)
     \/ LoseSomeDatacenter
@@ -773,6 +821,7 @@ TypeOK ==
     /\ commitIndex \in [Server -> 0..MaxLogLen]
     /\ catchUp \in [Server -> 0..MaxLogLen]
     /\ \A s \in Server : pending[s].busy \in BOOLEAN
+    /\ \A s \in Server : sessions[s] # {} => role[s] = "Leader"
     /\ destroyed \subseteq Server /\ rolledBack \subseteq Server
 
 \* G3: at most one leader per term.
@@ -805,23 +854,24 @@ StateMachineSafety ==
 CommitIndexInLog == \A i \in Live : commitIndex[i] <= Len(log[i])
 
 \* G1, over the history alone: per registration, the KE2 responses released
-\* between two successful recoveries never exceed MaxAttempts.  Released
-\* answers and recoveries are ordered by the log index of their entries (one
-\* committed log); the window ending at answer x holds every answer of x's
-\* registration at or before x with no recovery after it and before x.
+\* between two successful logins (a recovery, or the login that exposes a
+\* stored registration) never exceed its limit.  Released answers and logins
+\* are ordered by the log index of their entries (one committed log); the
+\* window ending at answer x holds every answer of x's registration at or
+\* before x with no successful login after it and before x.
 AnswersUpTo(x) ==
     {y \in released :
         /\ y.user = x.user /\ y.reg = x.reg /\ y.id[2] <= x.id[2]
         /\ ~\E z \in recovered : /\ z.user = x.user /\ z.reg = x.reg
                                  /\ y.id[2] < z.idx /\ z.idx < x.id[2]}
-GuessLimit == \A x \in released : Cardinality(AnswersUpTo(x)) <= MaxAttempts
+GuessLimit == \A x \in released : Cardinality(AnswersUpTo(x)) <= x.max
 
 \* G2: an acknowledged registration is still held by a surviving HSM (and so,
 \* by LeaderCompleteness, by every future leader), while the host's faults
 \* stay within the budget and the placement keeps each datacenter a minority.
 Durability ==
     \A a \in acked : \E s \in Live : \E k \in 1..Len(log[s]) :
-        log[s][k].cmd = ExposeCmd(a.user, a.reg)
+        LET c == log[s][k].cmd IN c.op = "Expose" /\ c.user = a.user /\ c.reg = a.reg
 
 \* Rollback: an HSM whose acknowledgement was counted toward committing an
 \* entry still holds that entry, unless it abstains (it was handed another

@@ -62,25 +62,10 @@ public enum TraceAction {
    * above knows which client action (or no-op) it was.
    */
   public static TraceAction of(SpecAction action) {
-    switch (action) {
-      case TIMEOUT:
-        return TIMEOUT;
-      case HANDLE_REQUEST_VOTE:
-        return HANDLE_REQUEST_VOTE;
-      case HANDLE_VOTE:
-        return HANDLE_VOTE;
-      case HANDLE_APPEND_ENTRIES:
-        return HANDLE_APPEND_ENTRIES;
-      case HANDLE_APPEND_ACK:
-        return HANDLE_APPEND_ACK;
-      case PERSIST_HEAD:
-        return PERSIST_HEAD;
-      case SEND_APPEND_ENTRIES:
-        return SEND_APPEND_ENTRIES;
-      case RESTART:
-        return RESTART;
-      default:
-        throw new IllegalArgumentException("the core's " + action + " names no trace action by itself");
+    if (action == SpecAction.CLIENT_REQUEST) {
+      throw new IllegalArgumentException("the core's " + action + " names no trace action by itself");
     }
+    // The core's constants are named as these.
+    return valueOf(action.name());
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bkv.base.Json;
 import dev.bkv.consensus.LogHead;
 import dev.bkv.consensus.ReplicaCore;
+import dev.bkv.consensus.SpecAction;
 import dev.bkv.firmware.FirmwareOptions;
 import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.sim.Schedule;
@@ -179,6 +180,34 @@ class TraceRecorderTest {
   }
 
   @Test
+  void aFinishRefusedAsBusyKeepsItsSessionSoThePostStateIsThePreState() {
+    // Goal: a refused finish changes nothing, its session included: the client may finish once later.
+    TraceRuns.Fleet fleet = new TraceRuns.Fleet(1);
+    fleet.elect(0);
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(1,
+        new Command.RegisterStore(TraceRuns.user(0), new RegistrationId(new byte[RegistrationId.BYTES]), new byte[96], 5)))));
+    fleet.rounds(0, 2);
+    fleet.recorder.nextGuessRight(false);
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(2, new Command.CountGuess(TraceRuns.user(0))))));
+    fleet.rounds(0, 2);
+    fleet.recorder.nextGuessRight(false);
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(3, new Command.CountGuess(TraceRuns.user(0))))));
+    fleet.host(0, fleet.hsms[0].finishLogin(4, 2, new ReplicatedVault.LoginEnd.Fail()));
+    List<TraceEvent> events = fleet.recorder.events();
+    TraceEvent.Step busy = (TraceEvent.Step) events.get(events.size() - 1);
+    assertTrue(busy.refused());
+    assertEquals(List.of(busy.session()), busy.post().sessions());
+    fleet.rounds(0, 2);
+    fleet.host(0, fleet.hsms[0].finishLogin(5, 2, new ReplicatedVault.LoginEnd.Fail()));
+    events = fleet.recorder.events();
+    // The finish, then the PersistHead of its append.
+    TraceEvent.Step finished = (TraceEvent.Step) events.get(events.size() - 2);
+    assertFalse(finished.refused(), "the session outlived the busy refusal");
+    assertEquals(busy.session(), finished.session());
+    assertEquals(1, finished.post().sessions().size(), "only the second guess's session is open");
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void registrationsAreNumberedOneTwoInOrderOfFirstAppearanceTheSameJavaIdAlwaysTheSameNumber() {
     // Goal: within a trace, each RegistrationId has one small number, assigned 1, 2, ... as ids first appear.
@@ -245,6 +274,18 @@ class TraceRecorderTest {
     }
     assertTrue(batched.traceable().isTraceable());
     assertTrue(Simulator.run(snapshots.traceable(), 1, FirmwareOptions.PRODUCTION, new TraceRecorder()).ok());
+  }
+
+  @Test
+  void everyCoreActionButAClientRequestNamesATraceAction() {
+    // Goal: the core's action names and the trace's stay in step (a renamed constant fails here, not in a run).
+    for (SpecAction action : SpecAction.values()) {
+      if (action == SpecAction.CLIENT_REQUEST) {
+        assertThrows(IllegalArgumentException.class, () -> TraceAction.of(action));
+      } else {
+        assertEquals(action.name(), TraceAction.of(action).name());
+      }
+    }
   }
 
   @Test

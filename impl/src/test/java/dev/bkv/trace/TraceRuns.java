@@ -60,9 +60,14 @@ final class TraceRuns {
     private final List<ArrayDeque<byte[]>> inbox = List.of(new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
 
     Fleet() {
+      this(1024);
+    }
+
+    /** {@code waitingMax}: requests in flight per HSM before it refuses as busy. */
+    Fleet(int waitingMax) {
       Membership three = Membership.of(List.of("dc0", "dc1", "dc2"));
       PeerKeys keys = PeerKeys.derive(new byte[32], "trace".getBytes(StandardCharsets.US_ASCII), 3);
-      ReplicatedVault.Limits limits = new ReplicatedVault.Limits(new ReplicaCore.Limits(1, 1), 1024,
+      ReplicatedVault.Limits limits = new ReplicatedVault.Limits(new ReplicaCore.Limits(1, 1), waitingMax,
           Schedule.SNAPSHOT_NEVER);
       recorder.record(new TraceEvent.Init(3, List.of(List.of(0), List.of(1), List.of(2)), List.of(user(0)), "0",
           "by hand"));

@@ -37,6 +37,16 @@ public final class Output {
   Refusal refusal;
   boolean leadershipLost;
   DropReason dropped;
+  SpecAction action;
+  Message received;
+
+  public Output() {}
+
+  /** The output of a step that handles {@code m}: the action is recorded even if the handler drops it. */
+  Output(SpecAction action, Message received) {
+    this.action = action;
+    this.received = received;
+  }
 
   public Optional<Nvram> nvram() {
     return Optional.ofNullable(nvram);
@@ -75,10 +85,21 @@ public final class Output {
     return Optional.ofNullable(dropped);
   }
 
+  /** The spec action this step took; empty when the input did nothing (or was dropped undecoded). */
+  public Optional<SpecAction> action() {
+    return Optional.ofNullable(action);
+  }
+
+  /** The peer message this step handled, when its action is a receive. */
+  public Optional<Message> received() {
+    return Optional.ofNullable(received);
+  }
+
   @Override
   public String toString() {
     return "Output[nvram=" + nvram + ", logWrite=" + (logWrite == null ? null : logWrite.getClass().getSimpleName())
         + ", messages=" + messages.size() + ", committed=" + committed.size() + ", appended=" + appended
-        + ", refusal=" + refusal + ", leadershipLost=" + leadershipLost + ", dropped=" + dropped + "]";
+        + ", refusal=" + refusal + ", leadershipLost=" + leadershipLost + ", dropped=" + dropped
+        + ", action=" + action + "]";
   }
 }

@@ -110,6 +110,7 @@ public final class ReplicaCore {
     if (pending != null || role == Role.LEADER || abstains()) {
       return out;
     }
+    out.action = SpecAction.TIMEOUT;
     // /\ currentTerm' = [currentTerm EXCEPT ![i] = @ + 1]
     currentTerm = currentTerm + 1;
     // /\ votedFor' = [votedFor EXCEPT ![i] = i]
@@ -132,7 +133,7 @@ public final class ReplicaCore {
 
   /** {@code HandleRequestVote(i, m)}. */
   Output onRequestVote(Message.RequestVote m) {
-    Output out = new Output();
+    Output out = new Output(SpecAction.HANDLE_REQUEST_VOTE, m);
     checkNotWriting();
     // /\ m.mterm >= currentTerm[i]
     if (m.term() < currentTerm) {
@@ -167,7 +168,7 @@ public final class ReplicaCore {
 
   /** {@code HandleVote(i, m)}: a candidate counts a vote of its current term. */
   Output onVote(Message.Vote m) {
-    Output out = new Output();
+    Output out = new Output(SpecAction.HANDLE_VOTE, m);
     checkNotWriting();
     // /\ role[i] = "Candidate"
     if (role != Role.CANDIDATE) {
@@ -213,6 +214,7 @@ public final class ReplicaCore {
     if (pending != null || role != Role.LEADER) {
       return out;
     }
+    out.action = SpecAction.SEND_APPEND_ENTRIES;
     for (int j = 0; j < membership.size(); j++) {
       if (j != self) {
         out.messages.add(appendEntriesFor(j));
@@ -239,7 +241,7 @@ public final class ReplicaCore {
    * acknowledgement waits for {@link #onLogWritten()}.
    */
   Output onAppendEntries(Message.AppendEntries m) {
-    Output out = new Output();
+    Output out = new Output(SpecAction.HANDLE_APPEND_ENTRIES, m);
     checkNotWriting();
     // /\ m.mterm >= currentTerm[i]
     if (m.term() < currentTerm && !options.has(CoreBug.STALE_TERM_APPEND_ACCEPTED)) {
@@ -280,7 +282,7 @@ public final class ReplicaCore {
    * {@code lastIndex}, which is committed.
    */
   Output onInstallSnapshot(Message.InstallSnapshot m) {
-    Output out = new Output();
+    Output out = new Output(SpecAction.HANDLE_APPEND_ENTRIES, m);
     checkNotWriting();
     if (m.term() < currentTerm && !options.has(CoreBug.STALE_TERM_APPEND_ACCEPTED)) {
       return drop(out, DropReason.EARLIER_TERM);
@@ -312,6 +314,7 @@ public final class ReplicaCore {
     Output out = new Output();
     // /\ Writing(i)
     Check.that(pending != null, "onLogWritten follows a step that asked for a log write");
+    out.action = SpecAction.PERSIST_HEAD;
     // /\ nvHead' = [nvHead EXCEPT ![i] = pending[i].nv.head]
     nvHead = pending.head();
     // /\ catchUp' = [catchUp EXCEPT ![i] = pending[i].nv.catchUp]
@@ -330,7 +333,7 @@ public final class ReplicaCore {
    * and advances its commit index; a failed check moves {@code nextIndex} back.
    */
   Output onAppendAck(Message.AppendAck m) {
-    Output out = new Output();
+    Output out = new Output(SpecAction.HANDLE_APPEND_ACK, m);
     checkNotWriting();
     // /\ role[i] = "Leader"
     if (role != Role.LEADER) {
@@ -439,6 +442,7 @@ public final class ReplicaCore {
     for (byte[] payload : payloads) {
       entries.add(new Entry(currentTerm, payload));
     }
+    out.action = SpecAction.CLIENT_REQUEST;
     out.appended = new Output.Appended(log.lastIndex() + 1, entries.size(), currentTerm);
     // /\ WriteLog(i, newLog, 0, {})
     writeLog(new LogWrite.Append(log.lastIndex(), entries), 0, List.of(), out);
@@ -459,6 +463,7 @@ public final class ReplicaCore {
    */
   public Output restart(Nvram nvram, RecoveredLog recovered) {
     Output out = new Output();
+    out.action = SpecAction.RESTART;
     boolean wasLeader = role == Role.LEADER;
     long commitBefore = commitIndex;
     currentTerm = nvram.currentTerm();

@@ -10,6 +10,11 @@ import dev.bkv.consensus.RecoveredLog;
 import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.consensus.Snapshot;
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.trace.Cmd;
+import dev.bkv.trace.Post;
+import dev.bkv.trace.TraceAction;
+import dev.bkv.trace.TraceEvent;
+import dev.bkv.trace.TraceSink;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
 import dev.bkv.vault.CommandCodec;
@@ -99,8 +104,11 @@ public final class ReplicatedVault {
 
   private record Waiting(long requestId, long term, Command command, boolean alreadyReleased) {}
 
-  /** A counted guess that was answered: the client may finish it once, here, with KE3. */
-  private record Session(UserId userId, RegistrationId registrationId) {}
+  /**
+   * A counted guess that was answered: the client may finish it once, here, with KE3. The
+   * guess entry's term and index name the session in traces.
+   */
+  private record Session(UserId userId, RegistrationId registrationId, long guessTerm, long guessIndex) {}
 
   /** Logins answered and not yet finished; the oldest is forgotten first (its count stays). */
   public static final int SESSIONS_MAX = 1024;
@@ -113,6 +121,7 @@ public final class ReplicatedVault {
   private final Map<Long, Waiting> waiting = new HashMap<>();
   /** Logins between their answer and KE3: volatile, on the leader that answered, each usable once. */
   private final LinkedHashMap<Long, Session> sessions = new LinkedHashMap<>();
+  private TraceSink trace = TraceSink.NONE;
 
   private ReplicatedVault(ReplicaCore core, Limits limits, FirmwareOptions options) {
     this.core = core;
@@ -129,11 +138,16 @@ public final class ReplicatedVault {
     return vault;
   }
 
+  /** Emits one event per input, after it took effect, to {@code sink} ({@link TraceSink#NONE}: none). */
+  public void traceTo(TraceSink sink) {
+    trace = sink;
+  }
+
   // ---------------------------------------------------------------------------------------
   // Inputs from the host
 
   public Step onElectionTimeout() {
-    return step(core.onElectionTimeout());
+    return traced(step(core.onElectionTimeout()));
   }
 
   /**
@@ -144,21 +158,25 @@ public final class ReplicatedVault {
    */
   public Step onHeartbeatTick() {
     if (core.role() == ReplicaCore.Role.LEADER && !core.writing() && core.termAt(core.lastIndex()) != core.currentTerm()) {
-      return step(core.onClientRequest(List.of(new byte[] {NOOP})));
+      Step noop = step(core.onClientRequest(List.of(new byte[] {NOOP})));
+      if (trace.enabled() && noop.output().appended().isPresent()) {
+        trace.record(TraceEvent.Step.core(TraceAction.LEADER_NOOP, core.self(), null, post(noop)));
+      }
+      return noop;
     }
     Optional<Step> compaction = compactIfDue();
     if (compaction.isPresent()) {
       return compaction.get();
     }
-    return step(core.onHeartbeatTick());
+    return traced(step(core.onHeartbeatTick()));
   }
 
   public Step onPeerMessage(byte[] bytes) {
-    return step(core.onPeerMessage(bytes));
+    return traced(step(core.onPeerMessage(bytes)));
   }
 
   public Step onLogWritten() {
-    return step(core.onLogWritten());
+    return traced(step(core.onLogWritten()));
   }
 
   /**
@@ -166,6 +184,18 @@ public final class ReplicatedVault {
    * is released by a later step, once its entry commits.
    */
   public Step submit(List<Request> requests) {
+    Step step = append(requests);
+    if (trace.enabled()) {
+      Command command = requests.get(0).command();
+      recordClient(Cmd.of(command), null, -1, step);
+    }
+    return step;
+  }
+
+  private Step append(List<Request> requests) {
+    if (trace.enabled() && requests.size() != 1) {
+      throw new IllegalArgumentException("a traced HSM takes client batches of 1, not " + requests.size());
+    }
     List<Outcome> refused = new ArrayList<>();
     if (waiting.size() + requests.size() > limits.waitingMax()) {
       for (Request r : requests) {
@@ -232,11 +262,15 @@ public final class ReplicatedVault {
    * spec's {@code ClientRecover} closes the open session).
    */
   public Step finishLogin(long requestId, long loginId, LoginEnd end) {
-    Session session = sessions.remove(loginId);
+    Session session = sessions.get(loginId);
     if (session == null) {
-      return new Step(new Output(), List.of(new Refused(requestId, RefusalKind.NO_SESSION,
+      Step refused = new Step(new Output(), List.of(new Refused(requestId, RefusalKind.NO_SESSION,
           "login " + loginId + " is not pending here (finished, evicted, or lost in a restart or leader change)",
           core.leaderHint())));
+      if (trace.enabled()) {
+        recordClient(new Cmd(op(end), null, null, 0), null, loginId, refused);
+      }
+      return refused;
     }
     Command command;
     if (end instanceof LoginEnd.Recover) {
@@ -250,7 +284,15 @@ public final class ReplicatedVault {
     } else {
       throw new AssertionError(end);
     }
-    return submit(List.of(new Request(requestId, command)));
+    Step step = append(List.of(new Request(requestId, command)));
+    // The session is used up only once its finish is appended: a refused finish did nothing.
+    if (step.output().appended().isPresent()) {
+      sessions.remove(loginId);
+    }
+    if (trace.enabled()) {
+      recordClient(Cmd.of(command), new Post.EntryId(session.guessTerm(), session.guessIndex()), -1, step);
+    }
+    return step;
   }
 
   /** {@code Restart(i)}: volatile state (the applied vault, responses waiting) is lost. */
@@ -260,7 +302,7 @@ public final class ReplicatedVault {
     loadSnapshot(recovered.snapshot());
     Step step = step(out);
     lost.addAll(step.outcomes());
-    return new Step(out, lost);
+    return traced(new Step(out, lost));
   }
 
   /**
@@ -325,7 +367,8 @@ public final class ReplicatedVault {
         sessions.remove(oldest);
       }
       Response.GuessCounted guess = (Response.GuessCounted) released.response();
-      sessions.put(released.requestId(), new Session(released.command().userId(), guess.registrationId()));
+      sessions.put(released.requestId(),
+          new Session(released.command().userId(), guess.registrationId(), released.term(), released.index()));
     }
     outcomes.add(released);
   }
@@ -381,6 +424,39 @@ public final class ReplicatedVault {
       throw new Check.InvariantViolation("a snapshot from this fleet decodes: " + e.getMessage());
     }
     appliedIndex = snapshot.get().lastIndex();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Trace events (built only when the sink is enabled)
+
+  /** Emits the core's action of a completed step, if it took one. */
+  private Step traced(Step step) {
+    if (trace.enabled() && step.output().action().isPresent()) {
+      TraceAction action = TraceAction.of(step.output().action().get());
+      TraceEvent.Received received = step.output().received().map(TraceView::received).orElse(null);
+      trace.record(TraceEvent.Step.core(action, core.self(), received, post(step)));
+    }
+    return step;
+  }
+
+  private void recordClient(Cmd cmd, Post.EntryId session, long loginId, Step step) {
+    boolean refused = step.output().appended().isEmpty();
+    trace.record(TraceEvent.Step.client(TraceAction.ofClient(cmd.op()), core.self(), cmd, session, loginId, refused,
+        post(step)));
+  }
+
+  private Post post(Step step) {
+    List<Post.EntryId> open = new ArrayList<>(sessions.size());
+    for (Session s : sessions.values()) {
+      open.add(new Post.EntryId(s.guessTerm(), s.guessIndex()));
+    }
+    return TraceView.post(core, state, open, step.outcomes());
+  }
+
+  private static Cmd.Op op(LoginEnd end) {
+    return end instanceof LoginEnd.Recover ? Cmd.Op.RECOVER
+        : end instanceof LoginEnd.Expose ? Cmd.Op.EXPOSE
+        : end instanceof LoginEnd.Fail ? Cmd.Op.FAIL : Cmd.Op.DELETE;
   }
 
   private List<Outcome> dropAll(String reason) {

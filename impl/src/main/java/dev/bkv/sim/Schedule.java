@@ -128,6 +128,16 @@ public record Schedule(int hsms, List<Integer> placement, int snapshotEvery, int
     return names;
   }
 
+  /** Whether a run of this schedule can be traced: the spec's one entry per AppendEntries, and no snapshots. */
+  public boolean isTraceable() {
+    return batch == 1 && snapshotEvery == SNAPSHOT_NEVER;
+  }
+
+  /** This schedule with one entry per AppendEntries and no snapshots, so that its runs can be traced. */
+  public Schedule traceable() {
+    return new Schedule(hsms, placement, SNAPSHOT_NEVER, 1, users, events);
+  }
+
   /** The tick after the last event: faults end here and the fleet heals. */
   public long faultsEnd() {
     return events.isEmpty() ? 0 : events.get(events.size() - 1).tick() + 1;

@@ -4,6 +4,7 @@ import dev.bkv.crypto.DecodeException;
 import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
+import dev.bkv.vault.Phase;
 import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.Response;
 import dev.bkv.vault.UserId;
@@ -15,7 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * The users of one simulation, each running one operation at a time (two-phase
- * registration, a login with the right or a wrong password finished at the HSM that answered,
+ * registration as the fleet firmware does it: store, log in with the right password, expose
+ * at the HSM that answered; a login with the right or a wrong password finished at the HSM that answered,
  * a status read), retrying on Dropped and Refused and following leader hints; and an attacker
  * who guesses wrong repeatedly and replays finished logins.
  */
@@ -43,7 +45,10 @@ final class SimClients {
 
     void submit(int hsm, ReplicatedVault.Request request);
 
-    void finishLogin(int hsm, long requestId, long loginId, boolean verified);
+    void finishLogin(int hsm, long requestId, long loginId, ReplicatedVault.LoginEnd end);
+
+    /** Whether the guess about to be submitted uses the right password (for traces). */
+    void nextGuessRight(boolean right);
 
     Optional<Response> status(int hsm, UserId user);
 
@@ -56,7 +61,7 @@ final class SimClients {
 
   private record Op(OpKind kind, int user) {}
 
-  private record Finished(int hsm, long loginId, boolean verified) {}
+  private record Finished(int hsm, long loginId, ReplicatedVault.LoginEnd end) {}
 
   private final class Client {
     final String name;
@@ -70,6 +75,7 @@ final class SimClients {
     int target = -1;
     long loginId;
     int loginHsm;
+    BackupKey backupKey;
 
     Client(String name) {
       this.name = name;
@@ -96,6 +102,31 @@ final class SimClients {
       clients.add(new Client("user" + u));
     }
     clients.add(new Client("attacker"));
+  }
+
+  /** The users, in order. */
+  List<UserId> users() {
+    return List.of(users);
+  }
+
+  /** A registration's stages: store, log in (count a guess), expose at the HSM that answered. */
+  private static final int STAGE_LOGIN = 1;
+  private static final int STAGE_EXPOSE = 2;
+
+  /** Whether the client's next request finishes a login at the HSM that answered it. */
+  private static boolean finishing(Client c) {
+    return c.stage == (c.op.kind() == OpKind.REGISTER ? STAGE_EXPOSE : 1);
+  }
+
+  private static ReplicatedVault.LoginEnd end(Client c) {
+    switch (c.op.kind()) {
+      case REGISTER:
+        return new ReplicatedVault.LoginEnd.Expose(c.backupKey);
+      case LOGIN_RIGHT:
+        return new ReplicatedVault.LoginEnd.Recover();
+      default:
+        return new ReplicatedVault.LoginEnd.Fail();
+    }
   }
 
   void enqueue(OpKind kind, int user, int times) {
@@ -143,7 +174,7 @@ final class SimClients {
       Finished f = finished.get(random.nextInt(finished.size()));
       int hsm = random.nextInt(4) == 0 ? f.hsm() : host.anyUp();
       if (hsm >= 0 && host.up(hsm)) {
-        host.finishLogin(hsm, host.newRequestId(), f.loginId(), f.verified());
+        host.finishLogin(hsm, host.newRequestId(), f.loginId(), f.end());
       }
     }
     replaysDue = 0;
@@ -163,9 +194,13 @@ final class SimClients {
       // No outcome: the HSM may be cut off with the request appended. Ask elsewhere.
       c.requestId = -1;
       c.target = -1;
-      if (c.op.kind() != OpKind.REGISTER && c.stage == 1) {
-        done(c);
-        return;
+      if (finishing(c)) {
+        if (c.op.kind() != OpKind.REGISTER) {
+          done(c);
+          return;
+        }
+        // The session may be gone with the HSM: log in again.
+        c.stage = STAGE_LOGIN;
       }
     }
     if (now < c.retryAt) {
@@ -218,14 +253,21 @@ final class SimClients {
     c.requestId = host.newRequestId();
     c.sentAt = now;
     long id = c.requestId;
-    if (c.op.kind() != OpKind.REGISTER && c.stage == 1) {
+    if (finishing(c)) {
       c.target = c.loginHsm;
       if (!host.up(c.loginHsm)) {
-        done(c);
+        if (c.op.kind() != OpKind.REGISTER) {
+          done(c);
+          return;
+        }
+        relogin(c, now);
         return;
       }
-      host.finishLogin(c.loginHsm, id, c.loginId, c.op.kind() == OpKind.LOGIN_RIGHT);
+      host.finishLogin(c.loginHsm, id, c.loginId, end(c));
     } else {
+      if (c.command instanceof Command.CountGuess) {
+        host.nextGuessRight(c.op.kind() != OpKind.LOGIN_WRONG);
+      }
       host.submit(c.target, new ReplicatedVault.Request(id, c.command));
     }
   }
@@ -242,35 +284,55 @@ final class SimClients {
 
   private void handle(Client c, int hsm, ReplicatedVault.Outcome outcome, long now) {
     c.requestId = -1;
-    boolean finishing = c.op.kind() != OpKind.REGISTER && c.stage == 1;
+    boolean finishing = finishing(c);
+    boolean registering = c.op.kind() == OpKind.REGISTER;
     if (outcome instanceof ReplicatedVault.Released) {
       Response response = ((ReplicatedVault.Released) outcome).response();
-      if (c.op.kind() == OpKind.REGISTER && c.stage == 0) {
-        Command.RegisterStore store = (Command.RegisterStore) c.command;
-        c.command = new Command.RegisterExpose(store.userId(), store.registrationId(),
-            new BackupKey(bytes(BACKUP_KEY_BYTES)));
-        c.stage = 1;
+      if (registering && c.stage == 0) {
+        // Stored: now log in against the record with the right password, as the firmware's client does.
+        c.command = new Command.CountGuess(c.command.userId());
+        c.backupKey = new BackupKey(bytes(BACKUP_KEY_BYTES));
+        c.stage = STAGE_LOGIN;
         c.retryAt = now;
-      } else if (!finishing && c.op.kind() != OpKind.REGISTER && response instanceof Response.GuessCounted) {
+      } else if (!finishing && response instanceof Response.GuessCounted
+          && !(registering && ((Response.GuessCounted) response).phase() == Phase.EXPOSED)) {
         c.loginId = outcome.requestId();
         c.loginHsm = hsm;
-        c.stage = 1;
+        c.stage++;
         c.retryAt = now;
       } else {
-        if (finishing) {
-          remember(new Finished(c.loginHsm, c.loginId, c.op.kind() == OpKind.LOGIN_RIGHT));
+        // A finished login, or a registration already exposed (an earlier expose's answer was
+        // lost), or a login that found no record.
+        if (finishing && !registering) {
+          remember(new Finished(c.loginHsm, c.loginId, end(c)));
         }
         done(c);
       }
     } else if (finishing && outcome instanceof ReplicatedVault.Refused) {
-      done(c);
+      if (registering) {
+        relogin(c, now);
+      } else {
+        done(c);
+      }
     } else {
+      if (finishing && registering) {
+        // Dropped: the session went with the leadership.
+        c.stage = STAGE_LOGIN;
+      }
       if (outcome instanceof ReplicatedVault.Refused) {
         int hint = ((ReplicatedVault.Refused) outcome).leaderHint();
         c.target = hint >= 0 && hint != c.target ? hint : host.anyUp();
       }
       c.retryAt = now + RETRY_TICKS;
     }
+  }
+
+  /** A registration whose expose cannot reach its session logs in again (anywhere). */
+  private void relogin(Client c, long now) {
+    c.stage = STAGE_LOGIN;
+    c.requestId = -1;
+    c.target = -1;
+    c.retryAt = now + RETRY_TICKS;
   }
 
   private void remember(Finished f) {

@@ -11,10 +11,13 @@ import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.crypto.HmacSha256;
 import dev.bkv.firmware.FirmwareOptions;
 import dev.bkv.firmware.ReplicatedVault;
+import dev.bkv.trace.TraceEvent;
+import dev.bkv.trace.TraceSink;
 import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.Response;
 import dev.bkv.vault.UserId;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -62,6 +65,8 @@ public final class Simulator {
   private final SimClients clients;
   private final Checker checker;
   private final Membership membership;
+  private final TraceSink trace;
+  private final long seed;
   private int tamperLeft;
   private long tick;
   private long steps;
@@ -69,8 +74,11 @@ public final class Simulator {
   private long requestIds;
   private boolean datacenterLost;
 
-  private Simulator(Schedule schedule, long seed, FirmwareOptions options, SimDisk.Factory diskFactory) {
+  private Simulator(Schedule schedule, long seed, FirmwareOptions options, SimDisk.Factory diskFactory,
+      TraceSink trace) {
     this.schedule = schedule;
+    this.seed = seed;
+    this.trace = trace;
     this.random = new SplittableRandom(seed);
     this.diskRandom = new SplittableRandom(~seed);
     this.n = schedule.hsms();
@@ -90,6 +98,7 @@ public final class Simulator {
       nvram[i] = Nvram.INITIAL;
       disks[i] = diskFactory.create(i, diskRandom.nextLong());
       nodes[i] = ReplicatedVault.create(i, membership, keys, limits, options, Nvram.INITIAL, RecoveredLog.EMPTY);
+      nodes[i].traceTo(trace);
     }
     destroyed = new boolean[n];
     damaged = new boolean[n];
@@ -121,7 +130,33 @@ public final class Simulator {
 
   /** As {@link #run(Schedule, long, FirmwareOptions)}, with each HSM's disk built by {@code disks}. */
   public static SimResult run(Schedule schedule, long seed, FirmwareOptions options, SimDisk.Factory disks) {
-    return new Simulator(schedule, seed, options, disks).run();
+    return new Simulator(schedule, seed, options, disks, TraceSink.NONE).run();
+  }
+
+  /**
+   * As {@link #run(Schedule, long, FirmwareOptions)}, emitting the run's spec actions to
+   * {@code trace}. A traced schedule must be {@link Schedule#isTraceable() traceable} (the
+   * spec's one entry per AppendEntries and no snapshots). Tracing draws no randomness: the
+   * result is the untraced run's.
+   */
+  public static SimResult run(Schedule schedule, long seed, FirmwareOptions options, TraceSink trace) {
+    if (trace.enabled() && !schedule.isTraceable()) {
+      throw new IllegalArgumentException("a traced run needs batch=1 and snap=" + Schedule.SNAPSHOT_NEVER + ", got batch="
+          + schedule.batch() + " snap=" + schedule.snapshotEvery() + " (see Schedule.traceable())");
+    }
+    return new Simulator(schedule, seed, options, SimDisk.versioned(), trace).run();
+  }
+
+  /** The trace's header: the fleet, its sites (HSMs per non-empty datacenter), the users, the run. */
+  private TraceEvent.Init traceHeader() {
+    List<List<Integer>> sites = new ArrayList<>();
+    for (int dc = 0; dc < Schedule.DATACENTERS_MAX; dc++) {
+      List<Integer> site = membership.hsmsIn("dc" + dc);
+      if (!site.isEmpty()) {
+        sites.add(site);
+      }
+    }
+    return new TraceEvent.Init(n, sites, clients.users(), Long.toString(seed), schedule.toString());
   }
 
   private SimResult run() {
@@ -129,6 +164,9 @@ public final class Simulator {
     long end = schedule.faultsEnd();
     int next = 0;
     List<Schedule.Event> events = schedule.events();
+    if (trace.enabled()) {
+      trace.record(traceHeader());
+    }
     try {
       for (tick = 0;; tick++) {
         if (tick == end) {
@@ -404,6 +442,9 @@ public final class Simulator {
     for (int i : hsms) {
       destroyed[i] = true;
     }
+    if (trace.enabled()) {
+      trace.record(new TraceEvent.LoseDatacenter(hsms));
+    }
     steps++;
     checker.afterLoss(steps, tick);
   }
@@ -477,8 +518,15 @@ public final class Simulator {
     }
 
     @Override
-    public void finishLogin(int hsm, long requestId, long loginId, boolean verified) {
-      handle(hsm, nodes[hsm].finishLogin(requestId, loginId, verified), Checker.UNCHANGED);
+    public void finishLogin(int hsm, long requestId, long loginId, ReplicatedVault.LoginEnd end) {
+      handle(hsm, nodes[hsm].finishLogin(requestId, loginId, end), Checker.UNCHANGED);
+    }
+
+    @Override
+    public void nextGuessRight(boolean right) {
+      if (trace.enabled()) {
+        trace.nextGuessRight(right);
+      }
     }
 
     @Override

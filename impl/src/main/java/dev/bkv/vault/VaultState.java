@@ -115,6 +115,11 @@ public final class VaultState {
     return records.size();
   }
 
+  /** The users that have a record, read-only (for trace snapshots of the applied state). */
+  public java.util.Set<UserId> users() {
+    return Collections.unmodifiableSet(records.keySet());
+  }
+
   /** A read-only copy in canonical order, for tests. */
   NavigableMap<UserId, VaultRecord> records() {
     return Collections.unmodifiableNavigableMap(new TreeMap<>(records));

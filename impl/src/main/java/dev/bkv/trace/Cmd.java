@@ -1,0 +1,58 @@
+package dev.bkv.trace;
+
+import dev.bkv.vault.Command;
+import dev.bkv.vault.RegistrationId;
+import dev.bkv.vault.UserId;
+
+/**
+ * A log entry's command in the spec's vocabulary (an entry without its term). Fields an op
+ * does not have are null ({@code user}, {@code reg}) or 0 ({@code max}).
+ */
+public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
+  /** The spec's ops, with their names. */
+  public enum Op {
+    NOOP("Noop"),
+    STORE("Store"),
+    GUESS("Guess"),
+    EXPOSE("Expose"),
+    RECOVER("Recover"),
+    FAIL("Fail"),
+    DELETE("Delete");
+
+    public final String specName;
+
+    Op(String specName) {
+      this.specName = specName;
+    }
+  }
+
+  public static final Cmd NOOP = new Cmd(Op.NOOP, null, null, 0);
+
+  public Cmd {
+    if (op == null) {
+      throw new IllegalArgumentException("trace command op missing");
+    }
+  }
+
+  /** A vault command as the spec's entry names it. */
+  public static Cmd of(Command command) {
+    switch (command.kind()) {
+      case REGISTER_STORE: {
+        Command.RegisterStore c = (Command.RegisterStore) command;
+        return new Cmd(Op.STORE, c.userId(), c.registrationId(), c.maxAttempts());
+      }
+      case COUNT_GUESS:
+        return new Cmd(Op.GUESS, command.userId(), null, 0);
+      case REGISTER_EXPOSE:
+        return new Cmd(Op.EXPOSE, command.userId(), ((Command.RegisterExpose) command).registrationId(), 0);
+      case RECOVER_SUCCEEDED:
+        return new Cmd(Op.RECOVER, command.userId(), ((Command.RecoverSucceeded) command).registrationId(), 0);
+      case GUESS_FAILED:
+        return new Cmd(Op.FAIL, command.userId(), ((Command.GuessFailed) command).registrationId(), 0);
+      case DELETE:
+        return new Cmd(Op.DELETE, command.userId(), ((Command.Delete) command).registrationId(), 0);
+      default:
+        throw new AssertionError(command);
+    }
+  }
+}

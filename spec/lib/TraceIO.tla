@@ -2,8 +2,8 @@
 (***************************************************************************)
 (* Loads recorded traces (JSON or NDJSON files) into TLC, for trace         *)
 (* validation: checking that what the Java code did is a behaviour of a     *)
-(* spec.  The bodies below only fail: TLC runs the Java versions in         *)
-(* model-tests (dev.bkv.modeltests.traceio.TraceIOOperators, registered by  *)
+(* spec.  The bodies below only fail: TLC runs the Java versions in impl    *)
+(* (dev.bkv.tracecheck.TraceIOOperators, registered by                      *)
 (* tlc2.overrides.TLCOverrides), which must be on TLC's classpath.          *)
 (*                                                                         *)
 (* JSON maps to TLA+ values as: object -> record, array -> tuple, string -> *)
@@ -13,7 +13,7 @@
 (***************************************************************************)
 LOCAL INSTANCE TLC
 
-NoOverride == "TraceIO needs its Java override on TLC's classpath (model-tests)"
+NoOverride == "TraceIO needs its Java override on TLC's classpath (impl's classes)"
 
 \* The JSON value held by the file at path.
 JsonLoad(path) == Assert(FALSE, NoOverride)

@@ -1,8 +1,7 @@
 package dev.bkv.modeltests;
 
-import dev.bkv.base.Json;
 import dev.bkv.modelcheck.TlcInvocation;
-import dev.bkv.modeltests.traceio.TraceIOOperators;
+import dev.bkv.tracecheck.TraceIOOperators;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,12 +21,13 @@ public final class ModelTestSupport {
   }
 
   /**
-   * Settings whose TLC classpath holds the TraceIO override and the JSON reader it uses,
-   * so that any spec may EXTEND TraceIO; {@code libraryDirectory} is the repo's spec/lib.
+   * Settings whose TLC classpath holds the TraceIO override (impl's classes, which hold the
+   * JSON reader it uses too), so that any spec may EXTEND TraceIO; {@code libraryDirectory}
+   * is the repo's spec/lib.
    */
   public static TlcInvocation.Settings settings(Path workRoot, Path libraryDirectory, boolean withOverrides) {
     List<Path> classpath = withOverrides
-        ? List.of(TlcInvocation.codeLocation(TraceIOOperators.class), TlcInvocation.codeLocation(Json.class))
+        ? List.of(TlcInvocation.codeLocation(TraceIOOperators.class))
         : List.of();
     return new TlcInvocation.Settings(workRoot, libraryDirectory, classpath, workers());
   }

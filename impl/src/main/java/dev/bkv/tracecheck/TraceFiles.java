@@ -1,4 +1,4 @@
-package dev.bkv.modeltests.traceio;
+package dev.bkv.tracecheck;
 
 import dev.bkv.base.Json;
 import java.io.BufferedReader;

@@ -1,6 +1,6 @@
 package tlc2.overrides;
 
-import dev.bkv.modeltests.traceio.TraceIOOperators;
+import dev.bkv.tracecheck.TraceIOOperators;
 
 /**
  * TLC looks this class up by name and installs the Java operators it lists. Its package and

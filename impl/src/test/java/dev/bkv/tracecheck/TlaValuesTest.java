@@ -1,4 +1,4 @@
-package dev.bkv.modeltests.traceio;
+package dev.bkv.tracecheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

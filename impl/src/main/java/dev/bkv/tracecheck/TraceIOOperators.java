@@ -1,4 +1,4 @@
-package dev.bkv.modeltests.traceio;
+package dev.bkv.tracecheck;
 
 import java.nio.file.Path;
 import tlc2.overrides.TLAPlusOperator;

@@ -1,4 +1,4 @@
-package dev.bkv.modeltests.traceio;
+package dev.bkv.tracecheck;
 
 /** A trace file that cannot become TLA+ values; the message names the file and the place. */
 public final class TraceFormatException extends RuntimeException {

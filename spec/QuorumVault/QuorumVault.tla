@@ -295,14 +295,14 @@ ApplyUser(v, c) ==
       [] c.op = "Fail" ->
             IF v.reg = c.reg /\ v.phase # "None" /\ v.used >= v.max THEN Destroyed(v) ELSE v
 
-\* The vault after applying entries 1..n of xlog.
+\* The vault state v after applying command c.
+ApplyCmd(v, c) == IF c.op = "Noop" THEN v ELSE [v EXCEPT ![c.user] = ApplyUser(@, c)]
+
+\* The vault after applying entries 1..n of xlog.  (Each step's state is
+\* referred to once: TLC does not share the value of a definition used twice.)
 RECURSIVE VaultAfter(_, _)
 VaultAfter(xlog, n) ==
-    IF n = 0 THEN VaultInit
-    ELSE LET prior == VaultAfter(xlog, n - 1)
-             c     == xlog[n].cmd
-         IN IF c.op = "Noop" THEN prior
-            ELSE [prior EXCEPT ![c.user] = ApplyUser(prior[c.user], c)]
+    IF n = 0 THEN VaultInit ELSE ApplyCmd(VaultAfter(xlog, n - 1), xlog[n].cmd)
 
 \* The password-dependent response (KE2) that the entry at k releases, if any:
 \* the user, the registration and phase it was counted against, the limit,

@@ -140,11 +140,17 @@ public final class Simulator {
    * result is the untraced run's.
    */
   public static SimResult run(Schedule schedule, long seed, FirmwareOptions options, TraceSink trace) {
+    return run(schedule, seed, options, SimDisk.versioned(), trace);
+  }
+
+  /** As {@link #run(Schedule, long, FirmwareOptions, TraceSink)}, with each HSM's disk built by {@code disks}. */
+  public static SimResult run(Schedule schedule, long seed, FirmwareOptions options, SimDisk.Factory disks,
+      TraceSink trace) {
     if (trace.enabled() && !schedule.isTraceable()) {
       throw new IllegalArgumentException("a traced run needs batch=1 and snap=" + Schedule.SNAPSHOT_NEVER + ", got batch="
           + schedule.batch() + " snap=" + schedule.snapshotEvery() + " (see Schedule.traceable())");
     }
-    return new Simulator(schedule, seed, options, SimDisk.versioned(), trace).run();
+    return new Simulator(schedule, seed, options, disks, trace).run();
   }
 
   /** The trace's header: the fleet, its sites (HSMs per non-empty datacenter), the users, the run. */

@@ -3,37 +3,25 @@ package dev.bkv.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.testsupport.CliRun;
 import dev.bkv.tracecheck.TraceCoverage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bkv check --traces}: simulated traces validated against the spec, a summary, coverage, and exit by verdict. */
 class TraceCheckRunTest {
   @TempDir Path tmp;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
-
   @Test
   void acceptsFourTracesOfThreeHsmsAndPrintsTheTableAndCoverage() {
     // Goal: traces of the production firmware all match the spec, and the run says how much of the spec they took.
-    int code = run("check", "--traces", "4", "--hsms", "3", "--workers", "1", "--work-dir", tmp.toString());
-    String text = out.toString();
-    assertEquals(0, code, text + err);
+    CliRun run = CliRun.run("check", "--traces", "4", "--hsms", "3", "--workers", "1", "--work-dir", tmp.toString());
+    String text = run.out();
+    assertEquals(0, run.exit(), text + run.err());
     assertTrue(text.contains("3 HSMs: 4 traces simulated"), text);
     assertTrue(text.contains("3 HSMs batch 1: 4 traces checked"), text);
     assertTrue(text.matches("(?s).*Fleet\\s+Traces\\s+Events\\s+min\\s+mean\\s+max\\s+Accepted\\s+Rejected\\s+TLC s\\s+TLC s/trace.*"),
@@ -48,10 +36,10 @@ class TraceCheckRunTest {
   @Test
   void exitsOneAndNamesTheTraceWhenTheSpecWithoutMajorityCommitsRejectsIt() throws Exception {
     // Goal: a spec with a protection removed rejects valid traces; each is described, saved, and the exit is 1.
-    int code = run("check", "--traces", "2", "--hsms", "3", "--spec-bugs", "CommitWithoutMajority", "--workers", "1",
-        "--work-dir", tmp.toString());
-    String text = out.toString();
-    assertEquals(1, code, text + err);
+    CliRun run = CliRun.run("check", "--traces", "2", "--hsms", "3", "--spec-bugs", "CommitWithoutMajority",
+        "--workers", "1", "--work-dir", tmp.toString());
+    String text = run.out();
+    assertEquals(1, run.exit(), text + run.err());
     Matcher rejected = Pattern.compile("trace 1 \\(seed 1, schedule [^)]+\\): rejected at .*").matcher(text);
     assertTrue(rejected.find(), text);
     Matcher saved = Pattern.compile("trace saved to (\\S+)").matcher(text);
@@ -72,14 +60,14 @@ class TraceCheckRunTest {
     };
     String[] named = {"--traces", "--traces", "--hsms", "--batch", "--hsms"};
     for (int i = 0; i < cases.length; i++) {
-      err.getBuffer().setLength(0);
       String[] args = new String[cases[i].length + 3];
       args[0] = "check";
       System.arraycopy(cases[i], 0, args, 1, cases[i].length);
       args[args.length - 2] = "--work-dir";
       args[args.length - 1] = tmp.resolve("work").toString();
-      assertEquals(2, run(args), String.join(" ", args) + ": " + err);
-      String line = err.toString();
+      CliRun run = CliRun.run(args);
+      String line = run.err();
+      assertEquals(2, run.exit(), String.join(" ", args) + ": " + line);
       assertEquals(1, line.lines().count(), line);
       assertTrue(line.startsWith("bkv check: ") && line.contains(named[i]), line);
     }

@@ -4,6 +4,7 @@
 #   bench/run.sh                 # all benchmarks, short settings
 #   bench/run.sh Primitives      # a JMH include regex
 #   BKV_JMH_ARGS="-f 2 -wi 5 -i 10" bench/run.sh   # longer runs
+#   bench/run.sh FleetTraceBench # what a trace recorder costs the fleet, next to the default no-op sink
 #   bench/run.sh VaultMemory     # vault memory per user only (VaultMemoryBench is not a JMH benchmark)
 #   bench/run.sh FleetLoadLatency  # fleet commit latency at half its peak load only (not JMH either)
 set -euo pipefail

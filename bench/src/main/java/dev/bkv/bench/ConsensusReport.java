@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The report's consensus section: every JMH result with a {@code nodes} parameter is a
@@ -19,6 +20,10 @@ final class ConsensusReport {
   static final String KEY = "consensus";
   static final String NODES = "nodes";
   static final String BATCH = "batch";
+  /** The benchmark with and without a trace sink, its parameter, and the section's key for the pair. */
+  static final String TRACE_BENCH = "FleetTraceBench";
+  static final String TRACE = "trace";
+  static final String TRACE_SINK = "traceSink";
   private static final double MICROS_PER_SECOND = 1e6;
 
   private ConsensusReport() {}
@@ -62,6 +67,9 @@ final class ConsensusReport {
           row.put("microsPerBatchError", error);
         }
         row.put("opsPerSecond", batch * MICROS_PER_SECOND / score);
+        if (params.containsKey(TRACE)) {
+          row.put(TRACE, params.get(TRACE).toString());
+        }
         throughput.add(row);
       }
     }
@@ -71,7 +79,36 @@ final class ConsensusReport {
     section.put("baseline", BASELINE);
     section.put("throughput", new ArrayList<Object>(throughput));
     section.put("latency", new ArrayList<Object>(latency));
+    traceSink(throughput).ifPresent(t -> section.put(TRACE_SINK, t));
     return section;
+  }
+
+  /**
+   * {@link FleetTraceBench}'s two figures side by side: committed guesses per second with the
+   * default sink and with a recorder, and the recorder's share of the untraced rate.
+   */
+  static Optional<Map<String, Object>> traceSink(List<Map<String, Object>> throughput) {
+    Map<String, Object> none = null;
+    Map<String, Object> recorder = null;
+    for (Map<String, Object> row : throughput) {
+      if (TRACE_BENCH.equals(row.get("system"))) {
+        if ("none".equals(row.get(TRACE))) {
+          none = row;
+        } else if ("recorder".equals(row.get(TRACE))) {
+          recorder = row;
+        }
+      }
+    }
+    if (none == null || recorder == null) {
+      return Optional.empty();
+    }
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put(NODES, none.get(NODES));
+    figures.put(BATCH, none.get(BATCH));
+    figures.put("noSinkOpsPerSecond", none.get("opsPerSecond"));
+    figures.put("recorderOpsPerSecond", recorder.get("opsPerSecond"));
+    figures.put("recorderOverNoSink", (Double) recorder.get("opsPerSecond") / (Double) none.get("opsPerSecond"));
+    return Optional.of(figures);
   }
 
   /**
@@ -123,6 +160,15 @@ final class ConsensusReport {
           .append(" | ").append(BenchReport.format(row.get("microsPerBatchError")))
           .append(" | ").append(BenchReport.format(row.get("opsPerSecond")))
           .append(" | ").append(ratio(row.get("opsPerSecondOverBaseline"))).append(" |\n");
+    }
+    if (section.containsKey(TRACE_SINK)) {
+      Map<String, Object> t = (Map<String, Object>) section.get(TRACE_SINK);
+      md.append("\nTrace sink (").append(TRACE_BENCH).append(", ").append(t.get(NODES)).append(" HSMs, batch ")
+          .append(t.get(BATCH)).append(", a fresh fleet each iteration): ")
+          .append(BenchReport.format(t.get("noSinkOpsPerSecond"))).append(" committed guesses/s with no sink (compare ")
+          .append("FleetBench's row for the same nodes and batch), ")
+          .append(BenchReport.format(t.get("recorderOpsPerSecond"))).append(" with a recorder: ")
+          .append(ratio(t.get("recorderOverNoSink"))).append(".\n");
     }
     List<Map<String, Object>> latency = (List<Map<String, Object>>) section.get("latency");
     if (latency.isEmpty()) {

@@ -62,6 +62,26 @@ class ConsensusReportTest {
     Json.write(report);
   }
 
+  /** Goal: the report sets FleetTraceBench's untraced and recorder figures side by side, with their ratio. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void whenTheTraceBenchRanWithAndWithoutARecorder_thenTheReportHasOneLineWithBothAndTheRatio() {
+    String none = batchResult("FleetTraceBench.commitBatch", 5, 1, 40.0).replace("\"batch\":\"1\"",
+        "\"batch\":\"1\",\"trace\":\"none\"");
+    String recorder = batchResult("FleetTraceBench.commitBatch", 5, 1, 400.0).replace("\"batch\":\"1\"",
+        "\"batch\":\"1\",\"trace\":\"recorder\"");
+    Map<String, Object> report = report(none, recorder);
+    Map<String, Object> sink = (Map<String, Object>) ((Map<String, Object>) report.get(ConsensusReport.KEY))
+        .get(ConsensusReport.TRACE_SINK);
+    assertEquals(25_000.0, (Double) sink.get("noSinkOpsPerSecond"), 1e-6);
+    assertEquals(0.1, (Double) sink.get("recorderOverNoSink"), 1e-9);
+    String markdown = BenchReport.markdown(report);
+    assertTrue(markdown.contains("Trace sink (FleetTraceBench, 5 HSMs, batch 1, a fresh fleet each iteration): 25000 "
+        + "committed guesses/s with no sink (compare FleetBench's row for the same nodes and batch), 2500 with a "
+        + "recorder: 0.10x."), markdown);
+    assertFalse(BenchReport.markdown(report(none)).contains("Trace sink"), "no line without both figures");
+  }
+
   /** Rows that differ only in a further parameter (storage) carry it in their label, and each still has its ratio. */
   @Test
   @SuppressWarnings("unchecked")

@@ -10,6 +10,8 @@ import dev.bkv.modelcheck.SpecCatalog;
 import dev.bkv.modelcheck.SummaryTable;
 import dev.bkv.modelcheck.TlcInvocation;
 import dev.bkv.modelcheck.TlcProgress;
+import dev.bkv.sim.TracedRuns;
+import dev.bkv.tracecheck.TraceValidation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,8 +32,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Model-check the TLA+ specs with TLC. Each model's outcome and distinct-state",
       "count must match spec/<Name>/manifest.json. Big models run only with --big",
-      "or when named with --model.",
-      "Exit code: 0 all as recorded, 1 some differ, 2 bad input."
+      "or when named with --model. With --traces, validates simulated traces against",
+      "spec/QuorumVault instead (no models run).",
+      "Exit code: 0 all as recorded (all traces accepted), 1 some differ (a trace not",
+      "accepted, or the simulator found a violation), 2 bad input."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,24 +65,57 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Extra classpath entries for TLC, e.g. operator overrides.")
   List<Path> extraClasspath = new ArrayList<>();
 
+  @Option(names = "--traces", paramLabel = "N",
+      description = "Validate N simulated traces against spec/QuorumVault with TLC (at most "
+          + TraceCheckRun.TRACES_RUN_MAX + "); runs no models.")
+  Integer traces;
+
+  @Option(names = "--hsms", paramLabel = "N,...", split = ",",
+      description = "With --traces: fleet sizes the traces are split over evenly (default: 3,5).")
+  List<Integer> hsms;
+
+  @Option(names = "--seed", paramLabel = "S", description = "With --traces: the first seed; then S+1, ... (default: 1).")
+  Long seed;
+
+  @Option(names = "--batch", paramLabel = "N",
+      description = "With --traces: traces per TLC run, at most " + TraceValidation.TRACES_MAX + " (default: "
+          + TraceCheckRun.BATCH_DEFAULT + ").")
+  Integer batch;
+
+  @Option(names = "--spec-bugs", paramLabel = "NAME,...", split = ",",
+      description = "With --traces: validate against the spec with these protections removed (negative check: "
+          + "valid traces must then be rejected).")
+  List<String> specBugs;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<ModelCheck.Planned> planned;
-    Path root;
-    try {
-      root = specRoot != null ? specRoot.toAbsolutePath() : SpecCatalog.locateSpecRoot(Path.of(""));
-      List<Manifest> manifests = SpecCatalog.discover(root);
-      planned = ModelCheck.plan(manifests, new ModelCheck.Selection(
-          Optional.ofNullable(specName), Optional.ofNullable(modelName), big));
-    } catch (ManifestException e) {
-      err.println("bkv check: " + e.getMessage());
+    if (traces == null && (hsms != null || seed != null || batch != null || specBugs != null)) {
+      err.println("bkv check: --hsms, --seed, --batch and --spec-bugs need --traces");
+      return 2;
+    }
+    if (traces != null && (specName != null || modelName != null || big)) {
+      err.println("bkv check: --spec, --model and --big select models; --traces runs none");
       return 2;
     }
     int workerCount = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
     if (workerCount < 1 || workerCount > TlcInvocation.WORKERS_MAX) {
       err.println("bkv check: --workers must be in 1.." + TlcInvocation.WORKERS_MAX + ", got " + workerCount);
+      return 2;
+    }
+    List<ModelCheck.Planned> planned;
+    Path root;
+    try {
+      root = specRoot != null ? specRoot.toAbsolutePath() : SpecCatalog.locateSpecRoot(Path.of(""));
+      if (traces != null) {
+        return checkTraces(root, workerCount, out, err);
+      }
+      List<Manifest> manifests = SpecCatalog.discover(root);
+      planned = ModelCheck.plan(manifests, new ModelCheck.Selection(
+          Optional.ofNullable(specName), Optional.ofNullable(modelName), big));
+    } catch (ManifestException e) {
+      err.println("bkv check: " + e.getMessage());
       return 2;
     }
     TlcInvocation.Settings settings =
@@ -101,6 +138,19 @@ public final class CheckCommand implements Callable<Integer> {
     long failed = reports.stream().filter(r -> !r.verdict().passed()).count();
     out.printf("%d of %d models as recorded.%n", reports.size() - failed, reports.size());
     return failed == 0 ? 0 : 1;
+  }
+
+  private int checkTraces(Path root, int workerCount, PrintWriter out, PrintWriter err) {
+    TraceCheckRun.Plan plan;
+    try {
+      plan = TraceCheckRun.of(traces, hsms != null ? hsms : TracedRuns.FLEET_SIZES, seed != null ? seed : 1,
+          batch != null ? batch : TraceCheckRun.BATCH_DEFAULT, specBugs != null ? specBugs : List.of(), root, workDir,
+          workerCount);
+    } catch (IllegalArgumentException e) {
+      err.println("bkv check: " + e.getMessage());
+      return 2;
+    }
+    return TraceCheckRun.run(plan, out, err);
   }
 
   private static void printVerdict(PrintWriter out, ModelReport report) {

@@ -38,7 +38,8 @@ public final class TlcOutputParser {
       "^Finished computing initial states: (?:" + COUNT + " distinct states? generated"
           + "|[\\d,]+ states? generated, with " + COUNT + " of them distinct)");
   private static final String COVERAGE_START = "The coverage statistics at ";
-  private static final String COVERAGE_END = "End of statistics.";
+  /** TLC ends a block with "End of statistics." or, for a model it deems large, "End of statistics (please note ...)". */
+  private static final String COVERAGE_END = "End of statistics";
   /** {@code <Name line ... of module M ...>: distinct:total}, one action of a coverage block. */
   private static final Pattern COVERAGE_ACTION = Pattern.compile("^<(\\w+) line .*>: (\\d+):(\\d+)$");
   private static final String ERROR = "Error: ";

@@ -21,16 +21,20 @@ public final class TracedRuns {
   /** Random events of a generated schedule, besides one registration per user at the start. */
   public static final int EVENTS = 14;
   /** Arguments of random events (HSM numbers, masks, counts, versions are taken modulo what fits). */
-  static final int ARGUMENT_MAX = 8;
+  public static final int ARGUMENT_MAX = 8;
 
-  /** Client requests weigh more than faults: a trace needs logins to finish and registrations to expose. */
-  private static final Schedule.Kind[] KINDS = {
-    Schedule.Kind.REGISTER, Schedule.Kind.LOGIN, Schedule.Kind.LOGIN, Schedule.Kind.LOGIN, Schedule.Kind.ATTACK,
-    Schedule.Kind.REPLAY_LOGIN, Schedule.Kind.STATUS,
-    Schedule.Kind.CRASH, Schedule.Kind.CRASH, Schedule.Kind.TORN, Schedule.Kind.LOST_FSYNC, Schedule.Kind.ROLLBACK,
-    Schedule.Kind.BIT_FLIP, Schedule.Kind.PARTITION, Schedule.Kind.ISOLATE_LEADER, Schedule.Kind.HEAL,
-    Schedule.Kind.LOSSY, Schedule.Kind.DELAY, Schedule.Kind.REPLAY, Schedule.Kind.TAMPER, Schedule.Kind.MISDIRECT,
-    Schedule.Kind.LOSE_DC};
+  /**
+   * The kinds of a generated schedule's random events, a kind listed twice drawn twice as
+   * often: client requests weigh more than faults, since a trace needs logins to finish and
+   * registrations to expose.
+   */
+  public static final List<Schedule.Kind> EVENT_KINDS = List.of(
+      Schedule.Kind.REGISTER, Schedule.Kind.LOGIN, Schedule.Kind.LOGIN, Schedule.Kind.LOGIN, Schedule.Kind.ATTACK,
+      Schedule.Kind.REPLAY_LOGIN, Schedule.Kind.STATUS,
+      Schedule.Kind.CRASH, Schedule.Kind.CRASH, Schedule.Kind.TORN, Schedule.Kind.LOST_FSYNC, Schedule.Kind.ROLLBACK,
+      Schedule.Kind.BIT_FLIP, Schedule.Kind.PARTITION, Schedule.Kind.ISOLATE_LEADER, Schedule.Kind.HEAL,
+      Schedule.Kind.LOSSY, Schedule.Kind.DELAY, Schedule.Kind.REPLAY, Schedule.Kind.TAMPER, Schedule.Kind.MISDIRECT,
+      Schedule.Kind.LOSE_DC);
 
   /** One recorded run: what ran, what the simulator's own checker found, and the trace as JSON. */
   public record Run(long seed, Schedule schedule, SimResult result, String trace, int events) {}
@@ -42,20 +46,37 @@ public final class TracedRuns {
    * from {@code seed}: every user registers first, then random faults and client requests.
    */
   public static Schedule schedule(long seed, int hsms) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Schedule.Event> events = new ArrayList<>();
+    for (int k = 0; k < EVENTS; k++) {
+      events.add(new Schedule.Event(FIRST_TICK + r.nextInt(TICKS - FIRST_TICK),
+          EVENT_KINDS.get(r.nextInt(EVENT_KINDS.size())), r.nextInt(ARGUMENT_MAX), r.nextInt(ARGUMENT_MAX)));
+    }
+    return of(hsms, events);
+  }
+
+  /** Ticks before this one are the users' registrations. */
+  public static final int FIRST_TICK = 1 + USERS;
+
+  /**
+   * The traceable schedule of {@code hsms} HSMs whose random events are {@code events} (at
+   * {@link #FIRST_TICK} or later), after one registration per user.
+   */
+  public static Schedule of(int hsms, List<Schedule.Event> events) {
     if (!FLEET_SIZES.contains(hsms)) {
       throw new IllegalArgumentException("traced fleets have " + FLEET_SIZES + " HSMs, got " + hsms);
     }
-    SplittableRandom r = new SplittableRandom(seed);
-    List<Schedule.Event> events = new ArrayList<>();
+    List<Schedule.Event> all = new ArrayList<>();
     for (int u = 0; u < USERS; u++) {
-      events.add(new Schedule.Event(1 + u, Schedule.Kind.REGISTER, u, 0));
+      all.add(new Schedule.Event(1 + u, Schedule.Kind.REGISTER, u, 0));
     }
-    for (int k = 0; k < EVENTS; k++) {
-      events.add(new Schedule.Event(1 + USERS + r.nextInt(TICKS - USERS), KINDS[r.nextInt(KINDS.length)],
-          r.nextInt(ARGUMENT_MAX), r.nextInt(ARGUMENT_MAX)));
-    }
-    List<Integer> placement = hsms == 3 ? List.of(0, 1, 2) : List.of(0, 0, 1, 1, 2);
-    return new Schedule(hsms, placement, Schedule.SNAPSHOT_NEVER, 1, USERS, events);
+    all.addAll(events);
+    return new Schedule(hsms, placement(hsms), Schedule.SNAPSHOT_NEVER, 1, USERS, all);
+  }
+
+  /** A valid placement: 3 HSMs in three datacenters, 5 as 2 + 2 + 1. */
+  public static List<Integer> placement(int hsms) {
+    return hsms == 3 ? List.of(0, 1, 2) : List.of(0, 0, 1, 1, 2);
   }
 
   /** Runs {@code schedule} from {@code seed} with every transition recorded. */

@@ -153,6 +153,23 @@ class TlcOutputParserTest {
     assertEquals("Timeout 3/241, ClientRequest 725/1405, ClientGuess 0/0", r.coverage().describe());
   }
 
+  /** A model TLC deems large ends its coverage block with a note: the counts after it are still read. */
+  @Test
+  void aCoverageBlockEndingWithTheLargeModelNoteIsClosed() {
+    TlcResult r = parse(ModelEntry.Mode.BFS, 0,
+        "Model checking completed. No error has been found.",
+        "The coverage statistics at 2026-12-06 19:31:27",
+        "<Init line 360, col 1 to line 360, col 4 of module QuorumVault>: 1:1",
+        "<Timeout line 409, col 1 to line 409, col 10 of module QuorumVault>: 22983:458923",
+        "End of statistics (please note that for performance reasons large models",
+        "are best checked with coverage and cost statistics disabled).",
+        "2169066 states generated, 567397 distinct states found, 0 states left on queue.",
+        "The depth of the complete state graph search is 23.");
+    assertEquals(OptionalLong.of(567397), r.distinctStates());
+    assertEquals(OptionalLong.of(23), r.depth());
+    assertEquals("Timeout 22983/458923", r.coverage().describe());
+  }
+
   /** An unsatisfiable Init: TLC says "0 distinct states generated" and still "No error". */
   @Test
   void zeroInitialStatesAreRead() {

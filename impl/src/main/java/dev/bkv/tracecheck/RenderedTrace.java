@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * schedule, and the action of every later event.
  */
 public record RenderedTrace(String json, int hsms, List<String> users, String seed, String schedule,
-    List<String> actions) {
+    List<String> actions, int outOfRangeEvent) {
 
   /** Largest fleet a trace may describe (the spec's Server set is enumerated by TLC). */
   public static final int HSMS_MAX = 15;
@@ -61,7 +61,11 @@ public record RenderedTrace(String json, int hsms, List<String> users, String se
       throw new TraceCheckException(where + "header's hsms must be an integer in 1.." + HSMS_MAX);
     }
     List<String> actions = new ArrayList<>();
+    int outOfRange = 0;
     for (int i = 1; i < events.size(); i++) {
+      if (outOfRange == 0 && !fitsTlc(events.get(i))) {
+        outOfRange = i + 1;
+      }
       Object action = object(events.get(i), where + "event " + (i + 1)).get("action");
       if (!(action instanceof String)) {
         throw new TraceCheckException(where + "event " + (i + 1) + " has no string action");
@@ -69,7 +73,25 @@ public record RenderedTrace(String json, int hsms, List<String> users, String se
       actions.add((String) action);
     }
     return new RenderedTrace(json, ((BigInteger) hsms).intValueExact(), users(header.get("users"), where),
-        string(header, "seed", where), string(header, "schedule", where), actions);
+        string(header, "seed", where), string(header, "schedule", where), actions, outOfRange);
+  }
+
+  /**
+   * Whether every integer in {@code value} fits TLC's 32-bit integers. One that does not (a
+   * term a tampered message carried, say) is no value of any spec behaviour, whose bounds are
+   * far smaller; such a trace is rejected without TLC, so that it cannot stop TLC's batch.
+   */
+  private static boolean fitsTlc(Object value) {
+    if (value instanceof BigInteger) {
+      return ((BigInteger) value).bitLength() < Integer.SIZE;
+    }
+    if (value instanceof List) {
+      return ((List<?>) value).stream().allMatch(RenderedTrace::fitsTlc);
+    }
+    if (value instanceof Map) {
+      return ((Map<?, ?>) value).values().stream().allMatch(RenderedTrace::fitsTlc);
+    }
+    return true;
   }
 
   private static Map<?, ?> object(Object value, String where) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -65,14 +66,33 @@ public final class TraceValidation {
    */
   public static TraceReport validate(List<String> traces, Settings settings) throws IOException {
     List<RenderedTrace> batch = read(traces);
-    TlcInvocation invocation = TraceModel.write(batch, settings.bugs(), settings.specRoot(), settings.workDir(),
+    // TLC numbers the traces it is given 1, 2, ...; those it cannot hold stay out of its batch.
+    List<RenderedTrace> checkable = batch.stream().filter(t -> t.outOfRangeEvent() == 0).toList();
+    if (checkable.isEmpty()) {
+      List<TraceVerdict> none = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        none.add(new TraceVerdict(i + 1, batch.get(i).seed(), batch.get(i).schedule(), TraceVerdict.Status.OUT_OF_RANGE,
+            Optional.empty(), List.of()));
+      }
+      return new TraceReport(none, TraceCoverage.of(batch, none), Duration.ZERO, OptionalLong.empty(), Optional.empty(),
+          List.of(), settings.workDir());
+    }
+    TlcInvocation invocation = TraceModel.write(checkable, settings.bugs(), settings.specRoot(), settings.workDir(),
         settings.workers());
     TlcResult result = TlcRunner.run(invocation, ModelEntry.Mode.BFS, settings.timeout(), ProgressListener.SILENT);
     TraceOutput output = parse(result.outputFile());
     Optional<String> failure = failure(result, output);
     List<TraceVerdict> verdicts = new ArrayList<>();
+    int tlcNumber = 0;
     for (int i = 0; i < batch.size(); i++) {
-      verdicts.add(verdict(i + 1, batch.get(i), output, failure.isPresent()));
+      RenderedTrace trace = batch.get(i);
+      if (trace.outOfRangeEvent() != 0) {
+        verdicts.add(new TraceVerdict(i + 1, trace.seed(), trace.schedule(), TraceVerdict.Status.OUT_OF_RANGE,
+            Optional.empty(), List.of()));
+      } else {
+        TraceVerdict v = verdict(++tlcNumber, trace, output, failure.isPresent());
+        verdicts.add(new TraceVerdict(i + 1, v.seed(), v.schedule(), v.status(), v.stuck(), v.breaks()));
+      }
     }
     return new TraceReport(verdicts, TraceCoverage.of(batch, verdicts), result.elapsed(), result.distinctStates(),
         failure, output.breaks(), result.outputFile());

@@ -20,6 +20,8 @@ public record TraceVerdict(int trace, String seed, String schedule, Status statu
     NO_INITIAL_STATE,
     /** A safety invariant of the spec broke while the trace was walked. */
     INVARIANT_BROKEN,
+    /** An event logs an integer outside TLC's 32-bit range: no behaviour of the spec has it. */
+    OUT_OF_RANGE,
     /** TLC stopped (an error, a time limit, cut output) before deciding. */
     UNCHECKED
   }
@@ -42,6 +44,9 @@ public record TraceVerdict(int trace, String seed, String schedule, Status statu
         return head + "rejected at " + stuck.orElseThrow().describe();
       case NO_INITIAL_STATE:
         return head + "rejected: no initial state of the spec matches its header";
+      case OUT_OF_RANGE:
+        return head + "rejected: an event logs an integer outside TLC's 32-bit range, which no behaviour of the spec"
+            + " reaches";
       case INVARIANT_BROKEN:
         return head + "rejected: " + String.join("; ", breaks.stream().map(InvariantBreak::describe).toList());
       default:

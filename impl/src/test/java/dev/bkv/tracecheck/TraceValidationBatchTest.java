@@ -24,6 +24,20 @@ class TraceValidationBatchTest {
     return assertThrows(TraceCheckException.class, () -> TraceValidation.read(traces)).getMessage();
   }
 
+  /** A trace logging an integer TLC cannot hold is rejected without TLC, and does not stop the others. */
+  @Test
+  void anIntegerOutsideTlcsRangeRejectsItsTraceWithoutTlc() throws Exception {
+    String huge = "[" + String.format(HEADER, 3, "\"a\"")
+        + ",{\"action\":\"Timeout\",\"node\":0},{\"action\":\"HandleVote\",\"node\":0,\"msg\":{\"mterm\":"
+        + "2305843009213693955}}]";
+    assertEquals(3, TraceValidation.read(List.of(huge)).get(0).outOfRangeEvent());
+    assertEquals(0, TraceValidation.read(List.of(trace(3, "\"a\""))).get(0).outOfRangeEvent());
+    TraceReport report = TraceValidation.validate(List.of(huge), new TraceValidation.Settings(Path.of("spec"),
+        Path.of("target", "out-of-range"), Set.of(), 1, Duration.ofSeconds(1)));
+    assertEquals(TraceVerdict.Status.OUT_OF_RANGE, report.verdicts().get(0).status());
+    assertTrue(report.verdicts().get(0).describe().contains("outside TLC's 32-bit range"));
+  }
+
   @Test
   void tracesOfOneBatchShareFleetSizeAndUsers() {
     assertEquals(2, TraceValidation.read(List.of(trace(3, "\"a\",\"b\""), trace(3, "\"b\",\"a\""))).size());

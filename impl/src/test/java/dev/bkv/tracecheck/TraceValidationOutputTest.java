@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** TLC's output becomes verdicts: wrapped reports, several branches, invariant violations, cut output. */
 class TraceValidationOutputTest {
-  private static final RenderedTrace TRACE = new RenderedTrace("[]", 3, List.of("user0"), "7", "s", List.of());
+  private static final RenderedTrace TRACE = new RenderedTrace("[]", 3, List.of("user0"), "7", "s", List.of(), 0);
 
   private static TraceOutput read(String text) {
     TraceOutput output = new TraceOutput();

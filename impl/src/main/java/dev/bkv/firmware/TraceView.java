@@ -1,5 +1,6 @@
 package dev.bkv.firmware;
 
+import dev.bkv.base.Check;
 import dev.bkv.consensus.Message;
 import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.trace.Cmd;
@@ -58,7 +59,12 @@ final class TraceView {
     return new TraceEvent.Received(m, entries);
   }
 
+  /** An entry as the spec names it; a payload that decodes to no command is shown as such, not thrown on. */
   private static Post.LogEntry entry(long term, byte[] payload) {
-    return new Post.LogEntry(term, ReplicatedVault.command(payload).map(Cmd::of).orElse(Cmd.NOOP));
+    try {
+      return new Post.LogEntry(term, ReplicatedVault.command(payload).map(Cmd::of).orElse(Cmd.NOOP));
+    } catch (Check.InvariantViolation e) {
+      return new Post.LogEntry(term, Cmd.UNDECODABLE);
+    }
   }
 }

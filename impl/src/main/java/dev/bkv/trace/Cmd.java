@@ -17,7 +17,12 @@ public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
     EXPOSE("Expose"),
     RECOVER("Recover"),
     FAIL("Fail"),
-    DELETE("Delete");
+    DELETE("Delete"),
+    /**
+     * Not a spec op: an entry whose payload is no vault command (storage that handed back a
+     * damaged record as intact). The spec has no such entry, so TLC rejects the trace there.
+     */
+    UNDECODABLE("Undecodable");
 
     public final String specName;
 
@@ -27,6 +32,7 @@ public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
   }
 
   public static final Cmd NOOP = new Cmd(Op.NOOP, null, null, 0);
+  public static final Cmd UNDECODABLE = new Cmd(Op.UNDECODABLE, null, null, 0);
 
   public Cmd {
     if (op == null) {

@@ -322,6 +322,12 @@ public final class ReplicatedVault {
   /** Applies what the core committed or installed, and releases the answers now due. */
   private Step step(Output out) {
     List<Outcome> outcomes = new ArrayList<>();
+    // Leadership lost first: an HSM that steps down in this step (an AppendEntries of a later
+    // term that also tells it its old entries are committed) answers none of them. Only a
+    // leader releases, in the step that commits (spec: AdvanceCommitIndex in HandleAppendAck).
+    if (out.leadershipLost()) {
+      outcomes.addAll(dropAll("leadership lost before the entry committed"));
+    }
     if (out.installed().isPresent()) {
       loadSnapshot(out.installed());
     }
@@ -330,9 +336,6 @@ public final class ReplicatedVault {
     }
     if (options.has(FirmwareBug.RELEASE_ON_PREVIOUS_COMMIT)) {
       releaseOnPreviousCommit(outcomes);
-    }
-    if (out.leadershipLost()) {
-      outcomes.addAll(dropAll("leadership lost before the entry committed"));
     }
     return new Step(out, outcomes);
   }

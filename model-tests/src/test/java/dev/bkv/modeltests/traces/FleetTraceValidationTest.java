@@ -105,6 +105,22 @@ class FleetTraceValidationTest {
     assertTrue(untaken.isEmpty(), "spec actions no validated trace took: " + untaken);
   }
 
+  /**
+   * The first run of this test found it: a leader of term 1 that stepped down on an
+   * AppendEntries of term 2, which also told it that its own guess entry was committed,
+   * released that guess's answer as a follower in the same step; the spec releases only from
+   * the leader that commits. Rejected at event 172 before the fix.
+   */
+  @Test
+  void aLeaderThatStepsDownAnswersNothingInThatStep() {
+    Schedule schedule = Schedule.parse("hsms=5 dcs=0,0,1,1,2 snap=1000000 batch=1 users=2 | 1:REGISTER:0:0 "
+        + "2:REGISTER:1:0 10:ATTACK:1:2 25:LOGIN:6:4 29:HEAL:5:4 35:HEAL:5:6 39:ISOLATE_LEADER:2:0 45:CRASH:0:7 "
+        + "53:TAMPER:6:4 75:CRASH:0:5 90:LOST_FSYNC:5:1");
+    TracedRuns.Run run = TracedRuns.run(schedule, 1383969904750328L);
+    TraceReport report = FleetTraces.validate(List.of(run.trace()), "stepped-down", Set.of());
+    assertTrue(report.allAccepted(), report.describe());
+  }
+
   /** Schedules and seeds for {@code hsms} HSMs, from QuickTheories with a fixed seed. */
   private static List<Planned> plan(int hsms, int count) {
     List<Planned> plan = new ArrayList<>();

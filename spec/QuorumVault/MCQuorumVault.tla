@@ -28,4 +28,9 @@ OneCandidatePerTerm ==
 OneRequestInFlight ==
     \A i \in Server : role[i] = "Leader" => Len(log[i]) <= commitIndex[i] + 1
 
+\* Directed models of the vault's logic: one HSM never replicates (its log
+\* stays empty), so the leader and one follower make every quorum of three and
+\* the interleavings of a second follower are cut off.
+OneFollowerReplicates == \E s \in Server : log[s] = <<>>
+
 =============================================================================

@@ -20,6 +20,8 @@ public final class TracedRuns {
   public static final int TICKS = 100;
   /** Random events of a generated schedule, besides one registration per user at the start. */
   public static final int EVENTS = 14;
+  /** Ticks before this one are the users' registrations. */
+  public static final int FIRST_TICK = 1 + USERS;
   /** Arguments of random events (HSM numbers, masks, counts, versions are taken modulo what fits). */
   public static final int ARGUMENT_MAX = 8;
 
@@ -55,9 +57,6 @@ public final class TracedRuns {
     return of(hsms, events);
   }
 
-  /** Ticks before this one are the users' registrations. */
-  public static final int FIRST_TICK = 1 + USERS;
-
   /**
    * The traceable schedule of {@code hsms} HSMs whose random events are {@code events} (at
    * {@link #FIRST_TICK} or later), after one registration per user.
@@ -65,6 +64,12 @@ public final class TracedRuns {
   public static Schedule of(int hsms, List<Schedule.Event> events) {
     if (!FLEET_SIZES.contains(hsms)) {
       throw new IllegalArgumentException("traced fleets have " + FLEET_SIZES + " HSMs, got " + hsms);
+    }
+    for (Schedule.Event e : events) {
+      if (e.tick() < FIRST_TICK) {
+        throw new IllegalArgumentException("a traced schedule's random events start at tick " + FIRST_TICK
+            + " (the registrations come first), got " + e);
+      }
     }
     List<Schedule.Event> all = new ArrayList<>();
     for (int u = 0; u < USERS; u++) {

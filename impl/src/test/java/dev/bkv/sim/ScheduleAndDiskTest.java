@@ -96,4 +96,20 @@ class ScheduleAndDiskTest {
   private static Entry entry(long term, int payload) {
     return new Entry(term, new byte[] {1, (byte) payload});
   }
+
+  /** A generated traced schedule registers every user first, is traceable, and refuses what a trace cannot hold. */
+  @Test
+  void tracedSchedulesRegisterFirstAndRefuseWhatATraceCannotHold() {
+    Schedule s = TracedRuns.schedule(7, 5);
+    assertTrue(s.isTraceable());
+    assertEquals(TracedRuns.placement(5), s.placement());
+    for (int u = 0; u < TracedRuns.USERS; u++) {
+      assertEquals(Schedule.Kind.REGISTER, s.events().get(u).kind());
+    }
+    assertTrue(s.events().stream().skip(TracedRuns.USERS).allMatch(e -> e.tick() >= TracedRuns.FIRST_TICK));
+    assertThrows(IllegalArgumentException.class, () -> TracedRuns.schedule(7, 4));
+    String early = assertThrows(IllegalArgumentException.class,
+        () -> TracedRuns.of(3, List.of(new Schedule.Event(1, Schedule.Kind.CRASH, 0, 0)))).getMessage();
+    assertTrue(early.contains("start at tick " + TracedRuns.FIRST_TICK), early);
+  }
 }

@@ -447,6 +447,9 @@ public final class Simulator {
     datacenterLost = true;
     for (int i : hsms) {
       destroyed[i] = true;
+      // A destroyed HSM is never crashed or restarted again: its pending faults go with it.
+      unsyncedUntil[i] = NONE;
+      tornNext[i] = false;
     }
     if (trace.enabled()) {
       trace.record(new TraceEvent.LoseDatacenter(hsms));

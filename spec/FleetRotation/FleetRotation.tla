@@ -2,16 +2,16 @@
 (***************************************************************************)
 (* Fleet rotation (G8): users move from an OLD fleet to a NEW one, and the *)
 (* move never gives an attacker more guesses.  A registration's guess      *)
-(* count is carried over in the export, and the old record is retired     *)
+(* count is carried over in the export, and the old record is retired      *)
 (* (MIGRATED: it answers nothing again, its count frozen) in the same step *)
-(* that creates the export, so no moment exists in which both fleets      *)
+(* that creates the export, so no moment exists in which both fleets       *)
 (* answer for it.  The new fleet imports a registration id once only, so a *)
 (* replayed or duplicated export can never reset a count.                  *)
 (*                                                                         *)
 (* Abstraction: each fleet is ONE atomic vault.  Every step below is one   *)
 (* command committed by that fleet's quorum and applied at once; that a    *)
-(* fleet of HSMs behaves as one vault under crashes, replays, rollbacks   *)
-(* and the loss of a datacenter is QuorumVault's job (G1-G3 there), and   *)
+(* fleet of HSMs behaves as one vault under crashes, replays, rollbacks    *)
+(* and the loss of a datacenter is QuorumVault's job (G1-G3 there), and    *)
 (* is not repeated here.  In particular a guess is counted before its      *)
 (* answer exists (QuorumVault's GuessLimit), so counting and answering are *)
 (* one step here, and MigrateOut is committed before any export exists.    *)
@@ -20,9 +20,9 @@
 (* passwords on whichever fleet holds a live record for a registration,    *)
 (* starts a migration of any user at any time, and carries the exports     *)
 (* between the fleets: every export ever emitted stays in its hands        *)
-(* (`sent`), and it may deliver any of them late, twice, or never.  It    *)
+(* (`sent`), and it may deliver any of them late, twice, or never.  It     *)
 (* cannot forge or alter one: the old HSM seals the export to the new      *)
-(* fleet's key, taken from its witnessed bundle (DEPLOY-PLAN and G5).      *)
+(* fleet's key, taken from the new fleet's witnessed bundle (G5).          *)
 (*                                                                         *)
 (* Guarantee made precise here (see DESIGN.md): G8, as                     *)
 (*   GuessLimitAcrossFleets (G1 over both fleets, stated over a history    *)
@@ -80,7 +80,7 @@ Answered(f)  == [kind |-> "Answer", fleet |-> f]
 Recovered(f) == [kind |-> "Recover", fleet |-> f]
 
 -----------------------------------------------------------------------------
-(* Variables *)
+(* Variables                                                               *)
 
 \* The two vaults (each one atomic fleet).  seen is part of the new fleet's
 \* vault: the registration ids it ever imported.
@@ -97,7 +97,7 @@ historyVars == <<acked, hist, limited>>
 vars == <<vaultVars, sent, historyVars>>
 
 -----------------------------------------------------------------------------
-(* Initial state *)
+(* Initial state                                                           *)
 
 Init ==
     /\ vault = [f \in Fleets |-> [u \in User |-> NoRecord]]
@@ -108,7 +108,7 @@ Init ==
     /\ limited = {}
 
 -----------------------------------------------------------------------------
-(* The users and the attacker, on either fleet *)
+(* The users and the attacker, on either fleet                             *)
 
 \* User u registers on the old fleet under the fresh registration id r and is
 \* acknowledged (store and expose as one step: QuorumVault has the two phases).
@@ -150,7 +150,7 @@ Recover(f, u) ==
     /\ UNCHANGED <<seen, sent, acked, limited>>
 
 -----------------------------------------------------------------------------
-(* Rotation *)
+(* Rotation                                                                *)
 
 \* The old fleet exports u's record: in one committed step the record becomes
 \* MIGRATED (it answers nothing again, its count frozen) and the export is
@@ -179,7 +179,7 @@ MigrateIn(m) ==
     /\ UNCHANGED <<sent, historyVars>>
 
 -----------------------------------------------------------------------------
-(* The specification *)
+(* The specification                                                       *)
 
 \* The host delivers some export it holds to the new fleet.  (TLC names a step
 \* after the operator it took only when the quantifier ranges over a constant
@@ -196,7 +196,7 @@ Next ==
 Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
-(* Invariants *)
+(* Invariants                                                              *)
 
 TypeOK ==
     /\ vault \in [Fleets -> [User -> Record]]

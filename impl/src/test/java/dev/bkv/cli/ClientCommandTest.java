@@ -179,4 +179,23 @@ class ClientCommandTest {
     assertEquals(2, CliRun.run("client", "verify-fleet", "--frontend", "ftp://x", "--pinned", anchors.toString()).exit());
     assertEquals(before, frontend.vaultRequests.get());
   }
+
+  @Test
+  void everyCommandDescribesItself_andAnUnreachableFrontendExits1() throws Exception {
+    for (String[] args : new String[][] {{"client", "--help"}, {"client", "verify-fleet", "--help"},
+        {"client", "register", "--help"}, {"client", "recover", "--help"}, {"client", "status", "--help"},
+        {"status", "--help"}, {"fleet", "anchors", "--help"}}) {
+      CliRun r = CliRun.run(args);
+      assertEquals(0, r.exit(), String.join(" ", args));
+      assertTrue(r.out().contains("Usage:"), r.out());
+    }
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    CliRun run = CliRun.run("client", "status", "--frontend", "http://127.0.0.1:" + port, "--anchors", anchors.toString(),
+        "--state", state.toString(), "--user", "alice");
+    assertEquals(1, run.exit());
+    assertEquals("bkv client status: cannot reach frontend http://127.0.0.1:" + port + ": connection refused\n", run.err());
+  }
 }

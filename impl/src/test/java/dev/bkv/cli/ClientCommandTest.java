@@ -109,14 +109,17 @@ class ClientCommandTest {
   void aTamperedBundleIsRefusedBeforeAnyVaultRequest() throws Exception {
     byte[] good = frontend.servedBundle;
     byte[] tampered = good.clone();
-    int at = new String(good, StandardCharsets.US_ASCII).indexOf("\n\n") + 10; // a byte inside the bundle text
+    // One byte of the bundle text flipped so that it still parses: not-after moves by a second.
+    String text = new String(good, StandardCharsets.US_ASCII);
+    int at = text.indexOf('\n', text.indexOf("\nnot-after ") + 1) - 1;
+    assertTrue(Character.isDigit((char) tampered[at]));
     tampered[at] ^= 0x01;
     int before = frontend.vaultRequests.get();
     try {
       frontend.servedBundle = tampered;
       CliRun run = client("register", account("mallory-target", password));
       assertEquals(1, run.exit(), run.out() + run.err());
-      assertTrue(run.err().contains("fleet refused: "), run.err());
+      assertTrue(run.err().contains("fleet refused: digest: "), run.err());
       assertEquals(before, frontend.vaultRequests.get(), "no request reached the vault");
       assertFalse(Files.exists(state), "nothing remembered from a refused bundle");
     } finally {

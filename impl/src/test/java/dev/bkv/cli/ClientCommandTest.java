@@ -165,6 +165,18 @@ class ClientCommandTest {
     CliRun refused = CliRun.run("client", "verify-fleet", "--frontend", frontend.url(), "--pinned", otherFleet.toString());
     assertEquals(1, refused.exit(), refused.out() + refused.err());
     assertTrue(refused.err().contains("pinned-fleet"), refused.err());
+
+    // No bundle served: a pinned app keeps its compiled-in fleet; an OTA app has nothing to trust.
+    byte[] served = frontend.servedBundle;
+    try {
+      frontend.servedBundle = null;
+      assertEquals(0, CliRun.run("client", "verify-fleet", "--frontend", frontend.url(), "--pinned", pinned.toString()).exit());
+      CliRun none = client("verify-fleet");
+      assertEquals(1, none.exit());
+      assertTrue(none.err().contains("the frontend serves no bundle"), none.err());
+    } finally {
+      frontend.servedBundle = served;
+    }
   }
 
   @Test

@@ -27,6 +27,7 @@ import picocli.CommandLine;
       FleetCommand.Init.class,
       FleetCommand.Rotate.class,
       FleetPublishCommand.class,
+      FleetAnchorsCommand.class,
       FleetCommand.Status.class,
       FleetCommand.SubmitterKey.class,
       CommandLine.HelpCommand.class

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * committed lockfile in {@code src/test/node} into {@code target/opaque-ke-interop}, then
  * exchanges newline-delimited JSON with {@code opaque-peer.js} over stdin/stdout.
  */
-final class OpaqueKePeer implements AutoCloseable {
+public final class OpaqueKePeer implements AutoCloseable {
   private static final long NPM_CI_TIMEOUT_SECONDS = 300;
   /** Argon2id at 64 MiB under wasm takes about a second; this leaves room on a loaded CI host. */
   private static final long CALL_TIMEOUT_SECONDS = 120;
@@ -44,7 +44,7 @@ final class OpaqueKePeer implements AutoCloseable {
   }
 
   /** Why the peer cannot run here (no node or npm on PATH), or empty when it can. */
-  static Optional<String> unavailableReason() {
+  public static Optional<String> unavailableReason() {
     for (String tool : List.of("node", "npm")) {
       try {
         Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
@@ -62,7 +62,7 @@ final class OpaqueKePeer implements AutoCloseable {
     return Optional.empty();
   }
 
-  static OpaqueKePeer start() throws IOException, InterruptedException {
+  public static OpaqueKePeer start() throws IOException, InterruptedException {
     Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     Path source = module.resolve("src/test/node");
     Path work = module.resolve("target/opaque-ke-interop");
@@ -91,7 +91,7 @@ final class OpaqueKePeer implements AutoCloseable {
   }
 
   /** Calls {@code op} (e.g. "client.startLogin"); returns its result, or null for a null result. */
-  Map<?, ?> call(String op, Map<String, ?> params) {
+  public Map<?, ?> call(String op, Map<String, ?> params) {
     int id = nextId++;
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("id", id);
@@ -112,7 +112,7 @@ final class OpaqueKePeer implements AutoCloseable {
   }
 
   /** opaque-ke refused a call (its errors are exceptions in JavaScript). */
-  static final class PeerError extends RuntimeException {
+  public static final class PeerError extends RuntimeException {
     PeerError(String op, String message) {
       super(op + ": " + message);
     }

@@ -143,16 +143,25 @@ public sealed interface Response
   /**
    * R12: the record is MIGRATED to {@code targetBundle} (or already was: {@code repeat}); what
    * the export seals. The key is a copy, to be released only sealed to the target fleet.
+   * {@code sourceSetup} is the server setup the record was imported with, empty when the
+   * registration was made on this fleet (whose own setup the export then carries).
    */
   record MigratedOut(RegistrationId registrationId, byte[] registrationRecord, int guessesUsed, int maxAttempts,
-      BackupKey backupKey, dev.bkv.crypto.Sha256Digest targetBundle, boolean repeat) implements Response {
+      BackupKey backupKey, dev.bkv.crypto.Sha256Digest targetBundle, byte[] sourceSetup, boolean repeat)
+      implements Response {
     public MigratedOut {
       registrationRecord = registrationRecord.clone();
+      sourceSetup = sourceSetup.clone();
     }
 
     @Override
     public byte[] registrationRecord() {
       return registrationRecord.clone();
+    }
+
+    @Override
+    public byte[] sourceSetup() {
+      return sourceSetup.clone();
     }
 
     @Override

@@ -18,8 +18,8 @@ import java.util.TreeSet;
  * by {@code u32 retired_count || retired_count x (bytes8 user_id || registration_id[16])},
  * in the same order. A state holding migration state (a MIGRATED record, an imported record's
  * source setup, or an imported id: R12-R13) is format 3: a MIGRATED record carries its backup
- * key and then {@code target_bundle[32]}; an EXPOSED record is followed by {@code bytes8
- * source_setup} (empty when not imported); after the records come {@code u32 retired_count ||
+ * key and then {@code target_bundle[32]}; an EXPOSED or MIGRATED record then ends with
+ * {@code bytes8 source_setup} (empty when not imported); after the records come {@code u32 retired_count ||
  * retired ids} (0 or more) and {@code u32 imported_count || imported_count x
  * registration_id[16]} in increasing unsigned order. Formats 1 and 2 stay exactly as they were,
  * so a state without migration encodes as before.
@@ -65,7 +65,7 @@ public final class SnapshotCodec {
       if (migration && record.phase() == Phase.MIGRATED) {
         out.fixed(record.migratedTo().orElseThrow().toBytes());
       }
-      if (migration && record.phase() == Phase.EXPOSED) {
+      if (migration && (record.phase() == Phase.EXPOSED || record.phase() == Phase.MIGRATED)) {
         byte[] setup = record.sourceSetupShared();
         out.bytes8(setup == null ? new byte[0] : setup);
       }
@@ -199,7 +199,7 @@ public final class SnapshotCodec {
       target = new Sha256Digest(in.fixed("snapshot.target_bundle", Sha256.DIGEST_BYTES));
     }
     byte[] setup = null;
-    if (migration && phase == Phase.EXPOSED) {
+    if (migration && (phase == Phase.EXPOSED || phase == Phase.MIGRATED)) {
       setup = in.bytes8("snapshot.source_setup", 0, VaultLimits.SOURCE_SETUP_BYTES_MAX);
       setup = setup.length == 0 ? null : setup;
     }

@@ -20,7 +20,10 @@ public final class VaultRecord {
   private final BackupKey backupKey;
   /** MIGRATED only: the target fleet's bundle digest the record was exported to (R12). */
   private final Sha256Digest migratedTo;
-  /** EXPOSED only, and only for an imported registration: the source fleet's server setup (R13). */
+  /**
+   * Only for an imported registration, EXPOSED or MIGRATED again: the source fleet's server
+   * setup (R13), carried on when the record migrates once more.
+   */
   private final byte[] sourceSetup;
 
   VaultRecord(
@@ -78,7 +81,8 @@ public final class VaultRecord {
     Check.that((phase == Phase.EXPOSED || phase == Phase.MIGRATED) == (backupKey != null),
         "backup key present iff EXPOSED or MIGRATED");
     Check.that((phase == Phase.MIGRATED) == (migratedTo != null), "migration target present iff MIGRATED");
-    Check.that(sourceSetup == null || phase == Phase.EXPOSED, "only an EXPOSED record carries a source setup");
+    Check.that(sourceSetup == null || phase == Phase.EXPOSED || phase == Phase.MIGRATED,
+        "only an EXPOSED or MIGRATED record carries a source setup");
     Check.that(sourceSetup == null || (sourceSetup.length >= VaultLimits.SOURCE_SETUP_BYTES_MIN
         && sourceSetup.length <= VaultLimits.SOURCE_SETUP_BYTES_MAX), "source setup within its limits");
   }
@@ -150,7 +154,7 @@ public final class VaultRecord {
   /** R12: the same record, frozen as MIGRATED to {@code target}; it keeps its key for a repeated export. */
   VaultRecord migratedTo(Sha256Digest target) {
     return new VaultRecord(registrationId, registrationRecord, maxAttempts, guessesUsed, Phase.MIGRATED,
-        backupKey, target, null);
+        backupKey, target, sourceSetup);
   }
 
   /** Erases the backup key from memory; the record must not be used afterwards. */

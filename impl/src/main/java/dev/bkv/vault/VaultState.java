@@ -177,6 +177,30 @@ public final class VaultState {
     return Collections.unmodifiableNavigableMap(retired);
   }
 
+  /**
+   * Up to {@code max} users with a record, in canonical order, after {@code after} (from the
+   * first when empty): an operator's walk over the vault. One pass keeping the {@code max}
+   * smallest, so a page costs no sort of the whole vault.
+   */
+  public List<UserId> usersAfter(java.util.Optional<UserId> after, int max) {
+    Check.that(max >= 1, "a page holds at least one user");
+    java.util.PriorityQueue<UserId> largestFirst = new java.util.PriorityQueue<>(Comparator.reverseOrder());
+    for (UserId u : records.keySet()) {
+      if (after.isPresent() && u.compareTo(after.get()) <= 0) {
+        continue;
+      }
+      if (largestFirst.size() < max) {
+        largestFirst.add(u);
+      } else if (u.compareTo(largestFirst.peek()) < 0) {
+        largestFirst.poll();
+        largestFirst.add(u);
+      }
+    }
+    List<UserId> page = new ArrayList<>(largestFirst);
+    page.sort(null);
+    return page;
+  }
+
   /** Read-only view of the imported registration ids (R13), in canonical order. */
   NavigableSet<RegistrationId> imported() {
     return Collections.unmodifiableNavigableSet(imported);
@@ -330,7 +354,8 @@ public final class VaultState {
 
   private static Response migratedOut(VaultRecord record, boolean repeat) {
     return new Response.MigratedOut(record.registrationId(), record.registrationRecordShared(), record.guessesUsed(),
-        record.maxAttempts(), record.backupKey().copy(), record.migratedTo().orElseThrow(), repeat);
+        record.maxAttempts(), record.backupKey().copy(), record.migratedTo().orElseThrow(),
+        record.sourceSetupShared() == null ? new byte[0] : record.sourceSetupShared(), repeat);
   }
 
   private Response migrateIn(MigrateIn c) {

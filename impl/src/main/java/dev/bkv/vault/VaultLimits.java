@@ -56,5 +56,5 @@ public final class VaultLimits {
    * 537 bytes (an imported record with its source setup; a MIGRATED one adds 32 instead), so
    * {@link #USERS_MAX} records fit in 54 MB, and the imported ids in 1.6 MB more.
    */
-  public static final int SNAPSHOT_BYTES_MAX = 60 * 1024 * 1024;
+  public static final int SNAPSHOT_BYTES_MAX = 56 * 1024 * 1024;
 }

@@ -74,6 +74,12 @@ class MigrationExportTest {
   }
 
   @Test
+  void theSizeSpecFormatsQuotesHolds() {
+    assertEquals(663, MigrationExport.EXPORT_BYTES_MAX);
+    assertEquals(97, ServerSetup.ENCODED_BYTES);
+  }
+
+  @Test
   void sizesAreBoundedAndTrailingBytesRefused() throws DecodeException {
     byte[] largest = MigrationExport.seal(contents(VaultLimits.USER_ID_BYTES_MAX, VaultLimits.REGISTRATION_RECORD_BYTES_MAX,
         VaultLimits.BACKUP_KEY_BYTES_MAX), target.serverPublicKey(), random);

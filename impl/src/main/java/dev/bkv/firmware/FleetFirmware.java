@@ -316,10 +316,12 @@ public final class FleetFirmware {
       return loginStarted(outcome.requestId(), (LoginStartOp) op, response);
     }
     if (op instanceof MigrateOutOp) {
-      return migratedOut((MigrateOutOp) op, response);
+      // The committed MigrateOut answer is released: now, and only now, the export is sealed.
+      MigrateOutOp out = (MigrateOutOp) op;
+      return FleetMigration.sealExport(out.userId(), out.target(), response, setup, hsm.random());
     }
     if (op instanceof MigrateInOp) {
-      return migratedIn((MigrateInOp) op, response);
+      return FleetMigration.imported(((MigrateInOp) op).userId(), response);
     }
     return loginFinished((LoginFinishOp) op, response);
   }
@@ -369,27 +371,9 @@ public final class FleetFirmware {
     return new FirmwareResponse.LoginStarted(loginId, start.ke2());
   }
 
-  /**
-   * The server that answers logins of {@code registrationId}: for a registration imported from
-   * another fleet, a server over that fleet's setup (the user's envelope is bound to its key);
-   * otherwise this fleet's. The setup is fixed per registration id, so the applied record of
-   * the same id, read now, names the right one.
-   */
+  /** The server that answers logins of {@code registrationId} (see {@link FleetMigration#serverFor}). */
   private OpaqueServer serverFor(UserId userId, RegistrationId registrationId) {
-    Optional<byte[]> source = vault.record(userId)
-        .filter(r -> r.registrationId().equals(registrationId))
-        .flatMap(dev.bkv.vault.VaultRecord::sourceSetup);
-    if (source.isEmpty()) {
-      return server;
-    }
-    try {
-      return new OpaqueServer(VaultProtocol.serverOpaqueConfig(), ServerSetup.decode(source.get()));
-    } catch (DecodeException e) {
-      // Imported setups are decoded before their MigrateIn is submitted.
-      throw new Check.InvariantViolation("an imported server setup decodes: " + e.getMessage());
-    } finally {
-      java.util.Arrays.fill(source.get(), (byte) 0);
-    }
+    return FleetMigration.serverFor(vault.record(userId), registrationId, server);
   }
 
   // Fleet rotation (G8) -------------------------------------------------------------------
@@ -422,79 +406,14 @@ public final class FleetFirmware {
         new Command.MigrateOut(request.userId(), record.get().registrationId(), approved.targetBundle()));
   }
 
-  /** The committed MigrateOut answer is released: now, and only now, the export is sealed. */
-  private FirmwareResponse migratedOut(MigrateOutOp op, Response response) {
-    if (response instanceof Response.NotFound) {
-      return new FirmwareResponse.NotFound();
-    }
-    if (!(response instanceof Response.MigratedOut)) {
-      Response.Reason reason = ((Response.Refused) response).reason();
-      return new FirmwareResponse.Refused(Reason.NOT_MIGRATABLE, reason == Response.Reason.MIGRATED_ELSEWHERE
-          ? "the record was exported to another fleet already" : "the record is not exposed (" + reason + ")");
-    }
-    Response.MigratedOut out = (Response.MigratedOut) response;
-    Check.that(out.targetBundle().equals(op.target().targetBundle()), "the record is frozen for the approved target");
-    // A registration made here carries this fleet's setup; one imported here carries its own source's.
-    byte[] sourceSetup = out.sourceSetup().length == 0 ? setup.encode() : out.sourceSetup();
-    MigrationExport.Contents contents = new MigrationExport.Contents(op.target().sourceBundle(),
-        op.target().targetBundle(), op.userId(), out.registrationId(), out.registrationRecord(), out.guessesUsed(),
-        out.maxAttempts(), out.backupKey(), sourceSetup);
-    try {
-      return new FirmwareResponse.Migrated(MigrationExport.seal(contents, op.target().targetServerKey(), hsm.random()));
-    } finally {
-      contents.destroy();
-      out.backupKey().destroy();
-      java.util.Arrays.fill(sourceSetup, (byte) 0);
-    }
-  }
-
   /** New fleet: the export opens only under this fleet's server key; its record is checked before it is appended. */
   private Step migrateIn(long requestId, FirmwareRequest.MigrateIn request) {
-    Optional<MigrationExport.Contents> opened;
-    try {
-      opened = MigrationExport.open(request.export(), setup);
-    } catch (DecodeException e) {
-      return now(requestId, new FirmwareResponse.Refused(Reason.EXPORT_REJECTED, "malformed export: " + e.getMessage()));
+    FleetMigration.Import opened = FleetMigration.open(request.export(), setup);
+    if (opened instanceof FleetMigration.Reject) {
+      return now(requestId, ((FleetMigration.Reject) opened).refusal());
     }
-    if (opened.isEmpty()) {
-      return now(requestId, new FirmwareResponse.Refused(Reason.EXPORT_REJECTED,
-          "the export does not open under this fleet's OPAQUE key (sealed to another fleet, or altered)"));
-    }
-    MigrationExport.Contents c = opened.get();
-    try {
-      try {
-        RegistrationRecord.decode(c.registrationRecord());
-        ServerSetup.decode(c.sourceSetup()).destroy();
-      } catch (DecodeException e) {
-        return now(requestId, new FirmwareResponse.Refused(Reason.EXPORT_REJECTED,
-            "the export's record or server setup does not decode: " + e.getMessage()));
-      }
-      return submit(requestId, new MigrateInOp(c.userId()), new Command.MigrateIn(c.userId(), c.registrationId(),
-          c.registrationRecord(), c.guessesUsed(), c.maxAttempts(), c.backupKey(), c.sourceSetup(), c.sourceBundle()));
-    } finally {
-      c.destroy();
-    }
-  }
-
-  private static FirmwareResponse migratedIn(MigrateInOp op, Response response) {
-    if (response instanceof Response.Imported) {
-      Response.Imported imported = (Response.Imported) response;
-      return new FirmwareResponse.Imported(op.userId(), imported.registrationId(), imported.guessesUsed(),
-          imported.maxAttempts());
-    }
-    Response.Reason reason = ((Response.Refused) response).reason();
-    String detail;
-    switch (reason) {
-      case USER_EXISTS:
-        detail = "the user already has a record on this fleet";
-        break;
-      case ALREADY_IMPORTED:
-        detail = "this registration was imported here before (a replayed or duplicated export)";
-        break;
-      default:
-        detail = "the vault is full (" + reason + ")";
-    }
-    return new FirmwareResponse.Refused(Reason.IMPORT_REFUSED, detail);
+    Command.MigrateIn command = ((FleetMigration.Submit) opened).command();
+    return submit(requestId, new MigrateInOp(command.userId()), command);
   }
 
   /** A page of user ids, read from the leader's applied state like a status read. */

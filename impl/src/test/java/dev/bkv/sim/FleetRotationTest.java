@@ -93,9 +93,13 @@ class FleetRotationTest {
         VerifierSet.of(), 0);
   }
 
-  /** A client for a registration made on the old fleet: its envelope is bound to the old fleet's key. */
+  /**
+   * A phone that trusts {@code fleet}'s bundle, unchanged by the rotation: a recovery takes the
+   * server key from the user's envelope (bound to the old fleet's key), so the new fleet must
+   * answer under the old fleet's setup for it to succeed.
+   */
   VaultClient client(LocalFleet fleet) throws Exception {
-    return new VaultClient(fleet.transport(), oldFleet.opaqueServerKey(), FAST_KSF, random);
+    return new VaultClient(fleet.transport(), fleet.opaqueServerKey(), FAST_KSF, random);
   }
 
   static FirmwareResponse send(LocalFleet fleet, FirmwareRequest request) throws Exception {
@@ -200,7 +204,7 @@ class FleetRotationTest {
 
   @Test
   void g8_aFleetWithoutMigrationAnchorsExportsNothing() throws Exception {
-    VaultClient onNew = new VaultClient(newFleet.transport(), newFleet.opaqueServerKey(), FAST_KSF, random);
+    VaultClient onNew = client(newFleet);
     UserId bob = UserId.ofUtf8("bob");
     onNew.register(bob, PASSWORD, key, 5);
     assertRefused(FirmwareResponse.Reason.MIGRATION_NOT_CONFIGURED,
@@ -218,7 +222,7 @@ class FleetRotationTest {
   @Test
   void g8_aNewRegistrationOnTheNewFleetReplacesTheImportedOneUnderTheNewFleetsKey() throws Exception {
     send(newFleet, new FirmwareRequest.MigrateIn(migrate(newBundle)));
-    VaultClient fresh = new VaultClient(newFleet.transport(), newFleet.opaqueServerKey(), FAST_KSF, random);
+    VaultClient fresh = client(newFleet);
     BackupKey next = new BackupKey(random.generateSeed(32));
     fresh.register(alice, Password.utf8("new password"), next, 10);
     RecoveryResult.Recovered recovered = assertInstanceOf(RecoveryResult.Recovered.class,

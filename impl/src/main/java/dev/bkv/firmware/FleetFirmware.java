@@ -9,6 +9,7 @@ import dev.bkv.crypto.opaque.RegistrationRecord;
 import dev.bkv.crypto.opaque.ServerLoginResult;
 import dev.bkv.crypto.opaque.ServerLoginStart;
 import dev.bkv.crypto.opaque.ServerLoginState;
+import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.crypto.opaque.SessionKey;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
@@ -60,7 +61,7 @@ public final class FleetFirmware {
   }
 
   /** What a request waiting in the vault was. */
-  private sealed interface Op permits RegisterOp, LoginStartOp, LoginFinishOp {}
+  private sealed interface Op permits RegisterOp, LoginStartOp, LoginFinishOp, MigrateOutOp, MigrateInOp {}
 
   private record RegisterOp(RegistrationId registrationId) implements Op {}
 
@@ -68,25 +69,43 @@ public final class FleetFirmware {
 
   private record LoginFinishOp(LoginPurpose purpose, UserId userId, SessionKey session) implements Op {}
 
-  /** An answered login: the OPAQUE state for KE3 and the vault session it finishes. */
+  /** A MigrateOut whose target the anchors approved: sealed to it once the vault releases the answer. */
+  private record MigrateOutOp(UserId userId, MigrationAnchors.Approved target) implements Op {}
+
+  private record MigrateInOp(UserId userId) implements Op {}
+
+  /**
+   * An answered login: the OPAQUE state for KE3, the vault session it finishes, and the server
+   * that computed KE2 (this fleet's, or for an imported registration its source fleet's).
+   */
   private record Login(long vaultLoginId, boolean counted, UserId userId, RegistrationId registrationId,
-      LoginPurpose purpose, ServerLoginState state) {
+      LoginPurpose purpose, ServerLoginState state, OpaqueServer server) {
     boolean fake() {
       return registrationId == null;
     }
   }
 
   private final Hsm hsm;
+  private final ServerSetup setup;
   private final OpaqueServer server;
   private final ReplicatedVault vault;
+  /** Trust for exporting records to a new fleet; empty: this fleet exports none. */
+  private final Optional<MigrationAnchors> anchors;
   private final Map<Long, Op> ops = new HashMap<>();
   private final LinkedHashMap<RegistrationId, UserId> registrations = new LinkedHashMap<>();
   private final LinkedHashMap<LoginId, Login> logins = new LinkedHashMap<>();
 
   public FleetFirmware(Hsm hsm, ReplicatedVault vault) throws HsmException {
+    this(hsm, vault, Optional.empty());
+  }
+
+  /** A fleet HSM that exports records to a new fleet only if its bundle passes {@code anchors} (fleet rotation, G8). */
+  public FleetFirmware(Hsm hsm, ReplicatedVault vault, Optional<MigrationAnchors> anchors) throws HsmException {
     this.hsm = hsm;
-    this.server = new OpaqueServer(VaultProtocol.serverOpaqueConfig(), hsm.opaqueServerSetup());
+    this.setup = hsm.opaqueServerSetup();
+    this.server = new OpaqueServer(VaultProtocol.serverOpaqueConfig(), setup);
     this.vault = vault;
+    this.anchors = anchors;
   }
 
   /**
@@ -125,6 +144,12 @@ public final class FleetFirmware {
           return now(requestId, status((FirmwareRequest.Status) request));
         case ATTEST:
           return now(requestId, new FirmwareResponse.Attestation(hsm.attest()));
+        case MIGRATE_OUT:
+          return migrateOut(requestId, (FirmwareRequest.MigrateOut) request);
+        case MIGRATE_IN:
+          return migrateIn(requestId, (FirmwareRequest.MigrateIn) request);
+        case LIST_USERS:
+          return now(requestId, listUsers((FirmwareRequest.ListUsers) request));
         default:
           throw new AssertionError(request);
       }
@@ -214,7 +239,7 @@ public final class FleetFirmware {
       ReplicatedVault.LoginEnd end = new ReplicatedVault.LoginEnd.Fail();
       SessionKey session = null;
       if (finish.isPresent() && (login.purpose() == LoginPurpose.EXPOSE || finish.get().payload().length == 0)) {
-        ServerLoginResult result = server.finishLogin(login.state(), finish.get().ke3());
+        ServerLoginResult result = login.server().finishLogin(login.state(), finish.get().ke3());
         if (result instanceof ServerLoginResult.LoginSucceeded && !login.fake()) {
           session = ((ServerLoginResult.LoginSucceeded) result).sessionKey();
           end = successfulEnd(login, session, finish.get().payload());
@@ -290,6 +315,14 @@ public final class FleetFirmware {
     if (op instanceof LoginStartOp) {
       return loginStarted(outcome.requestId(), (LoginStartOp) op, response);
     }
+    if (op instanceof MigrateOutOp) {
+      // The committed MigrateOut answer is released: now, and only now, the export is sealed.
+      MigrateOutOp out = (MigrateOutOp) op;
+      return FleetMigration.sealExport(out.userId(), out.target(), response, setup, hsm.random());
+    }
+    if (op instanceof MigrateInOp) {
+      return FleetMigration.imported(((MigrateInOp) op).userId(), response);
+    }
     return loginFinished((LoginFinishOp) op, response);
   }
 
@@ -321,9 +354,10 @@ public final class FleetFirmware {
       registrationId = guess.registrationId();
       record = storedRecord(guess.registrationRecord());
     }
-    // Unknown user, a record in another phase, or one just destroyed: RFC 9807's fake
-    // credential response, indistinguishable on the wire, and a KE3 that can never verify.
-    ServerLoginStart start = server.startLogin(record, VaultProtocol.credentialIdentifier(userId,
+    // Unknown user, a record in another phase (MIGRATED too), or one just destroyed: RFC 9807's
+    // fake credential response, indistinguishable on the wire, and a KE3 that can never verify.
+    OpaqueServer loginServer = registrationId == null ? server : serverFor(userId, registrationId);
+    ServerLoginStart start = loginServer.startLogin(record, VaultProtocol.credentialIdentifier(userId,
         registrationId == null ? VaultProtocol.NO_REGISTRATION : registrationId), request.ke1(), hsm.random());
     if (logins.size() >= PENDING_LOGINS_MAX) {
       Iterator<Map.Entry<LoginId, Login>> oldest = logins.entrySet().iterator();
@@ -332,8 +366,64 @@ public final class FleetFirmware {
     }
     LoginId loginId = fresh(LoginId.BYTES, LoginId::new);
     boolean counted = response instanceof Response.GuessCounted;
-    logins.put(loginId, new Login(vaultLoginId, counted, userId, registrationId, request.purpose(), start.state()));
+    logins.put(loginId, new Login(vaultLoginId, counted, userId, registrationId, request.purpose(), start.state(),
+        loginServer));
     return new FirmwareResponse.LoginStarted(loginId, start.ke2());
+  }
+
+  /** The server that answers logins of {@code registrationId} (see {@link FleetMigration#serverFor}). */
+  private OpaqueServer serverFor(UserId userId, RegistrationId registrationId) {
+    return FleetMigration.serverFor(vault.record(userId), registrationId, server);
+  }
+
+  // Fleet rotation (G8) -------------------------------------------------------------------
+
+  /**
+   * Old fleet: the new fleet's bundle is checked here, inside the HSM, before anything is
+   * appended; the record is frozen by a committed MigrateOut before any export of it exists.
+   */
+  private Step migrateOut(long requestId, FirmwareRequest.MigrateOut request) {
+    if (anchors.isEmpty()) {
+      return now(requestId, new FirmwareResponse.Refused(Reason.MIGRATION_NOT_CONFIGURED,
+          "this HSM was given no trust anchors for migration, so it exports no record"));
+    }
+    MigrationAnchors.Target target = anchors.get().check(request.targetWitnessedBundle(),
+        request.ownWitnessedBundle(), setup.serverPublicKey());
+    if (target instanceof MigrationAnchors.Rejected) {
+      return now(requestId, new FirmwareResponse.Refused(Reason.TARGET_NOT_TRUSTED,
+          ((MigrationAnchors.Rejected) target).reason()));
+    }
+    if (vault.core().role() != dev.bkv.consensus.ReplicaCore.Role.LEADER) {
+      return now(requestId, notLeader());
+    }
+    // The registration id from the applied state: a stale one only makes R12 answer NotFound.
+    Optional<dev.bkv.vault.VaultRecord> record = vault.record(request.userId());
+    if (record.isEmpty()) {
+      return now(requestId, new FirmwareResponse.NotFound());
+    }
+    MigrationAnchors.Approved approved = (MigrationAnchors.Approved) target;
+    return submit(requestId, new MigrateOutOp(request.userId(), approved),
+        new Command.MigrateOut(request.userId(), record.get().registrationId(), approved.targetBundle()));
+  }
+
+  /** New fleet: the export opens only under this fleet's server key; its record is checked before it is appended. */
+  private Step migrateIn(long requestId, FirmwareRequest.MigrateIn request) {
+    FleetMigration.Import opened = FleetMigration.open(request.export(), setup);
+    if (opened instanceof FleetMigration.Reject) {
+      return now(requestId, ((FleetMigration.Reject) opened).refusal());
+    }
+    Command.MigrateIn command = ((FleetMigration.Submit) opened).command();
+    return submit(requestId, new MigrateInOp(command.userId()), command);
+  }
+
+  /** A page of user ids, read from the leader's applied state like a status read. */
+  private FirmwareResponse listUsers(FirmwareRequest.ListUsers request) {
+    Optional<List<UserId>> page = vault.usersAfter(request.after(), request.max() + 1);
+    if (page.isEmpty()) {
+      return notLeader();
+    }
+    boolean more = page.get().size() > request.max();
+    return new FirmwareResponse.Users(more ? page.get().subList(0, request.max()) : page.get(), more);
   }
 
   private FirmwareResponse loginFinished(LoginFinishOp op, Response response) {

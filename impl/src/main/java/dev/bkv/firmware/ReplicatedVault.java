@@ -310,11 +310,24 @@ public final class ReplicatedVault {
    * (before that its state may lag). Not password-dependent; empty when this HSM cannot answer.
    */
   public Optional<Response> status(UserId userId) {
-    if (core.role() != ReplicaCore.Role.LEADER || core.commitIndex() < 1
-        || core.termAt(core.commitIndex()) != core.currentTerm() || appliedIndex < core.commitIndex()) {
+    if (!readable()) {
       return Optional.empty();
     }
     return Optional.of(state.status(userId));
+  }
+
+  /** A page of user ids from the leader's applied state, as {@link #status} reads; empty when this HSM cannot answer. */
+  public Optional<List<UserId>> usersAfter(Optional<UserId> after, int max) {
+    if (!readable()) {
+      return Optional.empty();
+    }
+    return Optional.of(state.usersAfter(after, max));
+  }
+
+  /** The leader's applied state is current: an entry of its term is committed and applied. */
+  private boolean readable() {
+    return core.role() == ReplicaCore.Role.LEADER && core.commitIndex() >= 1
+        && core.termAt(core.commitIndex()) == core.currentTerm() && appliedIndex >= core.commitIndex();
   }
 
   // ---------------------------------------------------------------------------------------

@@ -22,10 +22,25 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FirmwareCodec {
   public static final int FORMAT = 1;
-  /** The largest request: LoginFinish with a full expose upload is about 160 bytes; LoginStart ~180. */
-  public static final int REQUEST_BYTES_MAX = 1024;
-  /** The largest response is an attestation statement. */
-  public static final int RESPONSE_BYTES_MAX = 2 + 2 + HsmAttestation.ENCODED_BYTES_MAX + 1024;
+  /**
+   * Every request but MigrateOut: LoginFinish with a full expose upload is about 160 bytes,
+   * LoginStart ~180, MigrateIn at most 2 + 2 + {@link #MIGRATION_EXPORT_BYTES_MAX}.
+   */
+  public static final int CLIENT_REQUEST_BYTES_MAX = 1100;
+  /**
+   * One witnessed bundle file in MigrateOut: bounds {@code WitnessedBundle.WITNESSED_BYTES_MAX}
+   * (about 173 KiB; a test keeps the two in step, since the bundle package sits above this one).
+   */
+  public static final int MIGRATION_BUNDLE_BYTES_MAX = 192 * 1024;
+  /** One sealed migration export: bounds {@code MigrationExport.EXPORT_BYTES_MAX} (663 bytes). */
+  public static final int MIGRATION_EXPORT_BYTES_MAX = 1024;
+  /** User ids in one ListUsers page. */
+  public static final int LIST_USERS_MAX = 100;
+  /** The largest request, MigrateOut with two witnessed bundles; every other kind is held to {@link #CLIENT_REQUEST_BYTES_MAX}. */
+  public static final int REQUEST_BYTES_MAX = 2 + 1 + VaultLimits.USER_ID_BYTES_MAX + 2 * (4 + MIGRATION_BUNDLE_BYTES_MAX);
+  /** The largest response: an attestation statement, or a full page of user ids. */
+  public static final int RESPONSE_BYTES_MAX = Math.max(2 + 2 + HsmAttestation.ENCODED_BYTES_MAX + 1024,
+      2 + 1 + 2 + LIST_USERS_MAX * (1 + VaultLimits.USER_ID_BYTES_MAX));
   public static final int DETAIL_CHARS_MAX = 400;
 
   private FirmwareCodec() {}
@@ -61,6 +76,21 @@ public final class FirmwareCodec {
         break;
       case ATTEST:
         break;
+      case MIGRATE_OUT: {
+        FirmwareRequest.MigrateOut r = (FirmwareRequest.MigrateOut) request;
+        byte[] target = r.targetWitnessedBundle();
+        byte[] own = r.ownWitnessedBundle();
+        out.bytes8(r.userId().toBytes()).u32(target.length).fixed(target).u32(own.length).fixed(own);
+        break;
+      }
+      case MIGRATE_IN:
+        out.bytes16(((FirmwareRequest.MigrateIn) request).export());
+        break;
+      case LIST_USERS: {
+        FirmwareRequest.ListUsers r = (FirmwareRequest.ListUsers) request;
+        out.bytes8(r.after().map(UserId::toBytes).orElse(new byte[0])).u16(r.max());
+        break;
+      }
       default:
         throw new AssertionError(request);
     }
@@ -77,6 +107,10 @@ public final class FirmwareCodec {
     FirmwareRequest.Kind kind = FirmwareRequest.Kind.fromCode(code);
     if (kind == null) {
       throw new DecodeException("request.kind", "unknown kind " + code);
+    }
+    if (kind != FirmwareRequest.Kind.MIGRATE_OUT && encoded.length > CLIENT_REQUEST_BYTES_MAX) {
+      throw new DecodeException("request", encoded.length + " bytes exceeds CLIENT_REQUEST_BYTES_MAX "
+          + CLIENT_REQUEST_BYTES_MAX + " for " + kind);
     }
     FirmwareRequest request;
     switch (kind) {
@@ -121,6 +155,25 @@ public final class FirmwareCodec {
       case ATTEST:
         request = new FirmwareRequest.Attest();
         break;
+      case MIGRATE_OUT: {
+        UserId userId = userId(in);
+        byte[] target = witnessedBundle(in, "target_bundle");
+        request = new FirmwareRequest.MigrateOut(userId, target, witnessedBundle(in, "own_bundle"));
+        break;
+      }
+      case MIGRATE_IN:
+        request = new FirmwareRequest.MigrateIn(in.bytes16("export", 1, MIGRATION_EXPORT_BYTES_MAX));
+        break;
+      case LIST_USERS: {
+        byte[] after = in.bytes8("after_user_id", 0, VaultLimits.USER_ID_BYTES_MAX);
+        int max = in.u16("max");
+        if (max < 1 || max > LIST_USERS_MAX) {
+          throw new DecodeException("max", max + " not in [1, " + LIST_USERS_MAX + "]");
+        }
+        request = new FirmwareRequest.ListUsers(
+            after.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(UserId.of(after)), max);
+        break;
+      }
       default:
         throw new AssertionError(kind);
     }
@@ -167,6 +220,22 @@ public final class FirmwareCodec {
       case REFUSED: {
         FirmwareResponse.Refused r = (FirmwareResponse.Refused) response;
         out.u8(r.reason().code).bytes16(r.detail().getBytes(StandardCharsets.UTF_8));
+        break;
+      }
+      case MIGRATED:
+        out.bytes16(((FirmwareResponse.Migrated) response).export());
+        break;
+      case IMPORTED: {
+        FirmwareResponse.Imported r = (FirmwareResponse.Imported) response;
+        out.bytes8(r.userId().toBytes()).fixed(r.registrationId().toBytes()).u8(r.guessesUsed()).u8(r.maxAttempts());
+        break;
+      }
+      case USERS: {
+        FirmwareResponse.Users r = (FirmwareResponse.Users) response;
+        out.u8(r.more() ? 1 : 0).u16(r.userIds().size());
+        for (UserId u : r.userIds()) {
+          out.bytes8(u.toBytes());
+        }
         break;
       }
       default:
@@ -239,6 +308,15 @@ public final class FirmwareCodec {
         response = new FirmwareResponse.Refused(reason, new String(detail, StandardCharsets.UTF_8));
         break;
       }
+      case MIGRATED:
+        response = new FirmwareResponse.Migrated(in.bytes16("export", 1, MIGRATION_EXPORT_BYTES_MAX));
+        break;
+      case IMPORTED:
+        response = imported(in);
+        break;
+      case USERS:
+        response = users(in);
+        break;
       default:
         throw new AssertionError(kind);
     }
@@ -258,6 +336,45 @@ public final class FirmwareCodec {
       throw new DecodeException("status", remaining + " remaining of " + maxAttempts + " is not a valid count");
     }
     return new FirmwareResponse.StatusReport(phase, remaining, maxAttempts);
+  }
+
+  private static byte[] witnessedBundle(Wire.Reader in, String field) throws DecodeException {
+    long length = in.u32(field + " length");
+    if (length < 1 || length > MIGRATION_BUNDLE_BYTES_MAX) {
+      throw new DecodeException(field, "length " + length + " not in [1, " + MIGRATION_BUNDLE_BYTES_MAX + "]");
+    }
+    return in.fixed(field, (int) length);
+  }
+
+  private static FirmwareResponse imported(Wire.Reader in) throws DecodeException {
+    UserId userId = userId(in);
+    RegistrationId registrationId = new RegistrationId(in.fixed("registration_id", RegistrationId.BYTES));
+    int used = in.u8("imported.guesses_used");
+    int maxAttempts = in.u8("imported.max_attempts");
+    if (maxAttempts < VaultLimits.MAX_ATTEMPTS_MIN || used > maxAttempts) {
+      throw new DecodeException("imported", used + " used of " + maxAttempts + " is not a valid count");
+    }
+    return new FirmwareResponse.Imported(userId, registrationId, used, maxAttempts);
+  }
+
+  private static FirmwareResponse users(Wire.Reader in) throws DecodeException {
+    int more = in.u8("users.more");
+    if (more > 1) {
+      throw new DecodeException("users.more", "must be 0 or 1, got " + more);
+    }
+    int count = in.u16("users.count");
+    if (count > LIST_USERS_MAX) {
+      throw new DecodeException("users.count", count + " exceeds LIST_USERS_MAX " + LIST_USERS_MAX);
+    }
+    java.util.List<UserId> users = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      UserId u = userId(in);
+      if (!users.isEmpty() && users.get(users.size() - 1).compareTo(u) >= 0) {
+        throw new DecodeException("users.user_id", "user ids not in strictly increasing order");
+      }
+      users.add(u);
+    }
+    return new FirmwareResponse.Users(users, more == 1);
   }
 
   private static void format(Wire.Reader in, String what) throws DecodeException {

@@ -20,7 +20,10 @@ public sealed interface FirmwareRequest
         FirmwareRequest.LoginFinish,
         FirmwareRequest.LoginCancel,
         FirmwareRequest.Status,
-        FirmwareRequest.Attest {
+        FirmwareRequest.Attest,
+        FirmwareRequest.MigrateOut,
+        FirmwareRequest.MigrateIn,
+        FirmwareRequest.ListUsers {
 
   enum Kind {
     REGISTER_START(1),
@@ -29,7 +32,10 @@ public sealed interface FirmwareRequest
     LOGIN_FINISH(4),
     LOGIN_CANCEL(5),
     STATUS(6),
-    ATTEST(7);
+    ATTEST(7),
+    MIGRATE_OUT(8),
+    MIGRATE_IN(9),
+    LIST_USERS(10);
 
     public final int code;
 
@@ -125,6 +131,78 @@ public sealed interface FirmwareRequest
     @Override
     public Kind kind() {
       return Kind.ATTEST;
+    }
+  }
+
+  /**
+   * Fleet rotation, old fleet: export {@code userId}'s registration to the fleet of
+   * {@code targetWitnessedBundle}, which must chain to {@code ownWitnessedBundle} (this fleet's,
+   * naming this HSM's OPAQUE key). Both are {@code bkv.dev/witnessed-bundle@v1} files.
+   */
+  record MigrateOut(UserId userId, byte[] targetWitnessedBundle, byte[] ownWitnessedBundle) implements FirmwareRequest {
+    public MigrateOut {
+      for (byte[] bundle : new byte[][] {targetWitnessedBundle, ownWitnessedBundle}) {
+        if (bundle.length < 1 || bundle.length > FirmwareCodec.MIGRATION_BUNDLE_BYTES_MAX) {
+          throw new IllegalArgumentException("a witnessed bundle of " + bundle.length + " bytes is not in [1, "
+              + FirmwareCodec.MIGRATION_BUNDLE_BYTES_MAX + "]");
+        }
+      }
+      targetWitnessedBundle = targetWitnessedBundle.clone();
+      ownWitnessedBundle = ownWitnessedBundle.clone();
+    }
+
+    @Override
+    public byte[] targetWitnessedBundle() {
+      return targetWitnessedBundle.clone();
+    }
+
+    @Override
+    public byte[] ownWitnessedBundle() {
+      return ownWitnessedBundle.clone();
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MIGRATE_OUT;
+    }
+  }
+
+  /** Fleet rotation, new fleet: import one sealed export (opened only inside this fleet's HSMs). */
+  record MigrateIn(byte[] export) implements FirmwareRequest {
+    public MigrateIn {
+      if (export.length < 1 || export.length > FirmwareCodec.MIGRATION_EXPORT_BYTES_MAX) {
+        throw new IllegalArgumentException("an export of " + export.length + " bytes is not in [1, "
+            + FirmwareCodec.MIGRATION_EXPORT_BYTES_MAX + "]");
+      }
+      export = export.clone();
+    }
+
+    @Override
+    public byte[] export() {
+      return export.clone();
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MIGRATE_IN;
+    }
+  }
+
+  /**
+   * Up to {@code max} user ids with a record, after {@code after} (from the first when empty),
+   * so an operator tool can walk the vault. User ids are not secret to the operator; nothing
+   * else of a record is answered.
+   */
+  record ListUsers(java.util.Optional<UserId> after, int max) implements FirmwareRequest {
+    public ListUsers {
+      if (max < 1 || max > FirmwareCodec.LIST_USERS_MAX) {
+        throw new IllegalArgumentException("max " + max + " not in [1, " + FirmwareCodec.LIST_USERS_MAX + "]");
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LIST_USERS;
     }
   }
 }

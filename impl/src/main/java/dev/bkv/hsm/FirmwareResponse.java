@@ -4,6 +4,7 @@ import dev.bkv.crypto.opaque.KE2;
 import dev.bkv.crypto.opaque.RegistrationResponse;
 import dev.bkv.vault.Phase;
 import dev.bkv.vault.RegistrationId;
+import dev.bkv.vault.UserId;
 
 /** What the firmware answers: the closed set of responses. The byte encoding is {@link FirmwareCodec}'s. */
 public sealed interface FirmwareResponse
@@ -17,7 +18,10 @@ public sealed interface FirmwareResponse
         FirmwareResponse.StatusReport,
         FirmwareResponse.NotFound,
         FirmwareResponse.Attestation,
-        FirmwareResponse.Refused {
+        FirmwareResponse.Refused,
+        FirmwareResponse.Migrated,
+        FirmwareResponse.Imported,
+        FirmwareResponse.Users {
 
   enum Kind {
     REGISTER_STARTED(1),
@@ -30,7 +34,10 @@ public sealed interface FirmwareResponse
     STATUS_REPORT(8),
     NOT_FOUND(9),
     ATTESTATION(10),
-    REFUSED(11);
+    REFUSED(11),
+    MIGRATED(12),
+    IMPORTED(13),
+    USERS(14);
 
     public final int code;
 
@@ -67,7 +74,17 @@ public sealed interface FirmwareResponse
     /** A fleet HSM that is not the leader; the detail names the leader it knows, if any. */
     NOT_LEADER(11),
     /** The request's entry lost leadership or the HSM restarted before it committed: send it again. */
-    TRY_AGAIN(12);
+    TRY_AGAIN(12),
+    /** A migration request to an HSM that was given no trust anchors for migration (or a single HSM). */
+    MIGRATION_NOT_CONFIGURED(13),
+    /** MigrateOut: the new fleet's bundle failed a check (the detail names it). */
+    TARGET_NOT_TRUSTED(14),
+    /** MigrateOut: the record cannot be exported (not exposed, or exported to another fleet). */
+    NOT_MIGRATABLE(15),
+    /** MigrateIn: the export is malformed or does not open under this fleet's key. */
+    EXPORT_REJECTED(16),
+    /** MigrateIn: the vault refused it (the user has a record, the registration was imported before, or the vault is full). */
+    IMPORT_REFUSED(17);
 
     public final int code;
 
@@ -200,6 +217,47 @@ public sealed interface FirmwareResponse
     @Override
     public Kind kind() {
       return Kind.REFUSED;
+    }
+  }
+
+  /** MigrateOut committed: the record is frozen here; the export, sealed to the new fleet. */
+  record Migrated(byte[] export) implements FirmwareResponse {
+    public Migrated {
+      export = export.clone();
+    }
+
+    @Override
+    public byte[] export() {
+      return export.clone();
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MIGRATED;
+    }
+  }
+
+  /** MigrateIn committed: the registration is held here with the guesses it had used. */
+  record Imported(UserId userId, RegistrationId registrationId, int guessesUsed, int maxAttempts)
+      implements FirmwareResponse {
+    @Override
+    public Kind kind() {
+      return Kind.IMPORTED;
+    }
+  }
+
+  /** A page of user ids in canonical order; {@code more} when the walk has not reached the end. */
+  record Users(java.util.List<UserId> userIds, boolean more) implements FirmwareResponse {
+    public Users {
+      userIds = java.util.List.copyOf(userIds);
+      if (userIds.size() > FirmwareCodec.LIST_USERS_MAX) {
+        throw new IllegalArgumentException(userIds.size() + " users exceed LIST_USERS_MAX " + FirmwareCodec.LIST_USERS_MAX);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.USERS;
     }
   }
 }

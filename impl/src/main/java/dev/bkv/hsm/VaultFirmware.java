@@ -148,6 +148,13 @@ public final class VaultFirmware {
         return status((FirmwareRequest.Status) request);
       case ATTEST:
         return new FirmwareResponse.Attestation(hsm.attest());
+      case MIGRATE_OUT:
+      case MIGRATE_IN:
+        // Fleet rotation moves records between fleets; a single HSM is no fleet's member.
+        return new FirmwareResponse.Refused(Reason.MIGRATION_NOT_CONFIGURED,
+            "a single-HSM vault takes part in no fleet rotation");
+      case LIST_USERS:
+        return listUsers((FirmwareRequest.ListUsers) request);
       default:
         throw new AssertionError(request);
     }
@@ -324,6 +331,12 @@ public final class VaultFirmware {
   private static FirmwareResponse unknownLogin(LoginId loginId) {
     return new FirmwareResponse.Refused(Reason.UNKNOWN_LOGIN,
         "login " + loginId.toHex() + " is not pending (finished, evicted, or lost in a restart)");
+  }
+
+  private FirmwareResponse listUsers(FirmwareRequest.ListUsers request) {
+    java.util.List<dev.bkv.vault.UserId> page = state.usersAfter(request.after(), request.max() + 1);
+    boolean more = page.size() > request.max();
+    return new FirmwareResponse.Users(more ? page.subList(0, request.max()) : page, more);
   }
 
   private FirmwareResponse status(FirmwareRequest.Status request) {

@@ -90,6 +90,8 @@ public final class LocalFleet {
   private long tick;
   private long nextRequestId = 1;
   private int target;
+  /** Trust for exporting records to a new fleet (fleet rotation); empty: the fleet exports none. */
+  private java.util.Optional<dev.bkv.firmware.MigrationAnchors> migrationAnchors = java.util.Optional.empty();
 
   private LocalFleet(List<? extends Hsm> hsms, List<String> datacenters, long seed) throws HsmException, StorageException {
     this.membership = Membership.of(datacenters);
@@ -336,13 +338,32 @@ public final class LocalFleet {
       node.storage = ReplicaStorage.open(node.hsm, node.disk, context(node.index));
       ReplicatedVault vault = ReplicatedVault.create(node.index, membership, keys, ReplicatedVault.Limits.defaults(),
           FirmwareOptions.PRODUCTION, node.storage.readNvram(), node.storage.recovered());
-      node.firmware = new FleetFirmware(node.hsm, vault);
+      node.firmware = new FleetFirmware(node.hsm, vault, migrationAnchors);
     } catch (HsmException e) {
       throw new StorageException(StorageException.Kind.IO, "HSM " + node.index + " refused to boot: " + e.getMessage());
     }
     node.up = true;
     node.inbox.clear();
     resetElectionTimer(node);
+  }
+
+  /**
+   * Gives every HSM the trust it needs to export records to a new fleet (fleet rotation): the
+   * firmware of each running HSM is rebuilt over its vault, which keeps its state; logins and
+   * registrations pending on it are lost, as in a firmware update.
+   */
+  public void trustForMigration(dev.bkv.firmware.MigrationAnchors anchors) throws HsmException {
+    migrationAnchors = java.util.Optional.of(anchors);
+    for (Node node : nodes) {
+      if (node.up) {
+        node.firmware = new FleetFirmware(node.hsm, node.firmware.vault(), migrationAnchors);
+      }
+    }
+  }
+
+  /** The fleet's OPAQUE server public key (every member holds the same setup): what its bundle names. */
+  public dev.bkv.crypto.P256Group.Element opaqueServerKey() throws HsmException {
+    return nodes.get(0).hsm.opaqueServerSetup().serverPublicKey();
   }
 
   private static byte[] context(int index) {

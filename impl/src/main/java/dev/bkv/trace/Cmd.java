@@ -22,7 +22,13 @@ public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
      * Not a spec op: an entry whose payload is no vault command (storage that handed back a
      * damaged record as intact). The spec has no such entry, so TLC rejects the trace there.
      */
-    UNDECODABLE("Undecodable");
+    UNDECODABLE("Undecodable"),
+    /**
+     * Not a spec op: a fleet-rotation command (MigrateOut, MigrateIn). spec/QuorumVault has no
+     * migration (spec/FleetRotation models it), so TLC rejects a trace that holds one; the
+     * traced schedules never migrate.
+     */
+    NOT_IN_SPEC("NotInQuorumVault");
 
     public final String specName;
 
@@ -57,6 +63,10 @@ public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
         return new Cmd(Op.FAIL, command.userId(), ((Command.GuessFailed) command).registrationId(), 0);
       case DELETE:
         return new Cmd(Op.DELETE, command.userId(), ((Command.Delete) command).registrationId(), 0);
+      case MIGRATE_OUT:
+        return new Cmd(Op.NOT_IN_SPEC, command.userId(), ((Command.MigrateOut) command).registrationId(), 0);
+      case MIGRATE_IN:
+        return new Cmd(Op.NOT_IN_SPEC, command.userId(), ((Command.MigrateIn) command).registrationId(), 0);
       default:
         throw new AssertionError(command);
     }

@@ -1,5 +1,7 @@
 package dev.bkv.vault;
 
+import dev.bkv.crypto.Sha256Digest;
+
 /**
  * The closed set of commands that change the vault state. Commands are data: the firmware
  * (or, later, the replicated log) decides what to apply; {@link VaultState#apply} decides
@@ -12,7 +14,9 @@ public sealed interface Command
         Command.CountGuess,
         Command.RecoverSucceeded,
         Command.GuessFailed,
-        Command.Delete {
+        Command.Delete,
+        Command.MigrateOut,
+        Command.MigrateIn {
 
   /** The command's tag: one byte in the log-entry encoding. */
   enum Kind {
@@ -21,7 +25,9 @@ public sealed interface Command
     COUNT_GUESS(3),
     RECOVER_SUCCEEDED(4),
     GUESS_FAILED(5),
-    DELETE(6);
+    DELETE(6),
+    MIGRATE_OUT(7),
+    MIGRATE_IN(8);
 
     /** {@code values()} copies its array on every call, and every decoded command looks its kind up. */
     private static final Kind[] KINDS = values();
@@ -146,6 +152,78 @@ public sealed interface Command
     @Override
     public Kind kind() {
       return Kind.DELETE;
+    }
+  }
+
+  /**
+   * Fleet rotation, old fleet (R12): freeze the EXPOSED record of {@code registrationId} as
+   * MIGRATED to the fleet whose bundle has digest {@code targetBundle}. Committed before any
+   * export of the record exists; the answer carries what the export seals.
+   */
+  record MigrateOut(UserId userId, RegistrationId registrationId, Sha256Digest targetBundle) implements Command {
+    public MigrateOut {
+      requireNonNull(userId, registrationId);
+      if (targetBundle == null) {
+        throw new IllegalArgumentException("target bundle digest missing");
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MIGRATE_OUT;
+    }
+  }
+
+  /**
+   * Fleet rotation, new fleet (R13): hold a registration exported by the fleet whose bundle
+   * has digest {@code sourceBundle}, with its guesses used, its limit, its backup key and that
+   * fleet's OPAQUE server setup ({@code sourceSetup}, which the user's envelope is bound to).
+   */
+  record MigrateIn(UserId userId, RegistrationId registrationId, byte[] registrationRecord, int guessesUsed,
+      int maxAttempts, BackupKey backupKey, byte[] sourceSetup, Sha256Digest sourceBundle) implements Command {
+    public MigrateIn {
+      requireNonNull(userId, registrationId);
+      if (registrationRecord == null
+          || registrationRecord.length < VaultLimits.REGISTRATION_RECORD_BYTES_MIN
+          || registrationRecord.length > VaultLimits.REGISTRATION_RECORD_BYTES_MAX) {
+        throw new IllegalArgumentException("registration record must be "
+            + VaultLimits.REGISTRATION_RECORD_BYTES_MIN + ".." + VaultLimits.REGISTRATION_RECORD_BYTES_MAX + " bytes");
+      }
+      if (maxAttempts < VaultLimits.MAX_ATTEMPTS_MIN || maxAttempts > VaultLimits.MAX_ATTEMPTS_MAX) {
+        throw new IllegalArgumentException("maxAttempts " + maxAttempts + " not in ["
+            + VaultLimits.MAX_ATTEMPTS_MIN + ", " + VaultLimits.MAX_ATTEMPTS_MAX + "]");
+      }
+      if (guessesUsed < 0 || guessesUsed > maxAttempts) {
+        throw new IllegalArgumentException("guessesUsed " + guessesUsed + " not in [0, maxAttempts " + maxAttempts + "]");
+      }
+      if (backupKey == null) {
+        throw new IllegalArgumentException("backup key missing");
+      }
+      if (sourceSetup == null || sourceSetup.length < VaultLimits.SOURCE_SETUP_BYTES_MIN
+          || sourceSetup.length > VaultLimits.SOURCE_SETUP_BYTES_MAX) {
+        throw new IllegalArgumentException("source setup must be "
+            + VaultLimits.SOURCE_SETUP_BYTES_MIN + ".." + VaultLimits.SOURCE_SETUP_BYTES_MAX + " bytes");
+      }
+      if (sourceBundle == null) {
+        throw new IllegalArgumentException("source bundle digest missing");
+      }
+      registrationRecord = registrationRecord.clone();
+      sourceSetup = sourceSetup.clone();
+    }
+
+    @Override
+    public byte[] registrationRecord() {
+      return registrationRecord.clone();
+    }
+
+    @Override
+    public byte[] sourceSetup() {
+      return sourceSetup.clone();
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MIGRATE_IN;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.bkv.vault;
 
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.Sha256Digest;
 
 /**
  * The log-entry encoding of a {@link Command} (documented in spec/FORMATS.md, "Vault and
@@ -37,6 +38,17 @@ public final class CommandCodec {
       case DELETE:
         out.fixed(((Command.Delete) command).registrationId().toBytes());
         break;
+      case MIGRATE_OUT: {
+        Command.MigrateOut c = (Command.MigrateOut) command;
+        out.fixed(c.registrationId().toBytes()).fixed(c.targetBundle().toBytes());
+        break;
+      }
+      case MIGRATE_IN: {
+        Command.MigrateIn c = (Command.MigrateIn) command;
+        out.fixed(c.registrationId().toBytes()).bytes16(c.registrationRecord()).u8(c.guessesUsed()).u8(c.maxAttempts())
+            .bytes8(c.backupKey().toBytes()).bytes8(c.sourceSetup()).fixed(c.sourceBundle().toBytes());
+        break;
+      }
       default:
         throw new AssertionError(command);
     }
@@ -94,10 +106,37 @@ public final class CommandCodec {
       case DELETE:
         command = new Command.Delete(userId, registrationId(in));
         break;
+      case MIGRATE_OUT: {
+        RegistrationId id = registrationId(in);
+        command = new Command.MigrateOut(userId, id, new Sha256Digest(in.fixed("command.target_bundle", dev.bkv.crypto.Sha256.DIGEST_BYTES)));
+        break;
+      }
+      case MIGRATE_IN:
+        command = migrateIn(userId, in);
+        break;
       default:
         throw new AssertionError(kind);
     }
     in.end("command");
+    return command;
+  }
+
+  private static Command migrateIn(UserId userId, Wire.Reader in) throws DecodeException {
+    RegistrationId id = registrationId(in);
+    byte[] record = in.bytes16("command.registration_record",
+        VaultLimits.REGISTRATION_RECORD_BYTES_MIN, VaultLimits.REGISTRATION_RECORD_BYTES_MAX);
+    int used = in.u8("command.guesses_used");
+    int maxAttempts = maxAttempts(in, "command.max_attempts");
+    if (used > maxAttempts) {
+      throw new DecodeException("command.guesses_used", used + " exceeds max_attempts " + maxAttempts);
+    }
+    byte[] key = in.bytes8("command.backup_key", VaultLimits.BACKUP_KEY_BYTES_MIN, VaultLimits.BACKUP_KEY_BYTES_MAX);
+    byte[] setup = in.bytes8("command.source_setup", VaultLimits.SOURCE_SETUP_BYTES_MIN,
+        VaultLimits.SOURCE_SETUP_BYTES_MAX);
+    Sha256Digest source = new Sha256Digest(in.fixed("command.source_bundle", dev.bkv.crypto.Sha256.DIGEST_BYTES));
+    Command command = new Command.MigrateIn(userId, id, record, used, maxAttempts, new BackupKey(key), setup, source);
+    java.util.Arrays.fill(key, (byte) 0);
+    java.util.Arrays.fill(setup, (byte) 0);
     return command;
   }
 

@@ -15,7 +15,9 @@ public sealed interface Response
         Response.FailureKept,
         Response.NotFound,
         Response.Refused,
-        Response.StatusReport {
+        Response.StatusReport,
+        Response.MigratedOut,
+        Response.Imported {
 
   /**
    * True when the command changed the state. The caller must persist such a command before
@@ -35,7 +37,17 @@ public sealed interface Response
     /** Recovery for a registration that was stored but never exposed. */
     NOT_EXPOSED,
     /** A store naming a registration that was destroyed or deleted (R11). */
-    REGISTRATION_RETIRED
+    REGISTRATION_RETIRED,
+    /** A login, store or delete on a record exported to another fleet (R14). */
+    MIGRATED,
+    /** MigrateOut of a record already exported to another target fleet (R12). */
+    MIGRATED_ELSEWHERE,
+    /** MigrateIn for a user who holds a record on this fleet (R13). */
+    USER_EXISTS,
+    /** MigrateIn naming a registration this vault imported, destroyed or deleted before (R13). */
+    ALREADY_IMPORTED,
+    /** The vault remembers {@link VaultLimits#IMPORTED_IDS_MAX} imported ids already (R13). */
+    IMPORTS_FULL
   }
 
   /** Phase 1 done; {@code replay} when the store repeated the current registration exactly. */
@@ -125,6 +137,44 @@ public sealed interface Response
     @Override
     public boolean changedState() {
       return false;
+    }
+  }
+
+  /**
+   * R12: the record is MIGRATED to {@code targetBundle} (or already was: {@code repeat}); what
+   * the export seals. The key is a copy, to be released only sealed to the target fleet.
+   * {@code sourceSetup} is the server setup the record was imported with, empty when the
+   * registration was made on this fleet (whose own setup the export then carries).
+   */
+  record MigratedOut(RegistrationId registrationId, byte[] registrationRecord, int guessesUsed, int maxAttempts,
+      BackupKey backupKey, dev.bkv.crypto.Sha256Digest targetBundle, byte[] sourceSetup, boolean repeat)
+      implements Response {
+    public MigratedOut {
+      registrationRecord = registrationRecord.clone();
+      sourceSetup = sourceSetup.clone();
+    }
+
+    @Override
+    public byte[] registrationRecord() {
+      return registrationRecord.clone();
+    }
+
+    @Override
+    public byte[] sourceSetup() {
+      return sourceSetup.clone();
+    }
+
+    @Override
+    public boolean changedState() {
+      return !repeat;
+    }
+  }
+
+  /** R13: the registration is held here, EXPOSED, with the guesses it had used on its old fleet. */
+  record Imported(RegistrationId registrationId, int guessesUsed, int maxAttempts) implements Response {
+    @Override
+    public boolean changedState() {
+      return true;
     }
   }
 

@@ -31,12 +31,30 @@ public final class VaultLimits {
   public static final int MAX_ATTEMPTS_MAX = 255;
   public static final int MAX_ATTEMPTS_DEFAULT = 10;
 
-  /** One encoded command (a log entry's plaintext); RegisterStore is the largest, ~350 bytes. */
-  public static final int COMMAND_BYTES_MAX = 512;
+  /**
+   * One encoded command (a log entry's plaintext). MigrateIn is the largest: 2 + 65 + 16 + 258
+   * + 2 + 65 + 98 + 32 = 538 bytes at every field's maximum.
+   */
+  public static final int COMMAND_BYTES_MAX = 768;
 
   /**
-   * One encoded record in a snapshot is at most 1 + 64 + 16 + 2 + 256 + 3 + 1 + 64 = 407
-   * bytes, so {@link #USERS_MAX} records fit in 41 MB; the header is a few bytes.
+   * An OPAQUE server setup carried by a migrated registration (the old fleet's, which the
+   * user's envelope is bound to): RFC 9807 P256-SHA256's is 97 bytes; the bound leaves room.
    */
-  public static final int SNAPSHOT_BYTES_MAX = 48 * 1024 * 1024;
+  public static final int SOURCE_SETUP_BYTES_MIN = 1;
+  public static final int SOURCE_SETUP_BYTES_MAX = 128;
+
+  /**
+   * Registration ids imported from another fleet that the vault remembers (R13), so a replayed
+   * import is refused forever. Never evicted: a full set refuses imports instead, because
+   * forgetting an id would let its import reset a counter.
+   */
+  public static final int IMPORTED_IDS_MAX = USERS_MAX;
+
+  /**
+   * One encoded record in a snapshot is at most 1 + 64 + 16 + 2 + 256 + 3 + 1 + 65 + 1 + 128 =
+   * 537 bytes (an imported record with its source setup; a MIGRATED one adds 32 instead), so
+   * {@link #USERS_MAX} records fit in 54 MB, and the imported ids in 1.6 MB more.
+   */
+  public static final int SNAPSHOT_BYTES_MAX = 56 * 1024 * 1024;
 }

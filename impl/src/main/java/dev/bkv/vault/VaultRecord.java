@@ -1,10 +1,15 @@
 package dev.bkv.vault;
 
 import dev.bkv.base.Check;
+import dev.bkv.crypto.Sha256Digest;
+import java.util.Optional;
 
 /**
  * One user's registration as the vault holds it. Immutable: a transition builds the next
- * record. The backup key is present exactly when the phase is EXPOSED.
+ * record. The backup key is present exactly when the phase is EXPOSED or MIGRATED; a
+ * MIGRATED record names the bundle of the fleet it was exported to; an EXPOSED record
+ * imported from another fleet carries that fleet's OPAQUE server setup (its envelope is
+ * bound to it).
  */
 public final class VaultRecord {
   private final RegistrationId registrationId;
@@ -13,6 +18,13 @@ public final class VaultRecord {
   private final int guessesUsed;
   private final Phase phase;
   private final BackupKey backupKey;
+  /** MIGRATED only: the target fleet's bundle digest the record was exported to (R12). */
+  private final Sha256Digest migratedTo;
+  /**
+   * Only for an imported registration, EXPOSED or MIGRATED again: the source fleet's server
+   * setup (R13), carried on when the record migrates once more.
+   */
+  private final byte[] sourceSetup;
 
   VaultRecord(
       RegistrationId registrationId,
@@ -21,24 +33,41 @@ public final class VaultRecord {
       int guessesUsed,
       Phase phase,
       BackupKey backupKey) {
-    this(registrationId, registrationRecord.clone(), maxAttempts, guessesUsed, phase, backupKey, true);
+    this(registrationId, registrationRecord, maxAttempts, guessesUsed, phase, backupKey, null, null);
   }
 
-  /** Adopts {@code ownRecord}, an array no one else holds or changes. */
+  /** A record with its migration fields (R12, R13): {@code migratedTo} or {@code sourceSetup} or neither. */
+  VaultRecord(RegistrationId registrationId, byte[] registrationRecord, int maxAttempts, int guessesUsed, Phase phase,
+      BackupKey backupKey, Sha256Digest migratedTo, byte[] sourceSetup) {
+    this.registrationId = registrationId;
+    this.registrationRecord = registrationRecord == null ? null : registrationRecord.clone();
+    this.maxAttempts = maxAttempts;
+    this.guessesUsed = guessesUsed;
+    this.phase = phase;
+    this.backupKey = backupKey;
+    this.migratedTo = migratedTo;
+    this.sourceSetup = sourceSetup == null ? null : sourceSetup.clone();
+    checkInvariants();
+  }
+
+  /** Adopts {@code ownRecord}, an array no one else holds or changes, and the other record's migration fields. */
   private VaultRecord(RegistrationId registrationId, byte[] ownRecord, int maxAttempts, int guessesUsed, Phase phase,
-      BackupKey backupKey, boolean adopted) {
+      BackupKey backupKey, VaultRecord fieldsOf) {
     this.registrationId = registrationId;
     this.registrationRecord = ownRecord;
     this.maxAttempts = maxAttempts;
     this.guessesUsed = guessesUsed;
     this.phase = phase;
     this.backupKey = backupKey;
+    this.migratedTo = fieldsOf.migratedTo;
+    this.sourceSetup = fieldsOf.sourceSetup;
     checkInvariants();
   }
 
   /** The invariants every record satisfies; checked on every construction. */
   void checkInvariants() {
     Check.that(registrationId != null, "record has a registration id");
+    Check.that(registrationRecord != null, "record has a registration record");
     Check.that(registrationRecord.length >= VaultLimits.REGISTRATION_RECORD_BYTES_MIN,
         "registration record at least REGISTRATION_RECORD_BYTES_MIN");
     Check.that(registrationRecord.length <= VaultLimits.REGISTRATION_RECORD_BYTES_MAX,
@@ -49,7 +78,13 @@ public final class VaultRecord {
     // G1 at the record: no more guesses are ever counted than the registration allows.
     Check.that(guessesUsed <= maxAttempts, "guessesUsed <= maxAttempts");
     Check.that(phase != null, "record has a phase");
-    Check.that((phase == Phase.EXPOSED) == (backupKey != null), "backup key present iff EXPOSED");
+    Check.that((phase == Phase.EXPOSED || phase == Phase.MIGRATED) == (backupKey != null),
+        "backup key present iff EXPOSED or MIGRATED");
+    Check.that((phase == Phase.MIGRATED) == (migratedTo != null), "migration target present iff MIGRATED");
+    Check.that(sourceSetup == null || phase == Phase.EXPOSED || phase == Phase.MIGRATED,
+        "only an EXPOSED or MIGRATED record carries a source setup");
+    Check.that(sourceSetup == null || (sourceSetup.length >= VaultLimits.SOURCE_SETUP_BYTES_MIN
+        && sourceSetup.length <= VaultLimits.SOURCE_SETUP_BYTES_MAX), "source setup within its limits");
   }
 
   public RegistrationId registrationId() {
@@ -76,7 +111,25 @@ public final class VaultRecord {
     return phase;
   }
 
-  /** The backup key (EXPOSED only); callers outside the vault receive copies. */
+  /** MIGRATED only: the digest of the bundle of the fleet the record was exported to. */
+  public Optional<Sha256Digest> migratedTo() {
+    return Optional.ofNullable(migratedTo);
+  }
+
+  /**
+   * For a registration imported from another fleet: that fleet's OPAQUE server setup, under
+   * which this record's logins must be answered (the user's envelope is bound to it).
+   */
+  public Optional<byte[]> sourceSetup() {
+    return sourceSetup == null ? Optional.empty() : Optional.of(sourceSetup.clone());
+  }
+
+  /** Without a copy, for the snapshot encoder. */
+  byte[] sourceSetupShared() {
+    return sourceSetup;
+  }
+
+  /** The backup key (EXPOSED or MIGRATED); callers outside the vault receive copies. */
   BackupKey backupKey() {
     return backupKey;
   }
@@ -95,13 +148,22 @@ public final class VaultRecord {
    * record ever changes (every guess counted on every HSM built a copy of it).
    */
   VaultRecord withGuessesUsed(int used) {
-    return new VaultRecord(registrationId, registrationRecord, maxAttempts, used, phase, backupKey, true);
+    return new VaultRecord(registrationId, registrationRecord, maxAttempts, used, phase, backupKey, this);
+  }
+
+  /** R12: the same record, frozen as MIGRATED to {@code target}; it keeps its key for a repeated export. */
+  VaultRecord migratedTo(Sha256Digest target) {
+    return new VaultRecord(registrationId, registrationRecord, maxAttempts, guessesUsed, Phase.MIGRATED,
+        backupKey, target, sourceSetup);
   }
 
   /** Erases the backup key from memory; the record must not be used afterwards. */
   void zeroize() {
     if (backupKey != null) {
       backupKey.destroy();
+    }
+    if (sourceSetup != null) {
+      java.util.Arrays.fill(sourceSetup, (byte) 0);
     }
   }
 

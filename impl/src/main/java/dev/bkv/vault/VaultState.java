@@ -4,17 +4,23 @@ import dev.bkv.base.Check;
 import dev.bkv.vault.Command.CountGuess;
 import dev.bkv.vault.Command.Delete;
 import dev.bkv.vault.Command.GuessFailed;
+import dev.bkv.vault.Command.MigrateIn;
+import dev.bkv.vault.Command.MigrateOut;
 import dev.bkv.vault.Command.RecoverSucceeded;
 import dev.bkv.vault.Command.RegisterExpose;
 import dev.bkv.vault.Command.RegisterStore;
 import dev.bkv.vault.Response.Reason;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The vault: every registration with its guess counter, and the one function that changes
@@ -44,6 +50,17 @@ import java.util.TreeMap;
  *   <li>R11 A registration that was destroyed or deleted never comes back: a store that
  *       names it again (a replay, or a retry that arrives after the end) is refused. The
  *       vault keeps one such retired id per user until the user stores a new registration.
+ *   <li>R12 MigrateOut of the EXPOSED record of that registration freezes it as MIGRATED to
+ *       the target fleet, with its count and key, and answers with what the export seals. A
+ *       repeat for the same target answers the same frozen record again and changes nothing
+ *       (an export lost in transit is not a lost user); another target is refused, so a
+ *       record is never exported to two fleets.
+ *   <li>R13 MigrateIn for a user with no record, naming a registration id that is neither
+ *       the user's retired id nor one imported before, creates an EXPOSED record with the
+ *       carried count, limit, key and source server setup, and remembers the id forever: a
+ *       replayed or duplicated import is refused and can never reset a counter.
+ *   <li>R14 A MIGRATED record answers no login and never resets: CountGuess, success,
+ *       delete, store and expose are refused and change nothing; a failure keeps it.
  * </ol>
  */
 public final class VaultState {
@@ -55,16 +72,30 @@ public final class VaultState {
   private final HashMap<UserId, VaultRecord> records;
   /** R11: per user, the last registration destroyed or deleted, if no newer one was stored since. */
   private final TreeMap<UserId, RegistrationId> retired;
+  /** R13: every registration id imported from another fleet, in unsigned byte order. */
+  private final TreeSet<RegistrationId> imported;
+
+  /** Unsigned byte order of registration ids: the snapshot's canonical order. */
+  static final Comparator<RegistrationId> ID_ORDER = (a, b) -> Arrays.compareUnsigned(a.toBytes(), b.toBytes());
 
   public VaultState() {
-    this(new HashMap<>(), new TreeMap<>());
+    this(new HashMap<>(), new TreeMap<>(), new TreeSet<>(ID_ORDER));
   }
 
-  /** For the snapshot decoder: adopts records and retired ids already validated. */
+  /** A state without imported ids (tests that build states directly). */
   VaultState(Map<UserId, VaultRecord> records, TreeMap<UserId, RegistrationId> retired) {
+    this(records, retired, new TreeSet<>(ID_ORDER));
+  }
+
+  /** For the snapshot decoder: adopts records, retired ids and imported ids already validated. */
+  VaultState(Map<UserId, VaultRecord> records, TreeMap<UserId, RegistrationId> retired,
+      NavigableSet<RegistrationId> imported) {
     Check.that(records.size() + retired.size() <= VaultLimits.USERS_MAX, "snapshot within USERS_MAX");
+    Check.that(imported.size() <= VaultLimits.IMPORTED_IDS_MAX, "snapshot within IMPORTED_IDS_MAX");
     this.records = new HashMap<>(records);
     this.retired = retired;
+    this.imported = new TreeSet<>(ID_ORDER);
+    this.imported.addAll(imported);
   }
 
   /** Applies one command. Never throws for a well-formed command; refusals are responses. */
@@ -88,6 +119,12 @@ public final class VaultState {
         break;
       case DELETE:
         response = delete((Delete) command);
+        break;
+      case MIGRATE_OUT:
+        response = migrateOut((MigrateOut) command);
+        break;
+      case MIGRATE_IN:
+        response = migrateIn((MigrateIn) command);
         break;
       default:
         throw new AssertionError(command);
@@ -140,8 +177,41 @@ public final class VaultState {
     return Collections.unmodifiableNavigableMap(retired);
   }
 
+  /**
+   * Up to {@code max} users with a record, in canonical order, after {@code after} (from the
+   * first when empty): an operator's walk over the vault. One pass keeping the {@code max}
+   * smallest, so a page costs no sort of the whole vault.
+   */
+  public List<UserId> usersAfter(java.util.Optional<UserId> after, int max) {
+    Check.that(max >= 1, "a page holds at least one user");
+    java.util.PriorityQueue<UserId> largestFirst = new java.util.PriorityQueue<>(Comparator.reverseOrder());
+    for (UserId u : records.keySet()) {
+      if (after.isPresent() && u.compareTo(after.get()) <= 0) {
+        continue;
+      }
+      if (largestFirst.size() < max) {
+        largestFirst.add(u);
+      } else if (u.compareTo(largestFirst.peek()) < 0) {
+        largestFirst.poll();
+        largestFirst.add(u);
+      }
+    }
+    List<UserId> page = new ArrayList<>(largestFirst);
+    page.sort(null);
+    return page;
+  }
+
+  /** Read-only view of the imported registration ids (R13), in canonical order. */
+  NavigableSet<RegistrationId> imported() {
+    return Collections.unmodifiableNavigableSet(imported);
+  }
+
   private Response registerStore(RegisterStore c) {
     VaultRecord existing = records.get(c.userId());
+    if (existing != null && existing.phase() == Phase.MIGRATED) {
+      // R14 A MIGRATED record is kept frozen: a new registration belongs on the new fleet.
+      return new Response.Refused(Reason.MIGRATED);
+    }
     if (existing == null) {
       RegistrationId gone = retired.get(c.userId());
       if (c.registrationId().equals(gone)) {
@@ -180,6 +250,9 @@ public final class VaultState {
     if (record == null) {
       return new Response.NotFound();
     }
+    if (record.phase() == Phase.MIGRATED) {
+      return new Response.Refused(Reason.MIGRATED);
+    }
     if (record.phase() != Phase.STORED) {
       return new Response.Refused(Reason.ALREADY_EXPOSED);
     }
@@ -193,6 +266,10 @@ public final class VaultState {
     VaultRecord record = records.get(c.userId());
     if (record == null) {
       return new Response.NotFound();
+    }
+    if (record.phase() == Phase.MIGRATED) {
+      // R14 A MIGRATED record answers no login: nothing counted, nothing released.
+      return new Response.Refused(Reason.MIGRATED);
     }
     if (record.guessesRemaining() == 0) {
       // R6 CountGuess on a record with no guess left destroys it.
@@ -211,6 +288,10 @@ public final class VaultState {
     if (record == null) {
       return new Response.NotFound();
     }
+    if (record.phase() == Phase.MIGRATED) {
+      // R14 A login counted before the export cannot reset the frozen count.
+      return new Response.Refused(Reason.MIGRATED);
+    }
     if (record.phase() != Phase.EXPOSED) {
       return new Response.Refused(Reason.NOT_EXPOSED);
     }
@@ -225,7 +306,8 @@ public final class VaultState {
       return new Response.NotFound();
     }
     // R8 Failure keeps the count; if no guess is left the record is destroyed.
-    if (record.guessesRemaining() == 0) {
+    // R14 A MIGRATED record is kept frozen as exported, even with no guess left.
+    if (record.guessesRemaining() == 0 && record.phase() != Phase.MIGRATED) {
       return destroy(c.userId(), record);
     }
     return new Response.FailureKept(record.guessesRemaining());
@@ -236,11 +318,67 @@ public final class VaultState {
     if (record == null) {
       return new Response.NotFound();
     }
+    if (record.phase() == Phase.MIGRATED) {
+      // R14 Deleting here would not delete the exported copy: the user deletes on the new fleet.
+      return new Response.Refused(Reason.MIGRATED);
+    }
     // R9 Delete after a successful login erases the record.
     records.remove(c.userId());
     retired.put(c.userId(), record.registrationId());
     record.zeroize();
     return new Response.Deleted();
+  }
+
+  private Response migrateOut(MigrateOut c) {
+    VaultRecord record = current(c.userId(), c.registrationId());
+    if (record == null) {
+      return new Response.NotFound();
+    }
+    if (record.phase() == Phase.MIGRATED) {
+      if (!record.migratedTo().orElseThrow().equals(c.targetBundle())) {
+        // R12 A record is exported to one fleet only: two would each grant the remaining guesses.
+        return new Response.Refused(Reason.MIGRATED_ELSEWHERE);
+      }
+      // R12 A repeat answers the same frozen record again and changes nothing.
+      return migratedOut(record, true);
+    }
+    if (record.phase() != Phase.EXPOSED) {
+      return new Response.Refused(Reason.NOT_EXPOSED);
+    }
+    // R12 MigrateOut freezes the EXPOSED record as MIGRATED to the target, with its count and key.
+    VaultRecord frozen = record.migratedTo(c.targetBundle());
+    records.put(c.userId(), frozen);
+    Check.that(frozen.guessesUsed() == record.guessesUsed(), "MigrateOut keeps the guess count");
+    return migratedOut(frozen, false);
+  }
+
+  private static Response migratedOut(VaultRecord record, boolean repeat) {
+    return new Response.MigratedOut(record.registrationId(), record.registrationRecordShared(), record.guessesUsed(),
+        record.maxAttempts(), record.backupKey().copy(), record.migratedTo().orElseThrow(),
+        record.sourceSetupShared() == null ? new byte[0] : record.sourceSetupShared(), repeat);
+  }
+
+  private Response migrateIn(MigrateIn c) {
+    if (records.containsKey(c.userId())) {
+      // R13 An import never replaces a record, so it can never reset a counter.
+      return new Response.Refused(Reason.USER_EXISTS);
+    }
+    if (imported.contains(c.registrationId()) || c.registrationId().equals(retired.get(c.userId()))) {
+      // R13 A replayed or duplicated import, or one of a registration that ended here, is refused.
+      return new Response.Refused(Reason.ALREADY_IMPORTED);
+    }
+    if (imported.size() >= VaultLimits.IMPORTED_IDS_MAX) {
+      return new Response.Refused(Reason.IMPORTS_FULL);
+    }
+    if (!retired.containsKey(c.userId()) && records.size() + retired.size() >= VaultLimits.USERS_MAX) {
+      return new Response.Refused(Reason.VAULT_FULL);
+    }
+    // R13 The import creates an EXPOSED record with the carried count, limit, key and source setup.
+    retired.remove(c.userId());
+    imported.add(c.registrationId());
+    records.put(c.userId(), new VaultRecord(c.registrationId(), c.registrationRecord(), c.maxAttempts(),
+        c.guessesUsed(), Phase.EXPOSED, c.backupKey().copy(), null, c.sourceSetup()));
+    return new Response.Imported(c.registrationId(), c.guessesUsed(), c.maxAttempts());
   }
 
   private Response destroy(UserId userId, VaultRecord record) {

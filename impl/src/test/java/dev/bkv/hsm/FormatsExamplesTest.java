@@ -49,6 +49,13 @@ class FormatsExamplesTest {
     assertEquals(129, RegistrationRecord.BYTES);
     assertEquals(66, RegistrationResponse.BYTES);
     assertEquals(92, VaultProtocol.EXPOSE_UPLOAD_BYTES_MAX);
-    assertEquals(2052, FirmwareCodec.RESPONSE_BYTES_MAX);
+    assertEquals(6505, FirmwareCodec.RESPONSE_BYTES_MAX);
+    assertEquals(1100, FirmwareCodec.CLIENT_REQUEST_BYTES_MAX);
+    assertEquals(393_291, FirmwareCodec.REQUEST_BYTES_MAX);
+    assertEquals(196_608, FirmwareCodec.MIGRATION_BUNDLE_BYTES_MAX);
+    assertEquals(1024, FirmwareCodec.MIGRATION_EXPORT_BYTES_MAX);
+    assertEquals(100, FirmwareCodec.LIST_USERS_MAX);
+    assertEquals(768, dev.bkv.vault.VaultLimits.COMMAND_BYTES_MAX);
+    assertEquals(56 * 1024 * 1024, dev.bkv.vault.VaultLimits.SNAPSHOT_BYTES_MAX);
   }
 }

@@ -81,6 +81,15 @@ public final class ServerSetup {
     return fakeClientPublicKey;
   }
 
+  /**
+   * ECDH of the server's AKE private key with {@code peer}: the x-coordinate of {@code d * peer}.
+   * For data sealed to the fleet's OPAQUE key outside OPAQUE (a migration export); the caller
+   * must separate its domain by its own KDF label, since 3DH uses the same key.
+   */
+  public byte[] diffieHellman(Element peer) {
+    return dev.bkv.crypto.P256Group.dh(serverKeyPair.privateKey(), peer).affineX();
+  }
+
   OprfSeed oprfSeed() {
     return oprfSeed;
   }

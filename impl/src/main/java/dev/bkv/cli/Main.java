@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
       FleetCommand.class,
       EvidenceCommand.class,
       AuditCommand.class,
-      CheckCommand.class
+      CheckCommand.class,
+      NodeCommand.class,
+      FrontendCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

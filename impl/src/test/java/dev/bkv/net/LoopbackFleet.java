@@ -67,6 +67,11 @@ final class LoopbackFleet implements AutoCloseable {
   }
 
   static LoopbackFleet start(Path dir, int hsms, int datacenters) throws Exception {
+    return start(dir, hsms, datacenters, false);
+  }
+
+  /** {@code traced}: each node appends its trace lines to {@code dir}/trace-&lt;member&gt;.jsonl. */
+  static LoopbackFleet start(Path dir, int hsms, int datacenters, boolean traced) throws Exception {
     Path workspace = dir.resolve("ws");
     OperatorWorkspace ws = OperatorWorkspace.initialize(workspace, "backup.example.com/bkv",
         new OperatorWorkspace.FleetShape("fleet-1", hsms, datacenters),
@@ -80,7 +85,8 @@ final class LoopbackFleet implements AutoCloseable {
     for (Path file : written.nodes().values()) {
       NodeConfig config = NodeConfig.load(file).withListen("127.0.0.1", 0);
       LateLinks late = new LateLinks();
-      NodeHost host = NodeHost.start(config, late, Optional.empty(), reason -> {});
+      Optional<Path> trace = traced ? Optional.of(dir.resolve("trace-" + config.member() + ".jsonl")) : Optional.empty();
+      NodeHost host = NodeHost.start(config, late, trace, reason -> {});
       byMember.put(config.member(), NodeHttpServer.start(new InetSocketAddress("127.0.0.1", 0), host));
       linksByMember.put(config.member(), late);
     }

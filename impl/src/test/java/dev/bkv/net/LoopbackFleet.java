@@ -55,9 +55,12 @@ final class LoopbackFleet implements AutoCloseable {
   final List<NodeHttpServer> nodes = new ArrayList<>(); // by member index
   final List<LateLinks> links = new ArrayList<>();
   final FrontendHttpServer frontend;
+  /** What each node that stopped by itself said, by member index. */
+  final Map<Integer, String> failures;
 
   private LoopbackFleet(Path workspace, Path fleetDir, FleetConfig fleet, List<NodeHttpServer> nodes, List<LateLinks> links,
-      FrontendHttpServer frontend) {
+      FrontendHttpServer frontend, Map<Integer, String> failures) {
+    this.failures = failures;
     this.workspace = workspace;
     this.fleetDir = fleetDir;
     this.fleet = fleet;
@@ -80,13 +83,15 @@ final class LoopbackFleet implements AutoCloseable {
     FleetConfig fleet = ws.config("fleet-1");
     FleetDeployment.Written written = FleetDeployment.write(fleetDir, fleet, FleetDeployment.DEFAULT_BASE_PORT, FAST,
         FleetDeployment.DEFAULT_WITNESS, RANDOM);
+    Map<Integer, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
     TreeMap<Integer, NodeHttpServer> byMember = new TreeMap<>();
     TreeMap<Integer, LateLinks> linksByMember = new TreeMap<>();
     for (Path file : written.nodes().values()) {
       NodeConfig config = NodeConfig.load(file).withListen("127.0.0.1", 0);
       LateLinks late = new LateLinks();
       Optional<Path> trace = traced ? Optional.of(dir.resolve("trace-" + config.member() + ".jsonl")) : Optional.empty();
-      NodeHost host = NodeHost.start(config, late, trace, reason -> {});
+      int member = config.member();
+      NodeHost host = NodeHost.start(config, late, trace, reason -> failures.put(member, reason));
       byMember.put(config.member(), NodeHttpServer.start(new InetSocketAddress("127.0.0.1", 0), host));
       linksByMember.put(config.member(), late);
     }
@@ -106,7 +111,7 @@ final class LoopbackFleet implements AutoCloseable {
         Optional.of(workspace.resolve("bundles")), Optional.empty());
     FrontendHttpServer frontend = FrontendHttpServer.start(new InetSocketAddress("127.0.0.1", 0), frontendConfig);
     return new LoopbackFleet(workspace, fleetDir, fleet, new ArrayList<>(byMember.values()),
-        new ArrayList<>(linksByMember.values()), frontend);
+        new ArrayList<>(linksByMember.values()), frontend, failures);
   }
 
   @Override

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * once all are bound. Timers are tiny so elections take milliseconds.
  */
 final class LoopbackFleet implements AutoCloseable {
-  static final NodeConfig.Timing FAST = new NodeConfig.Timing(80, 160, 20, 3_000);
+  static final NodeConfig.Timing FAST = new NodeConfig.Timing(150, 300, 30, 3_000);
   static final SecureRandom RANDOM = new SecureRandom();
 
   /** Peer links whose target is set once every node has its port. */

@@ -51,7 +51,7 @@ class NodeFleetHttpTest {
           client.recover(alice, Password.utf8("correct horse")));
       assertArrayEquals(key, first.backupKey().toBytes());
 
-      int leader = leaderOf(status(fleet.frontend.baseUrl()));
+      int leader = awaitLeader(fleet.frontend.baseUrl());
       fleet.nodes.get(leader).close();
 
       assertInstanceOf(RecoveryResult.NotRecovered.class, client.recover(alice, Password.utf8("wrong")));
@@ -59,14 +59,30 @@ class NodeFleetHttpTest {
           client.recover(alice, Password.utf8("correct horse")));
       assertArrayEquals(key, second.backupKey().toBytes());
       Map<String, Object> after = status(fleet.frontend.baseUrl());
-      assertNotEquals(leader, leaderOf(after));
+      assertNotEquals(leader, awaitLeader(fleet.frontend.baseUrl()));
       @SuppressWarnings("unchecked")
       Map<String, Object> stopped = (Map<String, Object>) ((List<Object>) after.get("nodes")).get(leader);
       assertTrue(stopped.containsKey("error"), "a stopped node is reported with an error: " + stopped);
     }
   }
 
-  /** The member that every answering node's status agrees leads; fails if none does. */
+  /** The member that leads, once one does (an election may be on); fails after 20 s. */
+  static int awaitLeader(String frontendUrl) throws Exception {
+    long until = System.nanoTime() + 20_000_000_000L;
+    while (true) {
+      Map<String, Object> status = status(frontendUrl);
+      try {
+        return leaderOf(status);
+      } catch (AssertionError none) {
+        if (System.nanoTime() > until) {
+          throw none;
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  /** The member whose status says it leads; fails if none does. */
   @SuppressWarnings("unchecked")
   static int leaderOf(Map<String, Object> fleetStatus) {
     for (Object node : (List<Object>) fleetStatus.get("nodes")) {

@@ -65,7 +65,7 @@ class NodeHttpBehaviourTest {
 
   @Test
   void aFollower_refusesWithTheLeaderInBkvLeader_andTheLeaderAnswers() throws Exception {
-    int leader = NodeFleetHttpTest.leaderOf(NodeFleetHttpTest.status(fleet.frontend.baseUrl()));
+    int leader = NodeFleetHttpTest.awaitLeader(fleet.frontend.baseUrl());
     int follower = (leader + 1) % 3;
     byte[] status = FirmwareCodec.encode(new FirmwareRequest.Status(UserId.ofUtf8("nobody")));
     HttpResponse<byte[]> refused = post(fleet.nodes.get(follower).baseUrl() + "/bkv/vault", status);
@@ -159,5 +159,44 @@ class NodeHttpBehaviourTest {
       }
       assertTrue(sawStep, "node " + i + " has rendered steps");
     }
+  }
+
+  /**
+   * Merged by t, every receipt comes after its send: the sender of a message of term T had
+   * reached term T in an event stamped before the receipt (a node's term only grows).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void mergedTraceLines_putEverySendBeforeItsReceipt() throws Exception {
+    // The nodes write on while the files are read: only receipts stamped before the reading
+    // began are judged (their sends were stamped, and flushed, earlier still).
+    long cutoff = System.nanoTime();
+    List<List<Map<String, Object>>> byNode = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      List<Map<String, Object>> events = new ArrayList<>();
+      List<String> lines = Files.readAllLines(dir.resolve("trace-" + i + ".jsonl"), StandardCharsets.UTF_8);
+      for (String line : lines.subList(1, lines.size())) {
+        events.add(Json.parseObject(line));
+      }
+      byNode.add(events);
+    }
+    int receipts = 0;
+    for (List<Map<String, Object>> events : byNode) {
+      for (Map<String, Object> e : events) {
+        if (!e.containsKey("msg") || ((Number) e.get("t")).longValue() >= cutoff) {
+          continue;
+        }
+        Map<String, Object> msg = (Map<String, Object>) e.get("msg");
+        long t = ((Number) e.get("t")).longValue();
+        long term = ((Number) msg.get("mterm")).longValue();
+        int source = ((Number) msg.get("msource")).intValue();
+        boolean sent = byNode.get(source).stream().anyMatch(s -> s.containsKey("post")
+            && ((Number) s.get("t")).longValue() < t
+            && ((Number) ((Map<String, Object>) s.get("post")).get("term")).longValue() >= term);
+        assertTrue(sent, "receipt at " + t + " of " + msg + " has no earlier step of its sender in its term");
+        receipts++;
+      }
+    }
+    assertTrue(receipts > 0, "the fleet exchanged messages");
   }
 }

@@ -33,7 +33,7 @@ class NodeStorageFailureTest {
           SoftHsm.open(fleet.fleetDir.resolve("hsm-1"), LoopbackFleet.RANDOM).opaqueServerSetup().serverPublicKey(),
           NodeFleetHttpTest.FAST_KSF, LoopbackFleet.RANDOM);
       client.status(UserId.ofUtf8("nobody")); // answered by a leader with a committed entry of its term
-      int leader = NodeFleetHttpTest.leaderOf(NodeFleetHttpTest.status(fleet.frontend.baseUrl()));
+      int leader = NodeFleetHttpTest.awaitLeader(fleet.frontend.baseUrl());
       int broken = (leader + 1) % 3;
       Path data = fleet.nodes.get(broken).host().config().dataDir();
       try (Stream<Path> files = Files.walk(data)) {

@@ -32,6 +32,7 @@ final class JettyShell implements AutoCloseable {
   private final Server server;
   private final AsyncHandler handler;
   private final InetSocketAddress bound;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private JettyShell(Server server, AsyncHandler handler, InetSocketAddress bound) {
     this.server = server;
@@ -82,8 +83,12 @@ final class JettyShell implements AutoCloseable {
     return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
   }
 
+  /** Stops accepting and lets in-flight requests finish (bounded); a second call does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       handler.drain(STOP_TIMEOUT_MILLIS);
       server.stop();

@@ -106,10 +106,15 @@ class NodeCommandTest {
           "uptimeMillis")) {
         assertTrue(status.containsKey(key), key + " in " + status);
       }
-      child.process.destroy(); // SIGTERM
+      // SIGTERM through the handle: Process.destroy() would also close our end of its output.
+      child.process.toHandle().destroy();
       assertTrue(child.process.waitFor(30, TimeUnit.SECONDS), "node did not stop on SIGTERM");
-      // 128 + SIGTERM: the JVM ran its shutdown hooks (the server's graceful close) and exited.
-      assertEquals(143, child.process.exitValue(), child.transcript());
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!child.transcript().contains("shutting down") && System.nanoTime() < until) {
+        Thread.sleep(20); // the transcript reader may lag the exit
+      }
+      assertTrue(child.transcript().contains("shutting down"), child.transcript());
+      assertEquals(143, child.process.exitValue(), child.transcript()); // 128 + SIGTERM, after the shutdown hooks
     } finally {
       child.process.destroyForcibly();
     }

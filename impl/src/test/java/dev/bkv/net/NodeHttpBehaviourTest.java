@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.base.Json;
+import dev.bkv.crypto.opaque.OpaqueClient;
+import dev.bkv.crypto.opaque.Password;
 import dev.bkv.hsm.FirmwareCodec;
+import dev.bkv.hsm.VaultProtocol;
+import dev.bkv.witness.Witness;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
@@ -75,6 +79,39 @@ class NodeHttpBehaviourTest {
     assertEquals(Integer.toString(leader), refused.headers().firstValue(NodeHttpServer.LEADER_HEADER).orElseThrow());
     HttpResponse<byte[]> answered = post(fleet.nodes.get(leader).baseUrl() + "/bkv/vault", status);
     assertInstanceOf(FirmwareResponse.NotFound.class, FirmwareCodec.decodeResponse(answered.body()));
+
+    // A registration started on a follower could never be uploaded (only its starter takes
+    // the upload, only a leader appends): the follower sends the client to the leader first.
+    OpaqueClient opaque = new OpaqueClient(VaultProtocol.opaqueConfig(NodeFleetHttpTest.FAST_KSF));
+    byte[] start = FirmwareCodec.encode(new FirmwareRequest.RegisterStart(UserId.ofUtf8("carol"),
+        opaque.startRegistration(Password.utf8("pw"), LoopbackFleet.RANDOM).request()));
+    HttpResponse<byte[]> sent = post(fleet.nodes.get(follower).baseUrl() + "/bkv/vault", start);
+    assertEquals(FirmwareResponse.Reason.NOT_LEADER,
+        assertInstanceOf(FirmwareResponse.Refused.class, FirmwareCodec.decodeResponse(sent.body())).reason());
+    assertEquals(Integer.toString(leader), sent.headers().firstValue(NodeHttpServer.LEADER_HEADER).orElseThrow());
+    assertInstanceOf(FirmwareResponse.RegisterStarted.class,
+        FirmwareCodec.decodeResponse(post(fleet.nodes.get(leader).baseUrl() + "/bkv/vault", start).body()));
+  }
+
+  @Test
+  void theLogRoute_relaysTheWitnessLog() throws Exception {
+    Path w = dir.resolve("witness");
+    Witness.init(w, "witness.example/w1", "witness.example/w1/bundles", LoopbackFleet.RANDOM);
+    Witness witness = Witness.open(w);
+    FrontendConfig relaying = new FrontendConfig("fleet-1", "127.0.0.1", 0, List.of(
+        new FrontendConfig.Node(0, "dc-1", URI.create(fleet.nodes.get(0).baseUrl()))), Optional.empty(), Optional.empty());
+    try (WitnessHttpServer server = WitnessHttpServer.start(new InetSocketAddress("127.0.0.1", 0), witness.service());
+        FrontendHttpServer frontend = FrontendHttpServer.start(new InetSocketAddress("127.0.0.1", 0),
+            relaying.withWitness(URI.create(server.baseUrl())))) {
+      HttpResponse<String> direct = get(server.baseUrl() + "/checkpoint");
+      HttpResponse<String> relayed = get(frontend.baseUrl() + "/bkv/log/checkpoint");
+      assertEquals(200, relayed.statusCode());
+      assertEquals(direct.body(), relayed.body());
+      assertEquals(400, get(frontend.baseUrl() + "/bkv/log/tile/..%2F..%2Fkeys").statusCode());
+      assertEquals(404, get(frontend.baseUrl() + "/bkv/log/no-such-file").statusCode()); // the witness's own 404
+    } finally {
+      witness.close();
+    }
   }
 
   @Test
@@ -116,6 +153,8 @@ class NodeHttpBehaviourTest {
 
   @Test
   void statuses_haveTheirDocumentedShape() throws Exception {
+    int leader = NodeFleetHttpTest.awaitLeader(fleet.frontend.baseUrl());
+    Thread.sleep(3 * LoopbackFleet.FAST.heartbeatMillis()); // a heartbeat reaches every follower
     Map<String, Object> fleetStatus = NodeFleetHttpTest.status(fleet.frontend.baseUrl());
     assertEquals("fleet-1", fleetStatus.get("fleet"));
     @SuppressWarnings("unchecked")
@@ -133,8 +172,12 @@ class NodeHttpBehaviourTest {
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> peers = (List<Map<String, Object>>) (List<?>) n.get("peers");
       assertEquals(2, peers.size());
+      // A follower hears from its leader (followers do not talk to each other); a leader from everyone.
       for (Map<String, Object> p : peers) {
-        assertTrue(((Number) p.get("lastContactMillis")).longValue() >= 0, "a live fleet's peers have talked: " + n);
+        int peer = ((Number) p.get("hsm")).intValue();
+        if (i == leader || peer == leader) {
+          assertTrue(((Number) p.get("lastContactMillis")).longValue() >= 0, "leader and follower have talked: " + n);
+        }
       }
     }
   }

@@ -230,12 +230,20 @@ public final class NodeHost implements AutoCloseable {
 
   private void onPeerMessage(byte[] bytes) {
     peerQueued.decrementAndGet();
+    boolean wasLeader = core().role() == ReplicaCore.Role.LEADER;
     FleetFirmware.Step step = firmware.onPeerMessage(bytes);
     Output out = step.output();
     if (out.dropped().isEmpty()) {
       // Authenticated by the HSM's MAC check: this is contact with its sender.
       out.received().ifPresent(m -> lastContactNanos[m.source()] = System.nanoTime());
-      if (core().role() != ReplicaCore.Role.LEADER && core().leaderHint() >= 0) {
+      boolean follows = core().role() != ReplicaCore.Role.LEADER && core().leaderHint() >= 0;
+      // Beyond LocalFleet's rule (a message from a known leader), Raft's (§5.2): granting a
+      // vote, or being deposed, also restarts the timer. Without it a deposed leader's stale
+      // deadline fires at once and its candidacy disrupts the election it just voted in; on
+      // ticks this costs little, on a loaded machine's real clock it can stall elections.
+      boolean voted = out.messages().stream().anyMatch(m -> m instanceof Message.Vote);
+      boolean deposed = wasLeader && core().role() != ReplicaCore.Role.LEADER;
+      if (follows || voted || deposed) {
         resetElectionTimer(System.nanoTime());
       }
     }

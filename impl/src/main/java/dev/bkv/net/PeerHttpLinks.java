@@ -20,8 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its next heartbeat; a dead peer costs one connect timeout per slot, never a blocked loop.
  */
 public final class PeerHttpLinks implements PeerLinks {
-  /** Posts outstanding per peer; more are dropped (a slow peer does not pile up memory). */
-  public static final int IN_FLIGHT_PER_PEER_MAX = 64;
+  /**
+   * Posts outstanding per peer; more are dropped (a slow peer does not pile up memory). Each
+   * may hold a connection: up to 16 members (15 peers x 16 = 240) stay within a node's 256
+   * connections; past that the extra connections wait in its accept queue.
+   */
+  public static final int IN_FLIGHT_PER_PEER_MAX = 16;
   public static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
   /** A peer answers 204 at once (it only queues): a longer wait is a dead or stuck peer. */
   public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Goal: a fleet of HSM nodes serving HTTP, reached only through the frontend, registers and
  * recovers a user, and keeps serving after its leader's process stops (a new leader is
- * found by following hints and trying the next node). Method: three nodes and a frontend on
+ * found by following hints and trying the next node). Method: three or five nodes and a frontend on
  * loopback in this process, a real VaultClient over HTTP.
  */
 class NodeFleetHttpTest {
@@ -38,8 +38,17 @@ class NodeFleetHttpTest {
   @TempDir Path dir;
 
   @Test
-  void register_recover_then_survive_the_leaders_stop() throws Exception {
-    try (LoopbackFleet fleet = LoopbackFleet.start(dir, 3, 3)) {
+  void threeHsms_register_recover_then_survive_the_leaders_stop() throws Exception {
+    registerRecoverAndSurviveTheLeadersStop(3, 3);
+  }
+
+  @Test
+  void fiveHsms_register_recover_then_survive_the_leaders_stop() throws Exception {
+    registerRecoverAndSurviveTheLeadersStop(5, 3);
+  }
+
+  private void registerRecoverAndSurviveTheLeadersStop(int hsms, int datacenters) throws Exception {
+    try (LoopbackFleet fleet = LoopbackFleet.start(dir.resolve(hsms + "-hsms"), hsms, datacenters)) {
       SoftHsm anyMember = SoftHsm.open(fleet.fleetDir.resolve("hsm-1"), LoopbackFleet.RANDOM);
       VaultClient client = new VaultClient(new TestVaultHttpTransport(fleet.frontend.baseUrl()),
           anyMember.opaqueServerSetup().serverPublicKey(), FAST_KSF, LoopbackFleet.RANDOM);

@@ -7,6 +7,9 @@ import dev.bkv.evidence.DeploymentEvidence;
 import dev.bkv.evidence.JarHash;
 import dev.bkv.evidence.OperatorWorkspace;
 import dev.bkv.fleet.FleetConfig;
+import dev.bkv.node.FleetDeployment;
+import dev.bkv.node.FrontendConfig;
+import dev.bkv.node.NodeConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -59,6 +62,19 @@ public final class FleetCommand implements Runnable {
     out.println("evidence sha256   " + evidence.digest().toHex());
   }
 
+  static void checkBasePort(int basePort, int hsms) {
+    Inputs.range("--base-port", basePort, 1, Inputs.PORT_MAX - hsms);
+  }
+
+  /** Writes the fleet's node and frontend configs, and says where they are. */
+  static void deploy(PrintWriter out, OperatorWorkspace workspace, String fleetId, int basePort) throws Exception {
+    Path fleetDir = workspace.dir().resolve("fleets").resolve(fleetId);
+    FleetDeployment.Written written = FleetDeployment.write(fleetDir, workspace.config(fleetId), basePort,
+        NodeConfig.Timing.DEFAULTS, FleetDeployment.DEFAULT_WITNESS, new SecureRandom());
+    out.println("frontend on port " + basePort + " (" + written.frontend() + "), nodes on ports " + (basePort + 1) + ".."
+        + (basePort + written.nodes().size()) + " (" + fleetDir.resolve(FleetDeployment.NODES_DIR) + ")");
+  }
+
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Create an operator workspace: a simulated HSM vendor, the operator HSM, and a first fleet of N HSMs "
           + "over D datacenters (key ceremony and deployment evidence).")
@@ -84,6 +100,10 @@ public final class FleetCommand implements Runnable {
     @Option(names = "--jar", description = "The vault jar the HSMs run, whose SHA-256 the evidence names (default: the running jar).")
     Path jar;
 
+    @Option(names = "--base-port", defaultValue = "" + FleetDeployment.DEFAULT_BASE_PORT,
+        description = "Port of the fleet's frontend; node i listens on base + i (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
     @Override
     public Integer call() {
       return UserErrors.report(spec, () -> {
@@ -93,6 +113,7 @@ public final class FleetCommand implements Runnable {
           throw new IllegalArgumentException(problem.get());
         }
         Sha256Digest jarHash = JarHash.of(JarHash.locate(Optional.ofNullable(jar)));
+        checkBasePort(basePort, hsms);
         OperatorWorkspace workspace = OperatorWorkspace.initialize(dir, namespace, shape, jarHash, nowSeconds(),
             new SecureRandom());
         PrintWriter out = spec.commandLine().getOut();
@@ -103,6 +124,7 @@ public final class FleetCommand implements Runnable {
         out.println("submission key " + workspace.submissionKey().verifier().vkey()
             + " (register it with 'bkv witness add-operator')");
         summarize(out, DeploymentEvidence.parse(workspace.evidence(fleetId)));
+        deploy(out, workspace, fleetId, basePort);
         out.flush();
         return 0;
       });
@@ -130,6 +152,10 @@ public final class FleetCommand implements Runnable {
     @Option(names = "--jar", description = "The vault jar the HSMs run (default: the running jar).")
     Path jar;
 
+    @Option(names = "--base-port", description = "Port of the new fleet's frontend; node i listens on base + i "
+        + "(default: the next block of " + FleetDeployment.PORT_BLOCK + " above every fleet's frontend port).")
+    Integer basePort;
+
     @Override
     public Integer call() {
       return UserErrors.report(spec, () -> {
@@ -139,10 +165,13 @@ public final class FleetCommand implements Runnable {
         OperatorWorkspace.FleetShape shape = new OperatorWorkspace.FleetShape(id,
             hsms != null ? hsms : current.members().size(), datacenters != null ? datacenters : current.datacenters().size());
         Sha256Digest jarHash = JarHash.of(JarHash.locate(Optional.ofNullable(jar)));
+        int base = basePort != null ? basePort : FleetDeployment.nextBasePort(workspace.dir().resolve("fleets"));
+        checkBasePort(base, shape.hsms());
         DeploymentEvidence evidence = workspace.createFleet(shape, jarHash, nowSeconds(), new SecureRandom());
         PrintWriter out = spec.commandLine().getOut();
         out.println("created fleet " + id + " (replaces " + current.fleetId() + " once published)");
         summarize(out, evidence);
+        deploy(out, workspace, id, base);
         out.flush();
         return 0;
       });
@@ -193,6 +222,20 @@ public final class FleetCommand implements Runnable {
           FleetConfig config = workspace.config(id);
           out.println((id.equals(current) ? "* " : "  ") + "fleet " + id + ": " + config.members().size() + " HSMs over "
               + config.datacenters().size() + " datacenters, evidence " + Sha256Digest.of(workspace.evidence(id)).toHex());
+          Path fleetDir = workspace.dir().resolve("fleets").resolve(id);
+          Path frontend = fleetDir.resolve(FleetDeployment.FRONTEND_FILE);
+          if (java.nio.file.Files.isRegularFile(frontend)) {
+            FrontendConfig f = FrontendConfig.load(frontend);
+            out.println("    frontend http://" + f.listenHost() + ":" + f.listenPort() + " (" + frontend + ")");
+            for (int i = 1; i <= config.members().size(); i++) {
+              Path node = fleetDir.resolve(FleetDeployment.NODES_DIR).resolve(FleetDeployment.nodeFileName(i));
+              if (java.nio.file.Files.isRegularFile(node)) {
+                NodeConfig n = NodeConfig.load(node);
+                out.println("    node hsm-" + i + ": member " + n.member() + " in " + n.datacenter() + ", http://"
+                    + n.listenHost() + ":" + n.listenPort() + " (" + node + ")");
+              }
+            }
+          }
         }
         Map<Long, Path> witnessed = workspace.files(FleetPublishCommand.WITNESSED_SUFFIX);
         for (Map.Entry<Long, Path> entry : witnessed.entrySet()) {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       EvidenceCommand.class,
       AuditCommand.class,
       CheckCommand.class,
+      NodeCommand.class,
+      FrontendCommand.class,
       ClientCommand.class,
       StatusCommand.class
     })

@@ -4,6 +4,8 @@ import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.evidence.EvidenceFormatException;
 import dev.bkv.fleet.CeremonyException;
 import dev.bkv.hsm.HsmException;
+import dev.bkv.node.ConfigException;
+import dev.bkv.node.NodeException;
 import dev.bkv.storage.IoErrors;
 import dev.bkv.tlog.FormatException;
 import java.io.IOException;
@@ -36,7 +38,7 @@ final class UserErrors {
     } catch (CharacterCodingException e) {
       err.println(command + ": input is not UTF-8 text");
     } catch (IOException | IllegalArgumentException | FormatException | BundleFormatException
-        | EvidenceFormatException | CeremonyException | HsmException e) {
+        | EvidenceFormatException | CeremonyException | HsmException | ConfigException | NodeException e) {
       err.println(command + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     } catch (Exception e) {
       err.println(command + ": unexpected error: " + e);

@@ -1,0 +1,398 @@
+package dev.bkv.node;
+
+import dev.bkv.consensus.Message;
+import dev.bkv.consensus.Output;
+import dev.bkv.consensus.ReplicaCore;
+import dev.bkv.firmware.FleetFirmware;
+import dev.bkv.firmware.ReplicaStorage;
+import dev.bkv.hsm.FirmwareRequest;
+import dev.bkv.hsm.FirmwareResponse;
+import dev.bkv.storage.StorageException;
+import dev.bkv.trace.TraceLines;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One HSM as a process, transport-agnostic: a single event-loop thread owns the {@link
+ * FleetFirmware}, its {@link ReplicaStorage} and the real-time timers, as {@code
+ * LocalFleet}'s host shell owns them on ticks. Inputs (peer message bytes, client requests,
+ * status reads) are queued to that thread; a step's writes are performed in order before its
+ * messages go to {@link PeerLinks}. A storage error stops the node: it answers nothing more
+ * (an HSM whose disk failed must not go on as if its writes were durable).
+ */
+public final class NodeHost implements AutoCloseable {
+  /** Peer messages queued for the loop; past this {@link #offerPeerMessage} refuses (the sender resends). */
+  public static final int PEER_INBOX_MESSAGES_MAX = 4096;
+  /** Client requests queued or awaiting their answer; past this a request is refused as busy. */
+  public static final int CLIENT_REQUESTS_MAX = 1024;
+  /** Milliseconds {@link #close} waits for the loop to finish its current step. */
+  private static final long STOP_WAIT_MILLIS = 5_000;
+
+  /** A client answer, with the leader this node knew when it answered (-1: none), for {@code Bkv-Leader}. */
+  public record Reply(FirmwareResponse response, int leaderHint) {}
+
+  private record Pending(CompletableFuture<Reply> future, long deadlineNanos) {}
+
+  private final NodeConfig config;
+  private final NodeBoot.Booted booted;
+  private final FleetFirmware firmware;
+  private final PeerLinks links;
+  private final TraceLines trace;
+  private final Consumer<String> onFailure;
+  private final SplittableRandom timers;
+  private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  private final AtomicInteger peerQueued = new AtomicInteger();
+  private final AtomicInteger clientRequests = new AtomicInteger();
+  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+  private final long[] lastContactNanos;
+  private final long startedNanos = System.nanoTime();
+  private final Thread loop;
+  private volatile boolean running = true;
+  private volatile String failure;
+  private long nextRequestId = 1;
+  private long electionDeadlineNanos;
+  private long heartbeatDueNanos;
+
+  private NodeHost(NodeConfig config, NodeBoot.Booted booted, PeerLinks links, TraceLines trace,
+      Consumer<String> onFailure, SecureRandom random) {
+    this.config = config;
+    this.booted = booted;
+    this.firmware = booted.firmware();
+    this.links = links;
+    this.trace = trace;
+    this.onFailure = onFailure;
+    this.timers = new SplittableRandom(random.nextLong());
+    this.lastContactNanos = new long[booted.fleet().members().size()];
+    java.util.Arrays.fill(lastContactNanos, -1);
+    long now = System.nanoTime();
+    resetElectionTimer(now);
+    heartbeatDueNanos = now;
+    this.loop = new Thread(this::run, "bkv-node-" + config.member());
+    loop.setDaemon(true);
+  }
+
+  /**
+   * Boots the node (refused with one line when the config does not describe this HSM in this
+   * fleet) and starts its loop. {@code traceFile}: where to append the vault's trace events as
+   * JSON lines. {@code onFailure} hears, once, the line saying why the node stopped by itself.
+   */
+  public static NodeHost start(NodeConfig config, PeerLinks links, Optional<Path> traceFile, Consumer<String> onFailure)
+      throws NodeException {
+    SecureRandom random = new SecureRandom();
+    NodeBoot.Booted booted = NodeBoot.boot(config, random);
+    TraceLines trace = null;
+    if (traceFile.isPresent()) {
+      try {
+        trace = new TraceLines(Files.newBufferedWriter(traceFile.get(), StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND), System::nanoTime, config.fleetId(), config.member());
+      } catch (IOException e) {
+        throw new NodeException("trace file " + traceFile.get() + ": " + e.getMessage(), e);
+      }
+      booted.firmware().vault().traceTo(trace);
+    }
+    NodeHost host = new NodeHost(config, booted, links, trace, onFailure, random);
+    host.loop.start();
+    return host;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** Queues one peer message; false when the inbox is full or the node stopped. Never blocks. */
+  public boolean offerPeerMessage(byte[] bytes) {
+    if (!running || peerQueued.incrementAndGet() > PEER_INBOX_MESSAGES_MAX) {
+      peerQueued.decrementAndGet();
+      return false;
+    }
+    tasks.add(() -> onPeerMessage(bytes));
+    return true;
+  }
+
+  /** Queues a client request; the future completes with the firmware's answer, or fails with {@link NodeUnavailable}. */
+  public CompletableFuture<Reply> request(FirmwareRequest request) {
+    CompletableFuture<Reply> future = new CompletableFuture<>();
+    if (!running) {
+      future.completeExceptionally(stopped());
+    } else if (clientRequests.incrementAndGet() > CLIENT_REQUESTS_MAX) {
+      clientRequests.decrementAndGet();
+      future.completeExceptionally(new NodeUnavailable(NodeUnavailable.Kind.BUSY,
+          "node has " + CLIENT_REQUESTS_MAX + " client requests in flight"));
+    } else {
+      enqueue(new ClientTask(request, future));
+    }
+    return future;
+  }
+
+  /** The node's status, read on its loop between steps (or directly once it stopped). */
+  public CompletableFuture<NodeStatus> status() {
+    CompletableFuture<NodeStatus> future = new CompletableFuture<>();
+    if (!running) {
+      future.complete(statusNow());
+    } else {
+      enqueue(new StatusTask(future));
+    }
+    return future;
+  }
+
+  private final class ClientTask implements Runnable {
+    final FirmwareRequest request;
+    final CompletableFuture<Reply> future;
+
+    ClientTask(FirmwareRequest request, CompletableFuture<Reply> future) {
+      this.request = request;
+      this.future = future;
+    }
+
+    @Override
+    public void run() {
+      onClientRequest(request, future);
+    }
+  }
+
+  private final class StatusTask implements Runnable {
+    final CompletableFuture<NodeStatus> future;
+
+    StatusTask(CompletableFuture<NodeStatus> future) {
+      this.future = future;
+    }
+
+    @Override
+    public void run() {
+      future.complete(statusNow());
+    }
+  }
+
+  /** Queues a task; one that lost the race with a stop is answered here, as the loop's drain would have. */
+  private void enqueue(Runnable task) {
+    tasks.add(task);
+    if (!running && tasks.remove(task)) {
+      settle(task);
+    }
+  }
+
+  /** A task the loop will not run: a status read is answered, a client request fails as stopped. */
+  private void settle(Runnable task) {
+    if (task instanceof StatusTask) {
+      ((StatusTask) task).future.complete(statusNow());
+    } else if (task instanceof ClientTask) {
+      ((ClientTask) task).future.completeExceptionally(stopped());
+    }
+  }
+
+  /** Why the node stopped by itself (a storage error), if it did. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The loop: only this thread touches the firmware, the storage and the timers.
+
+  private void run() {
+    while (running) {
+      try {
+        long now = System.nanoTime();
+        long wake = Math.min(heartbeatDueNanos, electionDeadlineNanos);
+        if (!pending.isEmpty()) {
+          wake = Math.min(wake, pending.values().iterator().next().deadlineNanos());
+        }
+        Runnable task = tasks.poll(Math.max(0, wake - now), TimeUnit.NANOSECONDS);
+        if (task != null && running) {
+          task.run();
+        }
+        if (running) {
+          onTimers(System.nanoTime());
+        }
+      } catch (InterruptedException e) {
+        running = false;
+      } catch (RuntimeException e) {
+        stopWith("node loop failed: " + e);
+      }
+    }
+    failAll(stopped());
+  }
+
+  private void onPeerMessage(byte[] bytes) {
+    peerQueued.decrementAndGet();
+    boolean wasLeader = core().role() == ReplicaCore.Role.LEADER;
+    FleetFirmware.Step step = firmware.onPeerMessage(bytes);
+    Output out = step.output();
+    if (out.dropped().isEmpty()) {
+      // Authenticated by the HSM's MAC check: this is contact with its sender.
+      out.received().ifPresent(m -> lastContactNanos[m.source()] = System.nanoTime());
+      boolean follows = core().role() != ReplicaCore.Role.LEADER && core().leaderHint() >= 0;
+      // Beyond LocalFleet's rule (a message from a known leader), Raft's (§5.2): granting a
+      // vote, or being deposed, also restarts the timer. Without it a deposed leader's stale
+      // deadline fires at once and its candidacy disrupts the election it just voted in; on
+      // ticks this costs little, on a loaded machine's real clock it can stall elections.
+      boolean voted = out.messages().stream().anyMatch(m -> m instanceof Message.Vote);
+      boolean deposed = wasLeader && core().role() != ReplicaCore.Role.LEADER;
+      if (follows || voted || deposed) {
+        resetElectionTimer(System.nanoTime());
+      }
+    }
+    host(step);
+  }
+
+  private void onClientRequest(FirmwareRequest request, CompletableFuture<Reply> future) {
+    long requestId = nextRequestId++;
+    pending.put(requestId, new Pending(future,
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.timing().answerTimeoutMillis())));
+    if (request.kind() == FirmwareRequest.Kind.REGISTER_START && core().role() != ReplicaCore.Role.LEADER) {
+      // The firmware answers a registration start on any HSM, but its upload is accepted only
+      // by the HSM that started it, and only a leader appends: a start on a follower could
+      // never finish, so the host sends the client to the leader first.
+      host(new FleetFirmware.Step(new Output(), List.of(new FleetFirmware.Answer(requestId,
+          new FirmwareResponse.Refused(FirmwareResponse.Reason.NOT_LEADER, core().leaderHint() < 0
+              ? "not the leader; no leader known" : "not the leader; leader: HSM " + core().leaderHint())))));
+      return;
+    }
+    host(firmware.handle(requestId, request));
+  }
+
+  private void onTimers(long now) {
+    if (now >= heartbeatDueNanos) {
+      // Every HSM's timer: a leader sends, and every HSM compacts its log when due.
+      heartbeatDueNanos = now + TimeUnit.MILLISECONDS.toNanos(config.timing().heartbeatMillis());
+      host(firmware.onHeartbeatTick());
+    }
+    if (running && core().role() != ReplicaCore.Role.LEADER && now >= electionDeadlineNanos) {
+      resetElectionTimer(now);
+      host(firmware.onElectionTimeout());
+    }
+    // Answers are due in request order, so the oldest pending request expires first.
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.deadlineNanos() > now) {
+        break;
+      }
+      it.remove();
+      clientRequests.decrementAndGet();
+      p.future().completeExceptionally(new NodeUnavailable(NodeUnavailable.Kind.TIMEOUT,
+          "no answer within " + config.timing().answerTimeoutMillis() + " ms"));
+    }
+  }
+
+  /** Performs a step's writes in order, then sends; releases client answers (as LocalFleet's host does). */
+  private void host(FleetFirmware.Step step) {
+    for (FleetFirmware.Answer answer : step.answers()) {
+      Pending p = pending.remove(answer.requestId());
+      if (p != null) {
+        clientRequests.decrementAndGet();
+        p.future().complete(new Reply(answer.response(), leaderHint()));
+      }
+    }
+    if (!running) {
+      return;
+    }
+    Output out = step.output();
+    try {
+      if (out.nvram().isPresent()) {
+        booted.storage().writeNvram(out.nvram().get());
+      }
+      if (out.logWrite().isPresent()) {
+        booted.storage().perform(out.logWrite().get());
+        if (core().role() == ReplicaCore.Role.LEADER && out.appended().isPresent()) {
+          // New entries: replicate them at once rather than at the next heartbeat.
+          heartbeatDueNanos = System.nanoTime();
+        }
+        host(firmware.onLogWritten());
+        return;
+      }
+    } catch (StorageException e) {
+      stopWith("storage error in " + config.dataDir() + ": " + e.getMessage());
+      return;
+    }
+    for (Message m : out.messages()) {
+      links.send(m.dest(), core().encode(m));
+    }
+  }
+
+  private ReplicaCore core() {
+    return firmware.vault().core();
+  }
+
+  private int leaderHint() {
+    return core().role() == ReplicaCore.Role.LEADER ? core().self() : core().leaderHint();
+  }
+
+  private void resetElectionTimer(long now) {
+    long min = config.timing().electionTimeoutMinMillis();
+    long spread = config.timing().electionTimeoutMaxMillis() - min;
+    electionDeadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(min + (spread == 0 ? 0 : timers.nextLong(spread + 1)));
+  }
+
+  private NodeStatus statusNow() {
+    ReplicaCore core = core();
+    long now = System.nanoTime();
+    List<NodeStatus.PeerContact> peers = new ArrayList<>();
+    for (int i = 0; i < lastContactNanos.length; i++) {
+      if (i != config.member()) {
+        long at = lastContactNanos[i];
+        peers.add(new NodeStatus.PeerContact(i, at < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - at)));
+      }
+    }
+    String role = core.role() == ReplicaCore.Role.LEADER ? "leader"
+        : core.role() == ReplicaCore.Role.CANDIDATE ? "candidate" : "follower";
+    return new NodeStatus(config.fleetId(), config.member(), booted.hsmId(), config.datacenter(), role,
+        core.currentTerm(), core.commitIndex(), leaderHint(), core.abstains(), failure == null ? "ok" : failure, peers,
+        TimeUnit.NANOSECONDS.toMillis(now - startedNanos));
+  }
+
+  private void stopWith(String reason) {
+    if (failure == null) {
+      failure = reason;
+      running = false;
+      onFailure.accept(reason);
+    }
+  }
+
+  private NodeUnavailable stopped() {
+    return new NodeUnavailable(NodeUnavailable.Kind.STOPPED, failure != null ? "node stopped: " + failure : "node stopped");
+  }
+
+  private void failAll(NodeUnavailable why) {
+    for (Pending p : pending.values()) {
+      p.future().completeExceptionally(why);
+    }
+    pending.clear();
+    for (Runnable task; (task = tasks.poll()) != null; ) {
+      settle(task); // queued peer messages are dropped
+    }
+  }
+
+  /** Stops the loop after its current step; requests still waiting fail with STOPPED. */
+  @Override
+  public void close() {
+    running = false;
+    tasks.add(() -> {});
+    try {
+      loop.join(STOP_WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (trace != null) {
+      try {
+        trace.close();
+      } catch (IOException ignored) {
+        // Every line was flushed when written.
+      }
+    }
+  }
+}

@@ -32,6 +32,12 @@ import java.util.Optional;
  * login checks.
  */
 public final class VaultClient {
+  /**
+   * How many times a registration or recovery starts over when the leader that held its
+   * half-done exchange lost leadership in between (the new leader knows nothing of it).
+   */
+  public static final int LEADER_CHANGE_RETRIES_MAX = 3;
+
   private final VaultTransport transport;
   private final P256Group.Element trustedServerKey;
   private final OpaqueClient opaque;
@@ -82,6 +88,25 @@ public final class VaultClient {
    */
   public RegistrationId register(UserId userId, Password password, BackupKey backupKey, int maxAttempts)
       throws VaultClientException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return registerOnce(userId, password, backupKey, maxAttempts);
+      } catch (VaultClientException e) {
+        if (attempt > LEADER_CHANGE_RETRIES_MAX || !lostWithLeader(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The exchange was held by a leader that is gone: only starting over can finish it. */
+  private static boolean lostWithLeader(VaultClientException e) {
+    return e.refusal().filter(r -> r == FirmwareResponse.Reason.UNKNOWN_REGISTRATION
+        || r == FirmwareResponse.Reason.UNKNOWN_LOGIN).isPresent();
+  }
+
+  private RegistrationId registerOnce(UserId userId, Password password, BackupKey backupKey, int maxAttempts)
+      throws VaultClientException {
     ClientRegistrationStart start = opaque.startRegistration(password, random);
     FirmwareResponse.RegisterStarted started = expect(
         call(new FirmwareRequest.RegisterStart(userId, start.request())), FirmwareResponse.RegisterStarted.class, "RegisterStart");
@@ -114,8 +139,25 @@ public final class VaultClient {
     }
   }
 
-  /** Recovers the backup key; every call counts one guess against the registration. */
+  /**
+   * Recovers the backup key; every call counts one guess against the registration. A right
+   * password whose KE3 reached a new leader (the one that answered KE2 lost leadership) logs in
+   * again, at most {@link #LEADER_CHANGE_RETRIES_MAX} times: each login is a counted guess, and
+   * the recovery that succeeds resets the count.
+   */
   public RecoveryResult recover(UserId userId, Password password) throws VaultClientException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return recoverOnce(userId, password);
+      } catch (VaultClientException e) {
+        if (attempt > LEADER_CHANGE_RETRIES_MAX || !lostWithLeader(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private RecoveryResult recoverOnce(UserId userId, Password password) throws VaultClientException {
     Optional<Login> login = login(userId, password, LoginPurpose.RECOVER);
     if (login.isEmpty()) {
       return new RecoveryResult.NotRecovered();
@@ -183,7 +225,13 @@ public final class VaultClient {
       success.exportKey().destroy();
       return Optional.of(new Login(started.loginId(), success.ke3(), success.sessionKey()));
     }
-    expect(call(new FirmwareRequest.LoginCancel(started.loginId())), FirmwareResponse.LoginFailed.class, "LoginCancel");
+    FirmwareResponse cancelled = call(new FirmwareRequest.LoginCancel(started.loginId()));
+    if (!(cancelled instanceof FirmwareResponse.Refused
+        && ((FirmwareResponse.Refused) cancelled).reason() == FirmwareResponse.Reason.UNKNOWN_LOGIN)) {
+      // UNKNOWN_LOGIN: the leader that answered is gone, and its session with it; the guess
+      // stays counted either way, and the password is known to be wrong: nothing to retry.
+      expect(cancelled, FirmwareResponse.LoginFailed.class, "LoginCancel");
+    }
     return Optional.empty();
   }
 

@@ -2,6 +2,7 @@ package dev.bkv.node;
 
 import dev.bkv.consensus.Membership;
 import dev.bkv.consensus.PeerKeys;
+import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.firmware.FirmwareOptions;
 import dev.bkv.firmware.FleetFirmware;
 import dev.bkv.firmware.ReplicaStorage;
@@ -58,7 +59,24 @@ final class NodeBoot {
     }
   }
 
+  /**
+   * The vault's bounds: the defaults, or for a traced node what the spec can replay (one entry
+   * per AppendEntries, as the spec sends them, and no snapshots, which the spec does not model).
+   */
+  static ReplicatedVault.Limits limits(boolean traced) {
+    ReplicatedVault.Limits defaults = ReplicatedVault.Limits.defaults();
+    if (!traced) {
+      return defaults;
+    }
+    return new ReplicatedVault.Limits(new ReplicaCore.Limits(1, defaults.core().entriesPerRequestMax()),
+        defaults.waitingMax(), Long.MAX_VALUE);
+  }
+
   static Booted boot(NodeConfig config, SecureRandom random) throws NodeException {
+    return boot(config, random, false);
+  }
+
+  static Booted boot(NodeConfig config, SecureRandom random, boolean traced) throws NodeException {
     FleetConfig fleet = fleetConfig(config);
     if (!fleet.fleetId().equals(config.fleetId())) {
       throw new NodeException("node config is for fleet " + config.fleetId() + " but " + config.fleetConfig()
@@ -100,7 +118,7 @@ final class NodeBoot {
       PeerKeys keys = FleetFirmware.peerKeys(hsm, peerContext(fleet), n);
       ReplicaStorage storage = ReplicaStorage.open(hsm, new FileDisk(config.dataDir()), logContext(fleet, config.member()));
       ReplicatedVault vault = ReplicatedVault.create(config.member(), Membership.of(datacenters), keys,
-          ReplicatedVault.Limits.defaults(), FirmwareOptions.PRODUCTION, storage.readNvram(), storage.recovered());
+          limits(traced), FirmwareOptions.PRODUCTION, storage.readNvram(), storage.recovered());
       return new Booted(fleet, hsm, storage, new FleetFirmware(hsm, vault), id.toHex());
     } catch (HsmException e) {
       throw new NodeException("the HSM in " + config.hsmDir() + " refused: " + e.getMessage(), e);

@@ -95,7 +95,7 @@ public final class NodeHost implements AutoCloseable {
   public static NodeHost start(NodeConfig config, PeerLinks links, Optional<Path> traceFile, Consumer<String> onFailure)
       throws NodeException {
     SecureRandom random = new SecureRandom();
-    NodeBoot.Booted booted = NodeBoot.boot(config, random);
+    NodeBoot.Booted booted = NodeBoot.boot(config, random, traceFile.isPresent());
     TraceLines trace = null;
     if (traceFile.isPresent()) {
       try {
@@ -105,6 +105,14 @@ public final class NodeHost implements AutoCloseable {
         throw new NodeException("trace file " + traceFile.get() + ": " + e.getMessage(), e);
       }
       booted.firmware().vault().traceTo(trace);
+      try {
+        // The boot is the spec's Restart(i): the trace shows the state this HSM came up in (its
+        // NVRAM and the log the host handed back). Booting again from the same storage changes
+        // nothing and writes nothing.
+        booted.firmware().vault().restart(booted.storage().readNvram(), booted.storage().recovered());
+      } catch (StorageException e) {
+        throw new NodeException("storage in " + config.dataDir() + ": " + e.getMessage(), e);
+      }
     }
     NodeHost host = new NodeHost(config, booted, links, trace, onFailure, random);
     host.loop.start();

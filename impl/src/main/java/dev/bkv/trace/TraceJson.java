@@ -7,6 +7,8 @@ import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.UserId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +20,29 @@ import java.util.Map;
  * the guess answer released earlier under the login id it names.
  */
 final class TraceJson {
+  /**
+   * How registrations and vault views are written: numbered within this trace with every
+   * user of its Init header, or (one node's lines, merged later with the others) named by
+   * their id in hex with the users the node's vault holds, so the merge can number them
+   * across the fleet and fill in the rest.
+   */
+  enum Naming {
+    TRACE,
+    NODE
+  }
+
+  private final Naming naming;
   private final Map<RegistrationId, Integer> regs = new HashMap<>();
   private final Map<Long, Post.Answer> answers = new HashMap<>();
   private List<UserId> users = List.of();
+
+  TraceJson() {
+    this(Naming.TRACE);
+  }
+
+  TraceJson(Naming naming) {
+    this.naming = naming;
+  }
 
   List<Object> render(List<TraceEvent> events) {
     List<Object> out = new ArrayList<>(events.size());
@@ -98,7 +120,7 @@ final class TraceJson {
     m.put("catchUp", p.catchUp());
     m.put("writing", p.writing());
     Map<String, Object> vault = new LinkedHashMap<>();
-    for (UserId u : users) {
+    for (UserId u : naming == Naming.TRACE ? users : sorted(p.vault().keySet())) {
       Post.UserView v = p.vault().get(u);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("reg", v == null ? 0 : reg(v.reg()));
@@ -190,8 +212,14 @@ final class TraceJson {
     return m;
   }
 
-  private int reg(RegistrationId reg) {
-    return regs.computeIfAbsent(reg, r -> regs.size() + 1);
+  private Object reg(RegistrationId reg) {
+    return naming == Naming.NODE ? reg.toHex() : regs.computeIfAbsent(reg, r -> regs.size() + 1);
+  }
+
+  private static List<UserId> sorted(Collection<UserId> users) {
+    List<UserId> list = new ArrayList<>(users);
+    list.sort(Comparator.comparing(TraceJson::user));
+    return list;
   }
 
   private static List<Object> id(Post.EntryId id) {

@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  * of all nodes by {@code t} puts every send before its receipt.
  *
  * <p>Events are rendered as in a {@code bkv-trace/1} trace, with the differences a single
- * node's endless run forces: there is no Init header with the users (vault views are empty),
- * registrations are numbered per file, and an event this node cannot render alone (a
+ * node's endless run forces: there is no Init header with the users (vault views hold the
+ * users this vault holds), registrations are named by their id in hex (only the merge of
+ * every node's file can number them across the fleet), and an event this node cannot render alone (a
  * finish whose guess was answered before a restart, a snapshot message) is written with its
  * action, node and an {@code unrendered} reason instead of being lost.
  */
@@ -28,7 +29,7 @@ public final class TraceLines implements TraceSink, Closeable {
 
   private final Writer out;
   private final LongSupplier clock;
-  private final TraceJson json = new TraceJson();
+  private final TraceJson json = new TraceJson(TraceJson.Naming.NODE);
   private IOException failure;
 
   /** Writes the header line at once: format, fleet, node, and the clock it starts at. */

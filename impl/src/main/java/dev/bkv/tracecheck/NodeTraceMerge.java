@@ -89,23 +89,20 @@ public final class NodeTraceMerge {
       try {
         line = cast(mutable(Json.parseObject(lines.get(k))));
       } catch (Json.ParseException e) {
-        if (k == lines.size() - 1) {
+        if (k == lines.size() - 1 || isHeader(lines.get(k + 1))) {
           truncated++;
-          continue; // killed while writing its last line
+          continue; // the node was killed while writing this line (a restart's header may follow)
         }
         throw new TraceFormatException(file + " line " + (k + 1) + ": " + e.getMessage());
       }
+      if (NODE_FORMAT.equals(line.get("format"))) {
+        continue; // the header, written again by each start of the node
+      }
       if (k == 0) {
-        if (!NODE_FORMAT.equals(line.get("format"))) {
-          throw new TraceFormatException(file + ": first line is not a " + NODE_FORMAT + " header");
-        }
-        continue;
+        throw new TraceFormatException(file + ": first line is not a " + NODE_FORMAT + " header");
       }
       if (!(line.get("t") instanceof BigInteger) || !(line.get("action") instanceof String)) {
         throw new TraceFormatException(file + " line " + (k + 1) + ": an event needs 't' and 'action'");
-      }
-      if (NODE_FORMAT.equals(line.get("format"))) {
-        continue; // a restarted node appends a new header to its file
       }
       into.add(line);
       if (into.size() > EVENTS_MAX) {
@@ -113,6 +110,14 @@ public final class NodeTraceMerge {
       }
     }
     return truncated;
+  }
+
+  private static boolean isHeader(String line) {
+    try {
+      return NODE_FORMAT.equals(Json.parseObject(line).get("format"));
+    } catch (Json.ParseException e) {
+      return false;
+    }
   }
 
   private static Map<String, Object> init(int hsms, List<List<Integer>> sites, List<String> users) {

@@ -1,0 +1,246 @@
+package dev.bkv.deploy;
+
+import static dev.bkv.testsupport.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.bkv.base.Json;
+import dev.bkv.testsupport.CliRun;
+import dev.bkv.testsupport.ListeningChild;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A whole deployment as separate processes on this machine, for end-to-end tests: an operator
+ * workspace made by {@code bkv fleet init} (5 HSMs over 3 datacenters), a {@code bkv witness
+ * serve} child, the first fleet published and its client trust anchors written; then, per
+ * fleet, one {@code bkv node} child per HSM and a {@code bkv frontend} child, and clients as
+ * {@code bkv client} children. Every child is killed when the deployment is closed, and every
+ * wait is bounded.
+ */
+final class Deployment implements AutoCloseable {
+  static final int HSMS = 5;
+  static final int DATACENTERS = 3;
+  static final String NAMESPACE = "e2e.example/backup";
+  /** Argon2id of the test clients: the cheapest the KSF takes, the protocol is the same. */
+  static final List<String> CHEAP_KSF = List.of("--ksf-memory-kib", "64", "--ksf-iterations", "1",
+      "--ksf-parallelism", "1");
+  /** Node timers of the test fleets: elections within a second, so failovers fit the test's time. */
+  static final String TIMING = "election-timeout-ms 800 1600\nheartbeat-ms 100\nanswer-timeout-ms 4000\n";
+  static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(90);
+
+  final Path dir;
+  final Path op;
+  final Path anchors;
+  final Path witnessKeys;
+  final ListeningChild witness;
+  private final List<Process> children = new ArrayList<>();
+
+  private Deployment(Path dir, Path op, Path anchors, Path witnessKeys, ListeningChild witness) {
+    this.dir = dir;
+    this.op = op;
+    this.anchors = anchors;
+    this.witnessKeys = witnessKeys;
+    this.witness = witness;
+    children.add(witness.process);
+  }
+
+  /** The workspace, the witness serving, and the first fleet published (no node started yet). */
+  static Deployment create(Path dir) throws Exception {
+    Path op = dir.resolve("op");
+    must(run("fleet", "init", "--dir", op.toString(), "--hsms", "" + HSMS, "--datacenters", "" + DATACENTERS,
+        "--namespace", NAMESPACE, "--base-port", "" + freePortBlock(HSMS + 1), "--jar", standInJar(dir).toString()));
+    Path wdir = dir.resolve("witness");
+    CliRun created = must(run("witness", "init", "--dir", wdir.toString(), "--name", "witness.e2e.example/w"));
+    Path witnessKeys = dir.resolve("witness.vkeys");
+    Files.writeString(witnessKeys, created.out().substring(created.out().indexOf('\n') + 1));
+    CliRun vkey = must(run("fleet", "submitter-key", "--dir", op.toString()));
+    must(run("witness", "add-operator", "--dir", wdir.toString(), "--vkey", vkey.out().strip()));
+    ListeningChild witness = ListeningChild.start(java("witness", "serve", "--dir", wdir.toString(), "--port", "0"),
+        START_TIMEOUT);
+    Deployment d = new Deployment(dir, op, dir.resolve("client-anchors.txt"), witnessKeys, witness);
+    try {
+      d.publish();
+      must(run("fleet", "anchors", "--dir", op.toString(), "--out", d.anchors.toString()));
+      return d;
+    } catch (Exception | Error e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  /** Publishes the workspace's current fleet (chained to the one before). */
+  void publish() {
+    must(run("fleet", "publish", "--dir", op.toString(), "--witness", witness.url, "--witness-vkeys",
+        witnessKeys.toString(), "--public", op.resolve("public").toString()));
+  }
+
+  /** Makes the next fleet (key ceremony, evidence) on a free port block. */
+  String rotate() throws IOException {
+    CliRun rotated = must(run("fleet", "rotate", "--dir", op.toString(), "--base-port", "" + freePortBlock(HSMS + 1),
+        "--jar", standInJar(dir).toString()));
+    return rotated.out().split("created fleet ")[1].split(" ")[0];
+  }
+
+  /**
+   * Starts fleet {@code fleetId}'s nodes and frontend. {@code wrap} may run a node's command
+   * elsewhere (a network namespace); {@code traces}, when present, is where nodes write
+   * their trace lines.
+   */
+  Fleet start(String fleetId, Optional<Path> traces, UnaryOperator<List<String>> wrap) throws Exception {
+    Path fleetDir = op.resolve("fleets").resolve(fleetId);
+    for (int i = 1; i <= HSMS; i++) {
+      Path conf = fleetDir.resolve("nodes").resolve("hsm-" + i + ".conf");
+      String text = Files.readString(conf);
+      text = text.replaceAll("(?m)^(election-timeout-ms|heartbeat-ms|answer-timeout-ms) .*\\n", "") + TIMING;
+      Files.writeString(conf, text);
+    }
+    Fleet fleet = new Fleet(this, fleetId, fleetDir, traces, wrap);
+    for (int i = 1; i <= HSMS; i++) {
+      fleet.startNode(i);
+    }
+    fleet.startFrontend();
+    return fleet;
+  }
+
+  void adopt(Process process) {
+    synchronized (children) {
+      children.add(process);
+    }
+  }
+
+  /** The result of one client process, with the machine clock read just before its start and after its end. */
+  record ClientRun(int exit, String output, long startNanos, long endNanos) {}
+
+  /** Runs {@code bkv client <args>} against {@code frontend} as a child process. */
+  ClientRun client(String frontend, String user, String password, String... args) throws Exception {
+    Path passwordFile = Files.createTempFile(dir, "password", ".txt");
+    Files.writeString(passwordFile, password);
+    Path state = dir.resolve("client-" + user + ".state");
+    List<String> command = new ArrayList<>(java("client"));
+    command.add(args[0]);
+    command.addAll(List.of("--frontend", frontend, "--anchors", anchors.toString(), "--state", state.toString(),
+        "--user", user));
+    if (!args[0].equals("status") && !args[0].equals("verify-fleet")) {
+      command.addAll(List.of("--password-file", passwordFile.toString()));
+      command.addAll(CHEAP_KSF);
+    }
+    command.addAll(List.of(args).subList(1, args.length));
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    adopt(p);
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("client " + String.join(" ", args) + " did not finish in " + CLIENT_TIMEOUT);
+    }
+    long end = System.nanoTime();
+    Files.delete(passwordFile);
+    return new ClientRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), start, end);
+  }
+
+  /** Guesses remaining for {@code user} as {@code bkv client status} reports them, or -1 for no record. */
+  int guessesRemaining(String frontend, String user) throws Exception {
+    ClientRun status = client(frontend, user, "", "status");
+    assertEquals(0, status.exit(), status.output());
+    if (status.output().contains("no record")) {
+      return -1;
+    }
+    return Integer.parseInt(status.output().split("guesses remaining ")[1].split(" ")[0]);
+  }
+
+  @Override
+  public void close() {
+    synchronized (children) {
+      for (Process p : children) {
+        p.destroyForcibly();
+      }
+      for (Process p : children) {
+        try {
+          p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  /** {@code java -cp <this test's class path> dev.bkv.cli.Main args...}, small and quick to start. */
+  static List<String> java(String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.bkv.cli.Main"));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  static CliRun must(CliRun r) {
+    assertEquals(0, r.exit(), "out:\n" + r.out() + "\nerr:\n" + r.err());
+    return r;
+  }
+
+  /**
+   * A block of {@code count} consecutive free loopback ports (checked by binding each), below
+   * Linux's ephemeral range (32768 and up), where an outgoing connection could take one of them
+   * while a node is down.
+   */
+  static int freePortBlock(int count) throws IOException {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(120);
+      if (allFree(base, count)) {
+        return base;
+      }
+    }
+    throw new IOException("no block of " + count + " free ports found");
+  }
+
+  private static boolean allFree(int base, int count) {
+    for (int p = base; p < base + count; p++) {
+      try (ServerSocket s = new ServerSocket(p)) {
+        s.setReuseAddress(true);
+      } catch (IOException taken) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The evidence names the vault jar's hash; any file stands in for it here. */
+  private static Path standInJar(Path dir) throws IOException {
+    Path jar = dir.resolve("bkv-impl.jar");
+    if (!Files.exists(jar)) {
+      Files.writeString(jar, "stands for impl/target/bkv-impl.jar");
+    }
+    return jar;
+  }
+
+  /** GET {@code url} as parsed JSON, or empty when it does not answer 200 in time. */
+  static Optional<Map<String, Object>> getJson(HttpClient http, String url) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? Optional.of(Json.parseObject(r.body())) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+}

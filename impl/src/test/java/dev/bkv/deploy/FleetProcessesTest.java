@@ -1,0 +1,231 @@
+package dev.bkv.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bkv.modelcheck.SpecCatalog;
+import dev.bkv.testsupport.CliRun;
+import dev.bkv.tracecheck.NodeTraceMerge;
+import dev.bkv.tracecheck.TraceReport;
+import dev.bkv.tracecheck.TraceValidation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Goal: the deployed system, as separate processes on loopback, keeps G1 and G2 through
+ * SIGKILLs, catches up after restarts, rotates to a new fleet with every counter carried
+ * over, passes the audit over both epochs, and its nodes' recorded events are a behaviour of
+ * spec/QuorumVault.
+ *
+ * <p>Five {@code bkv node} processes in three datacenters, a {@code bkv frontend} and a {@code
+ * bkv witness serve}; users register and guess from several {@code bkv client} processes at
+ * once. Every node of the leader's datacenter is killed with SIGKILL, then the new leader:
+ * with two of five left nothing leads; the datacenter comes back, then the leader. Throughout,
+ * every acknowledged registration is recoverable and each user's guesses remaining are exactly
+ * the maximum less the wrong guesses its clients made since its last recovery: no guess lost,
+ * none granted twice.
+ */
+class FleetProcessesTest {
+  private static final int MAX_ATTEMPTS = 10;
+  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
+  private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  /** Every client operation of the traced phase: which guesses were right, for the trace merge. */
+  private final List<NodeTraceMerge.ClientOp> ops = Collections.synchronizedList(new ArrayList<>());
+  /** Wrong guesses per user since its last recovery, as its clients saw them. */
+  private final Map<String, Integer> used = Collections.synchronizedMap(new TreeMap<>());
+
+  @Test
+  @Timeout(900)
+  void killsRestartsRotationAndAuditKeepEveryRecordAndCount() throws Exception {
+    try (Deployment d = Deployment.create(dir)) {
+      Path traces = dir.resolve("traces");
+      Fleet f1 = d.start("fleet-1", Optional.of(traces), UnaryOperator.identity());
+      f1.awaitLeader(LEADER_TIMEOUT);
+      String url = f1.frontendUrl();
+
+      // Registrations from four client processes at once.
+      parallel(USERS.stream().map(u -> (Step) () -> register(d, url, u)).toList());
+      // Wrong guesses from two clients at once, then one more.
+      parallel(List.of(() -> wrong(d, url, "alice"), () -> wrong(d, url, "bob")));
+      wrong(d, url, "alice");
+      expectCounts(d, url);
+
+      // Every HSM of the leader's datacenter is killed at once.
+      int leader = f1.awaitLeader(LEADER_TIMEOUT);
+      String lostDc = f1.datacenter(leader);
+      List<Integer> lost = new ArrayList<>();
+      for (int i = 1; i <= Deployment.HSMS; i++) {
+        if (f1.datacenter(i).equals(lostDc)) {
+          lost.add(i);
+        }
+      }
+      for (int i : lost) {
+        f1.kill(i);
+      }
+      int leader2 = f1.awaitLeader(LEADER_TIMEOUT);
+      assertTrue(!lost.contains(leader2), "the new leader is outside the lost datacenter");
+      recover(d, url, "carol");
+      parallel(List.of(() -> wrong(d, url, "alice"), () -> recover(d, url, "dave")));
+      expectCounts(d, url);
+
+      // Then the new leader: two of five are left, and no one can lead.
+      f1.kill(leader2);
+      Thread.sleep(3_000);
+      assertTrue(f1.leaderMember().isEmpty(), "no leader without a majority: " + f1.status());
+
+      // The datacenter comes back (four of five), then the leader: every node catches up.
+      for (int i : lost) {
+        f1.startNode(i);
+      }
+      f1.awaitLeader(LEADER_TIMEOUT);
+      parallel(List.of(() -> recover(d, url, "alice"), () -> wrong(d, url, "bob")));
+      expectCounts(d, url);
+      f1.startNode(leader2);
+      long commit = f1.awaitCaughtUp(LEADER_TIMEOUT);
+      assertTrue(commit > 0);
+      f1.stopAll();
+
+      validateTraces(f1, traces);
+
+      // Rotation: a new fleet, published chained to the first, every user moved with its count.
+      Fleet old = d.start("fleet-1", Optional.empty(), UnaryOperator.identity());
+      old.awaitLeader(LEADER_TIMEOUT);
+      wrong(d, old.frontendUrl(), "carol");
+      String next = d.rotate();
+      d.publish();
+      Fleet f2 = d.start(next, Optional.empty(), UnaryOperator.identity());
+      f2.awaitLeader(LEADER_TIMEOUT);
+      CliRun migrated = Deployment.must(dev.bkv.testsupport.CliRun.run("fleet", "migrate", "--dir", d.op.toString(),
+          "--from", old.frontendUrl(), "--to", f2.frontendUrl()));
+      for (String u : USERS) {
+        assertTrue(migrated.out().contains(u), migrated.out());
+      }
+      expectCounts(d, f2.frontendUrl());
+      Deployment.ClientRun stale = d.client(old.frontendUrl(), "carol", password("carol"), "recover",
+          "--backup-key-out", dir.resolve("carol-old.key").toString());
+      assertEquals(1, stale.exit(), "the old fleet answers no migrated user: " + stale.output());
+      recover(d, f2.frontendUrl(), "carol");
+      expectCounts(d, f2.frontendUrl());
+
+      CliRun audit = dev.bkv.testsupport.CliRun.run("audit", "--witness", d.witness.url, "--witness-keys",
+          d.witnessKeys.toString(), "--published", d.op.resolve("public").toString());
+      assertEquals(0, audit.exit(), audit.out() + audit.err());
+      assertTrue(audit.out().contains(next) && audit.out().contains("fleet-1"), audit.out());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void parallel(List<Step> steps) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(steps.size());
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (Step s : steps) {
+        running.add(pool.submit(() -> {
+          s.run();
+          return null;
+        }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static String password(String user) {
+    return "correct horse " + user;
+  }
+
+  private Path keyFile(String user) {
+    return dir.resolve(user + ".key");
+  }
+
+  private void register(Deployment d, String url, String user) throws Exception {
+    Deployment.ClientRun r = d.client(url, user, password(user), "register", "--backup-key-out",
+        keyFile(user).toString(), "--max-attempts", "" + MAX_ATTEMPTS);
+    assertEquals(0, r.exit(), r.output());
+    ops.add(new NodeTraceMerge.ClientOp(user, r.startNanos(), r.endNanos(), true));
+    used.put(user, 0);
+  }
+
+  private void wrong(Deployment d, String url, String user) throws Exception {
+    Deployment.ClientRun r = d.client(url, user, "wrong guess", "recover", "--backup-key-out",
+        dir.resolve(user + "-wrong-" + System.nanoTime() + ".key").toString());
+    assertEquals(1, r.exit(), r.output());
+    ops.add(new NodeTraceMerge.ClientOp(user, r.startNanos(), r.endNanos(), false));
+    used.merge(user, 1, Integer::sum);
+  }
+
+  private void recover(Deployment d, String url, String user) throws Exception {
+    Path out = dir.resolve(user + "-recovered-" + System.nanoTime() + ".key");
+    Deployment.ClientRun r = d.client(url, user, password(user), "recover", "--backup-key-out", out.toString());
+    assertEquals(0, r.exit(), r.output());
+    ops.add(new NodeTraceMerge.ClientOp(user, r.startNanos(), r.endNanos(), true));
+    assertArrayEquals(Files.readAllBytes(keyFile(user)), Files.readAllBytes(out), user + "'s recovered key");
+    used.put(user, 0);
+  }
+
+  /** Each user's guesses remaining are exactly the maximum less its wrong guesses since its last recovery. */
+  private void expectCounts(Deployment d, String url) throws Exception {
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    Map<String, Integer> actual = new LinkedHashMap<>();
+    for (String u : USERS) {
+      expected.put(u, MAX_ATTEMPTS - used.get(u));
+      actual.put(u, d.guessesRemaining(url, u));
+    }
+    assertEquals(expected, actual, "guesses remaining per user");
+  }
+
+  /** The nodes' trace lines of the traced phase, merged, are one behaviour of spec/QuorumVault. */
+  private void validateTraces(Fleet fleet, Path traces) throws Exception {
+    Map<String, List<Integer>> sites = new TreeMap<>();
+    for (int i = 1; i <= Deployment.HSMS; i++) {
+      sites.computeIfAbsent(fleet.datacenter(i), k -> new ArrayList<>()).add(fleet.member(i));
+    }
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(traces)) {
+      files = listed.sorted().toList();
+    }
+    // Kept for a look after the run (the test's own folder is deleted).
+    Path kept = Files.createDirectories(Path.of("target", "e2e-traces"));
+    for (Path f : files) {
+      Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    NodeTraceMerge.Merged merged = NodeTraceMerge.merge(files, Deployment.HSMS, new ArrayList<>(sites.values()), USERS,
+        new ArrayList<>(ops));
+    Files.writeString(kept.resolve("merged-trace.json"), merged.traceJson());
+    TraceReport report = TraceValidation.validate(List.of(merged.traceJson()), new TraceValidation.Settings(
+        SpecCatalog.locateSpecRoot(Path.of("")), dir.resolve("tlc"), Set.of(), 1, Duration.ofMinutes(15)));
+    System.out.println("e2e: node traces: " + merged.events() + " events from " + files.size() + " files ("
+        + merged.truncatedLines() + " cut by SIGKILL), TLC " + report.tlcTime().toMillis() / 1000.0 + " s: "
+        + (report.allAccepted() ? "accepted" : "REJECTED"));
+    assertTrue(report.allAccepted(), report.describe());
+  }
+}

@@ -348,7 +348,8 @@ public final class FirmwareCodec {
    * another profile, so each request keeps exactly one encoding.
    */
   private static OpaqueContext opaqueContext(Wire.Reader in, int encodedBytes, UserId userId) throws DecodeException {
-    int withoutProfile = 2 + 1 + userId.toBytes().length + 1 + KE1.BYTES;
+    // format, kind, user id (length and bytes), purpose, KE1
+    int withoutProfile = 1 + 1 + 1 + userId.toBytes().length + 1 + KE1.BYTES;
     if (encodedBytes == withoutProfile) {
       return OpaqueContext.BKV;
     }

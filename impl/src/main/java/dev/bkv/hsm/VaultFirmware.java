@@ -18,6 +18,7 @@ import dev.bkv.vault.Response;
 import dev.bkv.vault.UserId;
 import dev.bkv.vault.VaultRecord;
 import dev.bkv.vault.VaultState;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import java.util.Optional;
 /**
  * The code that runs inside the HSM: the only entry point the host uses. Requests come in
  * as bytes, are decoded into typed requests (malformed ones are refused, naming the field),
- * and answered with typed responses. It owns the vault state, the OPAQUE server (keys from
+ * and answered with typed responses. It owns the vault state, the OPAQUE servers (keys from
  * the {@link Hsm}), the pending registrations and logins, and the journal.
  *
  * <p>Count before reveal: a login's guess is applied as {@code CountGuess} and made durable
@@ -58,7 +59,7 @@ public final class VaultFirmware {
 
   private final Hsm hsm;
   /** One OPAQUE server per context profile, over the same keys: a login is answered under the context it names. */
-  private final java.util.EnumMap<OpaqueContext, OpaqueServer> servers = new java.util.EnumMap<>(OpaqueContext.class);
+  private final EnumMap<OpaqueContext, OpaqueServer> servers = new EnumMap<>(OpaqueContext.class);
   private final VaultState state;
   private final VaultJournal journal;
   private final PendingLogins logins;

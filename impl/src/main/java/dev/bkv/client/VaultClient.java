@@ -16,6 +16,7 @@ import dev.bkv.hsm.FirmwareResponse;
 import dev.bkv.hsm.HsmAttestation;
 import dev.bkv.hsm.LoginId;
 import dev.bkv.hsm.LoginPurpose;
+import dev.bkv.hsm.OpaqueContext;
 import dev.bkv.hsm.VaultProtocol;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.RegistrationId;
@@ -40,14 +41,38 @@ public final class VaultClient {
 
   private final VaultTransport transport;
   private final P256Group.Element trustedServerKey;
+  private final Ksf ksf;
+  private final OpaqueContext context;
   private final OpaqueClient opaque;
   private final SecureRandom random;
 
+  /** A client whose logins bind BKV's own OPAQUE context. */
   public VaultClient(VaultTransport transport, P256Group.Element trustedServerKey, Ksf ksf, SecureRandom random) {
+    this(transport, trustedServerKey, ksf, OpaqueContext.BKV, random);
+  }
+
+  private VaultClient(VaultTransport transport, P256Group.Element trustedServerKey, Ksf ksf, OpaqueContext context,
+      SecureRandom random) {
     this.transport = transport;
     this.trustedServerKey = trustedServerKey;
-    this.opaque = new OpaqueClient(VaultProtocol.opaqueConfig(ksf));
+    this.ksf = ksf;
+    this.context = context;
+    this.opaque = new OpaqueClient(VaultProtocol.opaqueConfig(ksf, context));
     this.random = random;
+  }
+
+  /**
+   * The same client with its logins under {@code context}: {@link OpaqueContext#EMPTY} speaks
+   * as opaque-ke's defaults do. Registrations do not depend on it, so a key registered under
+   * one profile is recovered under either.
+   */
+  public VaultClient withOpaqueContext(OpaqueContext context) {
+    return new VaultClient(transport, trustedServerKey, ksf, java.util.Objects.requireNonNull(context, "context"),
+        random);
+  }
+
+  public OpaqueContext opaqueContext() {
+    return context;
   }
 
   /**
@@ -218,7 +243,8 @@ public final class VaultClient {
   private Optional<Login> login(UserId userId, Password password, LoginPurpose purpose) throws VaultClientException {
     ClientLoginStart start = opaque.startLogin(password, random);
     FirmwareResponse.LoginStarted started = expect(
-        call(new FirmwareRequest.LoginStart(userId, purpose, start.ke1())), FirmwareResponse.LoginStarted.class, "LoginStart");
+        call(new FirmwareRequest.LoginStart(userId, purpose, start.ke1(), context)), FirmwareResponse.LoginStarted.class,
+        "LoginStart");
     ClientLoginResult result = opaque.finishLogin(start.state(), started.ke2());
     if (result instanceof ClientLoginResult.ClientLoginSucceeded) {
       ClientLoginResult.ClientLoginSucceeded success = (ClientLoginResult.ClientLoginSucceeded) result;

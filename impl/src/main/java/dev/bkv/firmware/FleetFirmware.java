@@ -18,6 +18,7 @@ import dev.bkv.hsm.Hsm;
 import dev.bkv.hsm.HsmException;
 import dev.bkv.hsm.LoginId;
 import dev.bkv.hsm.LoginPurpose;
+import dev.bkv.hsm.OpaqueContext;
 import dev.bkv.hsm.VaultProtocol;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
@@ -25,6 +26,7 @@ import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.Response;
 import dev.bkv.vault.UserId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -87,7 +89,8 @@ public final class FleetFirmware {
 
   private final Hsm hsm;
   private final ServerSetup setup;
-  private final OpaqueServer server;
+  /** One OPAQUE server per context profile, over this fleet's setup: a login is answered under the context it names. */
+  private final EnumMap<OpaqueContext, OpaqueServer> servers = new EnumMap<>(OpaqueContext.class);
   private final ReplicatedVault vault;
   /** Trust for exporting records to a new fleet; empty: this fleet exports none. */
   private final Optional<MigrationAnchors> anchors;
@@ -103,7 +106,9 @@ public final class FleetFirmware {
   public FleetFirmware(Hsm hsm, ReplicatedVault vault, Optional<MigrationAnchors> anchors) throws HsmException {
     this.hsm = hsm;
     this.setup = hsm.opaqueServerSetup();
-    this.server = new OpaqueServer(VaultProtocol.serverOpaqueConfig(), setup);
+    for (OpaqueContext context : OpaqueContext.values()) {
+      servers.put(context, new OpaqueServer(VaultProtocol.serverOpaqueConfig(context), setup));
+    }
     this.vault = vault;
     this.anchors = anchors;
   }
@@ -197,7 +202,8 @@ public final class FleetFirmware {
     if (registrationId.equals(VaultProtocol.NO_REGISTRATION)) {
       registrationId = fresh(RegistrationId.BYTES, RegistrationId::new); // 2^-128: draw once more
     }
-    var response = server.createRegistrationResponse(
+    // Registration binds no context (RFC 9807 uses it only in the login's preamble): any server answers alike.
+    var response = servers.get(OpaqueContext.BKV).createRegistrationResponse(
         request.request(), VaultProtocol.credentialIdentifier(request.userId(), registrationId));
     if (registrations.size() >= PENDING_REGISTRATIONS_MAX) {
       Iterator<RegistrationId> oldest = registrations.keySet().iterator();
@@ -239,6 +245,7 @@ public final class FleetFirmware {
       ReplicatedVault.LoginEnd end = new ReplicatedVault.LoginEnd.Fail();
       SessionKey session = null;
       if (finish.isPresent() && (login.purpose() == LoginPurpose.EXPOSE || finish.get().payload().length == 0)) {
+        // The state holds the MAC expected under the login's own context: a KE3 made under another fails here.
         ServerLoginResult result = login.server().finishLogin(login.state(), finish.get().ke3());
         if (result instanceof ServerLoginResult.LoginSucceeded && !login.fake()) {
           session = ((ServerLoginResult.LoginSucceeded) result).sessionKey();
@@ -356,7 +363,9 @@ public final class FleetFirmware {
     }
     // Unknown user, a record in another phase (MIGRATED too), or one just destroyed: RFC 9807's
     // fake credential response, indistinguishable on the wire, and a KE3 that can never verify.
-    OpaqueServer loginServer = registrationId == null ? server : serverFor(userId, registrationId);
+    // The context the client named; for an imported registration, over its source fleet's setup.
+    OpaqueServer own = servers.get(request.context());
+    OpaqueServer loginServer = registrationId == null ? own : serverFor(userId, registrationId, request.context());
     ServerLoginStart start = loginServer.startLogin(record, VaultProtocol.credentialIdentifier(userId,
         registrationId == null ? VaultProtocol.NO_REGISTRATION : registrationId), request.ke1(), hsm.random());
     if (logins.size() >= PENDING_LOGINS_MAX) {
@@ -371,9 +380,9 @@ public final class FleetFirmware {
     return new FirmwareResponse.LoginStarted(loginId, start.ke2());
   }
 
-  /** The server that answers logins of {@code registrationId} (see {@link FleetMigration#serverFor}). */
-  private OpaqueServer serverFor(UserId userId, RegistrationId registrationId) {
-    return FleetMigration.serverFor(vault.record(userId), registrationId, server);
+  /** The server that answers logins of {@code registrationId} under {@code context} (see {@link FleetMigration#serverFor}). */
+  private OpaqueServer serverFor(UserId userId, RegistrationId registrationId, OpaqueContext context) {
+    return FleetMigration.serverFor(vault.record(userId), registrationId, servers.get(context), context);
   }
 
   // Fleet rotation (G8) -------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.bkv.crypto.opaque.RegistrationRecord;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.hsm.FirmwareResponse;
 import dev.bkv.hsm.FirmwareResponse.Reason;
+import dev.bkv.hsm.OpaqueContext;
 import dev.bkv.hsm.VaultProtocol;
 import dev.bkv.vault.Command;
 import dev.bkv.vault.RegistrationId;
@@ -116,16 +117,18 @@ final class FleetMigration {
    * The server that answers logins of {@code registrationId}: for a registration imported from
    * another fleet, a server over that fleet's setup (the user's envelope is bound to its key);
    * otherwise {@code own}. The setup is fixed per registration id, so the applied record of
-   * the same id, read when KE2 is computed, names the right one.
+   * the same id, read when KE2 is computed, names the right one. Either way the server binds
+   * {@code context}, the profile the login named ({@code own} is this fleet's server for it).
    */
-  static OpaqueServer serverFor(Optional<VaultRecord> applied, RegistrationId registrationId, OpaqueServer own) {
+  static OpaqueServer serverFor(Optional<VaultRecord> applied, RegistrationId registrationId, OpaqueServer own,
+      OpaqueContext context) {
     Optional<byte[]> source = applied.filter(r -> r.registrationId().equals(registrationId))
         .flatMap(VaultRecord::sourceSetup);
     if (source.isEmpty()) {
       return own;
     }
     try {
-      return new OpaqueServer(VaultProtocol.serverOpaqueConfig(), ServerSetup.decode(source.get()));
+      return new OpaqueServer(VaultProtocol.serverOpaqueConfig(context), ServerSetup.decode(source.get()));
     } catch (DecodeException e) {
       // Imported setups are decoded before their MigrateIn is submitted.
       throw new Check.InvariantViolation("an imported server setup decodes: " + e.getMessage());

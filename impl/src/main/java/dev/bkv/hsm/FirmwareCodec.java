@@ -61,6 +61,9 @@ public final class FirmwareCodec {
       case LOGIN_START: {
         FirmwareRequest.LoginStart r = (FirmwareRequest.LoginStart) request;
         out.bytes8(r.userId().toBytes()).u8(r.purpose().code).fixed(r.ke1().encode());
+        if (r.context() != OpaqueContext.BKV) {
+          out.u8(r.context().code); // BKV's context is written as no byte: one encoding per request
+        }
         break;
       }
       case LOGIN_FINISH: {
@@ -136,7 +139,8 @@ public final class FirmwareCodec {
         if (purpose == null) {
           throw new DecodeException("purpose", "unknown purpose " + purposeCode);
         }
-        request = new FirmwareRequest.LoginStart(userId, purpose, KE1.decode(in.fixed("KE1", KE1.BYTES)));
+        KE1 ke1 = KE1.decode(in.fixed("KE1", KE1.BYTES));
+        request = new FirmwareRequest.LoginStart(userId, purpose, ke1, opaqueContext(in, encoded.length, userId));
         break;
       }
       case LOGIN_FINISH: {
@@ -336,6 +340,29 @@ public final class FirmwareCodec {
       throw new DecodeException("status", remaining + " remaining of " + maxAttempts + " is not a valid count");
     }
     return new FirmwareResponse.StatusReport(phase, remaining, maxAttempts);
+  }
+
+  /**
+   * LoginStart's optional last byte, the OPAQUE context profile: absent means BKV's, so
+   * requests from before the profile existed decode as they always did. Present, it must name
+   * another profile, so each request keeps exactly one encoding.
+   */
+  private static OpaqueContext opaqueContext(Wire.Reader in, int encodedBytes, UserId userId) throws DecodeException {
+    // format, kind, user id (length and bytes), purpose, KE1
+    int withoutProfile = 1 + 1 + 1 + userId.toBytes().length + 1 + KE1.BYTES;
+    if (encodedBytes == withoutProfile) {
+      return OpaqueContext.BKV;
+    }
+    int code = in.u8("opaque_context");
+    OpaqueContext context = OpaqueContext.fromCode(code);
+    if (context == null) {
+      throw new DecodeException("opaque_context", "unknown OPAQUE context profile " + code
+          + " (known: 1 EMPTY; BKV's is written by leaving the byte out)");
+    }
+    if (context == OpaqueContext.BKV) {
+      throw new DecodeException("opaque_context", "profile 0 (BKV) is written by leaving the byte out, not as 0");
+    }
+    return context;
   }
 
   private static byte[] witnessedBundle(Wire.Reader in, String field) throws DecodeException {

@@ -79,8 +79,20 @@ public sealed interface FirmwareRequest
     }
   }
 
-  /** KE1 of a login; the guess is counted before KE2 is computed. */
-  record LoginStart(UserId userId, LoginPurpose purpose, KE1 ke1) implements FirmwareRequest {
+  /**
+   * KE1 of a login; the guess is counted before KE2 is computed, and KE2 binds {@code context}
+   * (see {@link OpaqueContext} for why the client may name it).
+   */
+  record LoginStart(UserId userId, LoginPurpose purpose, KE1 ke1, OpaqueContext context) implements FirmwareRequest {
+    public LoginStart {
+      java.util.Objects.requireNonNull(context, "context");
+    }
+
+    /** A login under BKV's own context. */
+    public LoginStart(UserId userId, LoginPurpose purpose, KE1 ke1) {
+      this(userId, purpose, ke1, OpaqueContext.BKV);
+    }
+
     @Override
     public Kind kind() {
       return Kind.LOGIN_START;

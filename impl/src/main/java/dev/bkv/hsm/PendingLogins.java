@@ -18,8 +18,12 @@ import java.util.Optional;
  * dropping their messages.
  */
 final class PendingLogins {
-  /** A login in progress. {@code registrationId} is null for a login against a fake record. */
-  record Pending(UserId userId, RegistrationId registrationId, LoginPurpose purpose, ServerLoginState state) {
+  /**
+   * A login in progress, under the OPAQUE context it started with. {@code registrationId} is
+   * null for a login against a fake record.
+   */
+  record Pending(UserId userId, RegistrationId registrationId, LoginPurpose purpose, OpaqueContext context,
+      ServerLoginState state) {
     boolean fake() {
       return registrationId == null;
     }

@@ -18,6 +18,7 @@ import dev.bkv.vault.Response;
 import dev.bkv.vault.UserId;
 import dev.bkv.vault.VaultRecord;
 import dev.bkv.vault.VaultState;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import java.util.Optional;
 /**
  * The code that runs inside the HSM: the only entry point the host uses. Requests come in
  * as bytes, are decoded into typed requests (malformed ones are refused, naming the field),
- * and answered with typed responses. It owns the vault state, the OPAQUE server (keys from
+ * and answered with typed responses. It owns the vault state, the OPAQUE servers (keys from
  * the {@link Hsm}), the pending registrations and logins, and the journal.
  *
  * <p>Count before reveal: a login's guess is applied as {@code CountGuess} and made durable
@@ -57,7 +58,8 @@ public final class VaultFirmware {
   }
 
   private final Hsm hsm;
-  private final OpaqueServer server;
+  /** One OPAQUE server per context profile, over the same keys: a login is answered under the context it names. */
+  private final EnumMap<OpaqueContext, OpaqueServer> servers = new EnumMap<>(OpaqueContext.class);
   private final VaultState state;
   private final VaultJournal journal;
   private final PendingLogins logins;
@@ -68,7 +70,10 @@ public final class VaultFirmware {
 
   private VaultFirmware(Hsm hsm, VaultJournal.Opened opened, Limits limits) throws HsmException {
     this.hsm = hsm;
-    this.server = new OpaqueServer(VaultProtocol.serverOpaqueConfig(), hsm.opaqueServerSetup());
+    var setup = hsm.opaqueServerSetup();
+    for (OpaqueContext context : OpaqueContext.values()) {
+      servers.put(context, new OpaqueServer(VaultProtocol.serverOpaqueConfig(context), setup));
+    }
     this.state = opened.state();
     this.journal = opened.journal();
     this.bootNote = opened.note();
@@ -162,7 +167,8 @@ public final class VaultFirmware {
 
   private FirmwareResponse registerStart(FirmwareRequest.RegisterStart request) {
     RegistrationId registrationId = freshRegistrationId();
-    var response = server.createRegistrationResponse(
+    // Registration binds no context (RFC 9807 uses it only in the login's preamble): any server answers alike.
+    var response = servers.get(OpaqueContext.BKV).createRegistrationResponse(
         request.request(), VaultProtocol.credentialIdentifier(request.userId(), registrationId));
     if (registrations.size() >= limits.pendingRegistrationsMax()) {
       Iterator<RegistrationId> oldest = registrations.keySet().iterator();
@@ -212,6 +218,7 @@ public final class VaultFirmware {
       failLogin(evicted.get());
     }
     UserId userId = request.userId();
+    OpaqueServer server = servers.get(request.context());
     Optional<VaultRecord> record = state.record(userId);
     if (record.isPresent() && request.purpose().appliesTo(record.get().phase())) {
       // Count before reveal: the guess is durable before KE2 exists.
@@ -220,7 +227,8 @@ public final class VaultFirmware {
         Response.GuessCounted guess = (Response.GuessCounted) counted;
         ServerLoginStart start = server.startLogin(storedRecord(guess.registrationRecord()),
             VaultProtocol.credentialIdentifier(userId, guess.registrationId()), request.ke1(), hsm.random());
-        return pend(new Pending(userId, guess.registrationId(), request.purpose(), start.state()), start);
+        return pend(new Pending(userId, guess.registrationId(), request.purpose(), request.context(), start.state()),
+            start);
       }
       Check.that(counted instanceof Response.Destroyed, "CountGuess on a present record counts or destroys");
     }
@@ -228,7 +236,7 @@ public final class VaultFirmware {
     // credential response, indistinguishable on the wire, and a KE3 that can never verify.
     ServerLoginStart start = server.startLogin(null,
         VaultProtocol.credentialIdentifier(userId, VaultProtocol.NO_REGISTRATION), request.ke1(), hsm.random());
-    return pend(new Pending(userId, null, request.purpose(), start.state()), start);
+    return pend(new Pending(userId, null, request.purpose(), request.context(), start.state()), start);
   }
 
   private FirmwareResponse pend(Pending login, ServerLoginStart start) {
@@ -248,7 +256,8 @@ public final class VaultFirmware {
         failLogin(login);
         return new FirmwareResponse.Refused(Reason.MALFORMED_REQUEST, "payload: only an EXPOSE login carries one");
       }
-      ServerLoginResult result = server.finishLogin(login.state(), request.ke3());
+      // The state holds the MAC expected under the login's own context: a KE3 made under another fails here.
+      ServerLoginResult result = servers.get(login.context()).finishLogin(login.state(), request.ke3());
       if (!(result instanceof ServerLoginResult.LoginSucceeded) || login.fake()) {
         return failLogin(login);
       }

@@ -31,7 +31,7 @@ import java.util.Optional;
 public final class VaultProtocol {
   private VaultProtocol() {}
 
-  /** Bound into every OPAQUE transcript of this vault. */
+  /** Bound into every OPAQUE login transcript of this vault whose client names {@link OpaqueContext#BKV}. */
   public static final byte[] OPAQUE_CONTEXT = ascii("BKV vault v1");
 
   /** nonce || AES-GCM(backup key) || tag. */
@@ -61,14 +61,27 @@ public final class VaultProtocol {
     }
   }
 
-  /** The firmware's OPAQUE configuration: the KSF is the client's business, so the default stands. */
+  /** The firmware's OPAQUE configuration under BKV's context; see {@link #serverOpaqueConfig(OpaqueContext)}. */
   public static OpaqueConfig serverOpaqueConfig() {
-    return OpaqueConfig.builder().context(OPAQUE_CONTEXT).build();
+    return serverOpaqueConfig(OpaqueContext.BKV);
   }
 
-  /** The client's OPAQUE configuration: the context and the KSF the client stretches passwords with. */
+  /**
+   * The firmware's OPAQUE configuration for logins started under {@code context}: the KSF is
+   * the client's business, so the default stands.
+   */
+  public static OpaqueConfig serverOpaqueConfig(OpaqueContext context) {
+    return OpaqueConfig.builder().context(context.bytes()).build();
+  }
+
+  /** The client's OPAQUE configuration under BKV's context; see {@link #opaqueConfig(Ksf, OpaqueContext)}. */
   public static OpaqueConfig opaqueConfig(Ksf ksf) {
-    return OpaqueConfig.builder().context(OPAQUE_CONTEXT).ksf(ksf).build();
+    return opaqueConfig(ksf, OpaqueContext.BKV);
+  }
+
+  /** The client's OPAQUE configuration: the context its logins name, and the KSF it stretches passwords with. */
+  public static OpaqueConfig opaqueConfig(Ksf ksf, OpaqueContext context) {
+    return OpaqueConfig.builder().context(context.bytes()).ksf(ksf).build();
   }
 
   /**

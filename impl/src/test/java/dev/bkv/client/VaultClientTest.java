@@ -143,4 +143,25 @@ class VaultClientTest {
     assertEquals(VaultClientException.Kind.REFUSED, e.kind());
     assertEquals(FirmwareResponse.Reason.HSM_ZEROIZED, e.refusal().orElseThrow());
   }
+
+  @Test
+  void a_client_under_the_empty_context_recovers_a_key_registered_under_bkvs_and_its_wrong_guesses_count() throws Exception {
+    // Goal: the context profile is a login option only; registrations serve both profiles.
+    InProcessTransport vault = freshVault();
+    VaultClient bkv = client(vault);
+    VaultClient empty = bkv.withOpaqueContext(dev.bkv.hsm.OpaqueContext.EMPTY);
+    assertEquals(dev.bkv.hsm.OpaqueContext.BKV, bkv.opaqueContext());
+    assertEquals(dev.bkv.hsm.OpaqueContext.EMPTY, empty.opaqueContext());
+    UserId carol = user("carol");
+    BackupKey key = randomKey();
+    bkv.register(carol, Password.utf8("pw"), key, 5);
+    assertInstanceOf(RecoveryResult.NotRecovered.class, empty.recover(carol, Password.utf8("wrong")));
+    assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 4, 5), empty.status(carol));
+    assertArrayEquals(key.toBytes(), assertInstanceOf(RecoveryResult.Recovered.class,
+        empty.recover(carol, Password.utf8("pw"))).backupKey().toBytes());
+    UserId dave = user("dave");
+    empty.register(dave, Password.utf8("pw2"), key, 5);
+    assertArrayEquals(key.toBytes(), assertInstanceOf(RecoveryResult.Recovered.class,
+        bkv.recover(dave, Password.utf8("pw2"))).backupKey().toBytes());
+  }
 }

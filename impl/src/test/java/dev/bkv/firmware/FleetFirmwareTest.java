@@ -1,5 +1,6 @@
 package dev.bkv.firmware;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
 import dev.bkv.hsm.HsmException;
 import dev.bkv.hsm.LoginPurpose;
+import dev.bkv.hsm.OpaqueContext;
 import dev.bkv.hsm.SoftHsm;
 import dev.bkv.hsm.TransportOffer;
 import dev.bkv.hsm.VaultProtocol;
@@ -43,6 +45,9 @@ import org.junit.jupiter.api.Test;
 class FleetFirmwareTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final OpaqueClient CLIENT = new OpaqueClient(VaultProtocol.opaqueConfig(Ksf.argon2id(64, 1, 1)));
+  /** A client under the empty context, as opaque-ke's defaults speak. */
+  private static final OpaqueClient EMPTY_CLIENT =
+      new OpaqueClient(VaultProtocol.opaqueConfig(Ksf.argon2id(64, 1, 1), OpaqueContext.EMPTY));
 
   /** Three HSMs sharing fleet secrets, a message queue each, and a host that performs writes then sends. */
   private static final class Fleet {
@@ -216,5 +221,46 @@ class FleetFirmwareTest {
     assertEquals(FirmwareResponse.Reason.UNKNOWN_LOGIN, assertInstanceOf(FirmwareResponse.Refused.class, finish).reason());
     var status = assertInstanceOf(FirmwareResponse.StatusReport.class, f.ask(1, new FirmwareRequest.Status(user), 1));
     assertEquals(2, status.guessesRemaining(), "the answered guess stays counted on the new leader");
+  }
+
+  @Test
+  void each_login_is_answered_under_the_context_it_names_and_a_ke3_of_the_other_context_fails_counted() throws Exception {
+    // Goal: the fleet binds the profile a LoginStart names, counts a login of either profile
+    // before its KE2 (G1), and refuses a KE3 made under one profile for a login of the other.
+    Fleet f = new Fleet(FirmwareOptions.PRODUCTION);
+    f.elect(0);
+    UserId user = f.register(0, "pw");
+    ClientLoginStart bkvLogin = CLIENT.startLogin(Password.utf8("pw"), RANDOM);
+    var bkvKe2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        f.ask(0, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, bkvLogin.ke1(), OpaqueContext.BKV), 0));
+    var bkvDone = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
+        CLIENT.finishLogin(bkvLogin.state(), bkvKe2.ke2()));
+    ClientLoginStart emptyLogin = EMPTY_CLIENT.startLogin(Password.utf8("pw"), RANDOM);
+    var emptyKe2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        f.ask(0, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, emptyLogin.ke1(), OpaqueContext.EMPTY), 0));
+    var emptyDone = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
+        EMPTY_CLIENT.finishLogin(emptyLogin.state(), emptyKe2.ke2()), "the KE2 binds the empty context the login named");
+    assertEquals(1, remaining(f, user), "both logins were counted before their KE2");
+
+    assertEquals(new FirmwareResponse.LoginFailed(),
+        f.ask(0, new FirmwareRequest.LoginFinish(emptyKe2.loginId(), bkvDone.ke3(), new byte[0]), 0));
+    assertEquals(new FirmwareResponse.LoginFailed(),
+        f.ask(0, new FirmwareRequest.LoginFinish(bkvKe2.loginId(), emptyDone.ke3(), new byte[0]), 0));
+    assertEquals(1, remaining(f, user), "crossed KE3s release nothing and the counts stay");
+
+    ClientLoginStart again = EMPTY_CLIENT.startLogin(Password.utf8("pw"), RANDOM);
+    var againKe2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        f.ask(0, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, again.ke1(), OpaqueContext.EMPTY), 0));
+    var againDone = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
+        EMPTY_CLIENT.finishLogin(again.state(), againKe2.ke2()));
+    var recovered = assertInstanceOf(FirmwareResponse.Recovered.class,
+        f.ask(0, new FirmwareRequest.LoginFinish(againKe2.loginId(), againDone.ke3(), new byte[0]), 0));
+    assertArrayEquals(new byte[32],
+        VaultProtocol.openRecovered(againDone.sessionKey(), user, recovered.sealedBackupKey()).orElseThrow().toBytes());
+  }
+
+  private static int remaining(Fleet f, UserId user) {
+    return assertInstanceOf(FirmwareResponse.StatusReport.class, f.ask(0, new FirmwareRequest.Status(user), 0))
+        .guessesRemaining();
   }
 }

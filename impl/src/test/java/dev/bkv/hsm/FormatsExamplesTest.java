@@ -32,6 +32,19 @@ class FormatsExamplesTest {
   }
 
   @Test
+  void login_start_context_profile_examples() {
+    KE1 ke1 = new dev.bkv.crypto.opaque.OpaqueClient(VaultProtocol.opaqueConfig(Phone.FAST_KSF))
+        .startLogin(dev.bkv.crypto.opaque.Password.utf8("pw"), new java.security.SecureRandom()).ke1();
+    String prefix = "010305616c69636502" + Hex.encode(ke1.encode());
+    assertEquals(prefix, Hex.encode(FirmwareCodec.encode(
+        new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, ke1, OpaqueContext.BKV))));
+    assertEquals(prefix + "01", Hex.encode(FirmwareCodec.encode(
+        new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, ke1, OpaqueContext.EMPTY))));
+    assertEquals("424b56207661756c74207631", Hex.encode(OpaqueContext.BKV.bytes()), "\"BKV vault v1\", 12 bytes");
+    assertEquals(0, OpaqueContext.EMPTY.bytes().length);
+  }
+
+  @Test
   void journal_examples() {
     byte[] hsmId = new byte[16];
     Arrays.fill(hsmId, (byte) 0xaa);

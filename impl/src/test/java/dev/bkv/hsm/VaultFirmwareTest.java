@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.opaque.ClientLoginResult;
 import dev.bkv.crypto.opaque.ClientLoginStart;
+import dev.bkv.crypto.opaque.OpaqueClient;
 import dev.bkv.crypto.opaque.Password;
 import dev.bkv.storage.MemoryVaultStorage;
 import dev.bkv.storage.StorageException;
@@ -277,5 +279,75 @@ class VaultFirmwareTest {
   @Test
   void recovery_of_an_unknown_user_releases_nothing() {
     assertNull(phone.recover(user("nobody"), "pw"));
+  }
+
+  @Test
+  void a_login_under_the_empty_context_is_counted_and_recovers_a_key_registered_under_bkvs() {
+    // Goal: the profile a login names is the context its KE2 binds, for any registration.
+    phone.register(ALICE, "pw", key(3), 5);
+    OpaqueClient empty = new OpaqueClient(VaultProtocol.opaqueConfig(Phone.FAST_KSF, OpaqueContext.EMPTY));
+    ClientLoginStart wrong = empty.startLogin(Password.utf8("wrong"), RANDOM);
+    FirmwareResponse.LoginStarted refusedKe2 = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        phone.send(new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, wrong.ke1(), OpaqueContext.EMPTY)));
+    assertInstanceOf(ClientLoginResult.ClientLoginFailed.class, empty.finishLogin(wrong.state(), refusedKe2.ke2()));
+    assertEquals(new FirmwareResponse.LoginFailed(), phone.send(new FirmwareRequest.LoginCancel(refusedKe2.loginId())));
+    assertEquals(4, phone.remaining(ALICE), "a wrong guess under the empty context is counted (G1)");
+    ClientLoginStart right = empty.startLogin(Password.utf8("pw"), RANDOM);
+    FirmwareResponse.LoginStarted started = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        phone.send(new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, right.ke1(), OpaqueContext.EMPTY)));
+    ClientLoginResult.ClientLoginSucceeded done = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
+        empty.finishLogin(right.state(), started.ke2()));
+    FirmwareResponse.Recovered recovered = assertInstanceOf(FirmwareResponse.Recovered.class,
+        phone.send(new FirmwareRequest.LoginFinish(started.loginId(), done.ke3(), new byte[0])));
+    assertArrayEquals(key(3).toBytes(),
+        VaultProtocol.openRecovered(done.sessionKey(), ALICE, recovered.sealedBackupKey()).orElseThrow().toBytes());
+  }
+
+  @Test
+  void a_ke3_made_under_one_context_does_not_finish_a_login_started_under_the_other() throws Exception {
+    // Goal: the context alone keeps the two profiles' logins apart. Method: twin firmwares with the
+    // same keys, record and randomness answer the same KE1, one under BKV's context and one under
+    // the empty one; their KE2s differ only in server_mac, and the KE3 that finishes the first
+    // login is refused by the second, whose guess stays counted.
+    Twin bkv = new Twin();
+    Twin empty = new Twin();
+    ClientLoginStart start = bkv.phone.opaque.startLogin(Password.utf8("pw"), bkv.phone.random);
+    ClientLoginStart same = empty.phone.opaque.startLogin(Password.utf8("pw"), empty.phone.random);
+    assertArrayEquals(start.ke1().encode(), same.ke1().encode(), "the twins' phones send the same KE1");
+    FirmwareResponse.LoginStarted underBkv = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        bkv.phone.send(new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, start.ke1(), OpaqueContext.BKV)));
+    FirmwareResponse.LoginStarted underEmpty = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        empty.phone.send(new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, start.ke1(), OpaqueContext.EMPTY)));
+    byte[] ke2Bkv = underBkv.ke2().encode();
+    byte[] ke2Empty = underEmpty.ke2().encode();
+    int macAt = ke2Bkv.length - 32;
+    assertArrayEquals(Arrays.copyOf(ke2Bkv, macAt), Arrays.copyOf(ke2Empty, macAt), "same record, same randomness");
+    assertTrue(!Arrays.equals(ke2Bkv, ke2Empty), "server_mac binds the context");
+    dev.bkv.crypto.opaque.KE3 ke3 = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
+        bkv.phone.opaque.finishLogin(start.state(), underBkv.ke2())).ke3();
+    assertEquals(new FirmwareResponse.LoginFailed(),
+        empty.phone.send(new FirmwareRequest.LoginFinish(underEmpty.loginId(), ke3, new byte[0])));
+    assertEquals(4, empty.phone.remaining(ALICE), "the refused login stays counted");
+    assertInstanceOf(FirmwareResponse.Recovered.class,
+        bkv.phone.send(new FirmwareRequest.LoginFinish(underBkv.loginId(), ke3, new byte[0])),
+        "the same KE3 finishes the login started under its own context");
+  }
+
+  /** A firmware and phone whose every random byte comes from fixed seeds, so two of them run alike. */
+  static final class Twin {
+    final Phone phone;
+
+    Twin() throws Exception {
+      VaultFirmware firmware = VaultFirmware.boot(SoftHsm.inMemory(seeded(1)), new MemoryVaultStorage());
+      phone = new Phone(firmware, seeded(2));
+      phone.register(ALICE, "pw", key(4), 5);
+    }
+
+    /** SHA1PRNG seeded before its first use is deterministic. */
+    static SecureRandom seeded(int seed) throws Exception {
+      SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+      random.setSeed(new byte[] {(byte) seed});
+      return random;
+    }
   }
 }

@@ -3,26 +3,23 @@ package dev.bkv.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.client.VaultTransport;
-import dev.bkv.crypto.opaque.ClientLoginResult;
-import dev.bkv.crypto.opaque.ClientLoginStart;
 import dev.bkv.crypto.opaque.KE1;
-import dev.bkv.crypto.opaque.Ksf;
-import dev.bkv.crypto.opaque.OpaqueClient;
-import dev.bkv.crypto.opaque.OpaqueConfig;
+import dev.bkv.crypto.opaque.KE3;
 import dev.bkv.crypto.opaque.OpaqueKePeer;
-import dev.bkv.crypto.opaque.Password;
 import dev.bkv.crypto.opaque.RegistrationRecord;
 import dev.bkv.crypto.opaque.RegistrationRequest;
-import dev.bkv.hsm.LoginId;
+import dev.bkv.crypto.opaque.SessionKey;
 import dev.bkv.hsm.FirmwareCodec;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
+import dev.bkv.hsm.LoginId;
 import dev.bkv.hsm.LoginPurpose;
+import dev.bkv.hsm.OpaqueContext;
 import dev.bkv.hsm.VaultProtocol;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.UserId;
@@ -37,18 +34,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Meta's opaque-ke (the Node.js peer) as the phone's OPAQUE client, its messages carried in
- * FirmwareCodec requests over HTTP to a frontend in front of an in-process fleet. It registers
- * with the key the served bundle names. Its login cannot finish: the package
- * ({@code @serenity-kit/opaque-p256@1.1.0}) takes no OPAQUE context and the vault binds
- * {@code VaultProtocol.OPAQUE_CONTEXT} (spec/FORMATS.md, "Vault and HSM"); the test pins that
- * this is the only obstacle, by exposing and recovering a key under opaque-ke's record with our
- * client given the context. Skips, with a message, where node or npm is missing.
+ * FirmwareCodec requests over HTTP to a frontend in front of an in-process fleet: it registers
+ * with the key the served bundle names, uploads a backup key and recovers it. Its logins name
+ * the empty OPAQUE context profile (spec/FORMATS.md, "Protocol"), since the package
+ * ({@code @serenity-kit/opaque-p256@1.1.0}) takes no context and so binds the empty one. The
+ * sealing of the backup key under the session key is BKV's (VaultProtocol), done here with
+ * the session key opaque-ke derived. Skips, with a message, where node or npm is missing.
  */
 class OpaqueKeOverHttpTest {
   static final SecureRandom RANDOM = new SecureRandom();
   static final int MAX_ATTEMPTS = 10;
   /** A cheap Argon2id, set identically on both sides (the KSF is not what this test is about). */
-  static final Ksf LIGHT_KSF = Ksf.argon2id(1024, 1, 1);
   static final Map<String, Object> LIGHT_KSF_THEIRS =
       Map.of("argon2id-custom", Map.of("memory", 1024, "iterations", 1, "parallelism", 1));
   static OpaqueKePeer peer;
@@ -76,7 +72,7 @@ class OpaqueKeOverHttpTest {
   }
 
   @Test
-  void opaqueKeRegistersThroughTheFrontend_andItsLoginFailsOnlyOnTheVaultsOpaqueContext() throws Exception {
+  void opaqueKeRegistersAndRecoversItsBackupKeyOverHttp_andItsWrongGuessIsCounted() throws Exception {
     VaultTransport http = new VaultHttpTransport(FrontendHttpClient.to(frontend.url()));
     byte[] fleetKey = WitnessedBundle.parse(frontend.servedBundle).bundle().opaqueServerKey().encode();
     UserId user = UserId.ofUtf8("opaque-ke-user");
@@ -93,53 +89,59 @@ class OpaqueKeOverHttpTest {
     assertInstanceOf(FirmwareResponse.RegisterStored.class, call(http, new FirmwareRequest.RegisterFinish(user,
         started.registrationId(), RegistrationRecord.decode(bytes(registered, "registrationRecord")), MAX_ATTEMPTS)));
 
-    // opaque-ke's login: the package takes no OPAQUE context, the vault binds "BKV vault v1" into
-    // the 3DH preamble, so opaque-ke rejects the vault's KE2 (server MAC); the attempt is counted.
-    Map<?, ?> login = peer.call("client.startLogin", params("password", password));
-    FirmwareResponse.LoginStarted theirs = assertInstanceOf(FirmwareResponse.LoginStarted.class,
-        call(http, new FirmwareRequest.LoginStart(user, LoginPurpose.EXPOSE, KE1.decode(bytes(login, "startLoginRequest")))));
-    assertNull(peer.call("client.finishLogin", params("clientLoginState", login.get("clientLoginState"),
-        "loginResponse", b64(theirs.ke2().encode()), "password", password, "keyStretching", LIGHT_KSF_THEIRS)),
-        "opaque-ke cannot finish a login bound to the vault's context");
-    assertInstanceOf(FirmwareResponse.LoginFailed.class, call(http, new FirmwareRequest.LoginCancel(theirs.loginId())));
-
-    // The cause is the context alone: our client without it fails the same way (server MAC),
-    // and with it exposes and recovers a key under the record opaque-ke made, over HTTP.
-    ClientLoginResult.ClientLoginFailed noContext = assertInstanceOf(ClientLoginResult.ClientLoginFailed.class,
-        loginWith(http, user, password, OpaqueConfig.builder().ksf(LIGHT_KSF).build(), LoginPurpose.EXPOSE).result());
-    assertEquals(ClientLoginResult.Reason.SERVER_AUTHENTICATION_FAILED, noContext.reason());
-    assertEquals(MAX_ATTEMPTS - 2, assertInstanceOf(FirmwareResponse.StatusReport.class,
-        call(http, new FirmwareRequest.Status(user))).guessesRemaining(), "both failed logins were counted (G1)");
-    Login expose = loginWith(http, user, password, VaultProtocol.opaqueConfig(LIGHT_KSF), LoginPurpose.EXPOSE);
-    ClientLoginResult.ClientLoginSucceeded exposed = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
-        expose.result());
+    // Registration, phase 2: opaque-ke's login under the empty context, then the key sealed under its session key.
+    TheirLogin expose = theirLogin(http, user, password, LoginPurpose.EXPOSE, OpaqueContext.EMPTY).orElseThrow();
     BackupKey key = new BackupKey(RANDOM.generateSeed(32));
-    byte[] upload = VaultProtocol.sealExposeUpload(exposed.sessionKey(), user, started.registrationId(), key, RANDOM);
-    assertInstanceOf(FirmwareResponse.Exposed.class,
-        call(http, new FirmwareRequest.LoginFinish(expose.loginId(), exposed.ke3(), upload)));
-    Login recover = loginWith(http, user, password, VaultProtocol.opaqueConfig(LIGHT_KSF), LoginPurpose.RECOVER);
-    ClientLoginResult.ClientLoginSucceeded recovered = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
-        recover.result());
+    byte[] upload = VaultProtocol.sealExposeUpload(expose.session(), user, started.registrationId(), key, RANDOM);
+    FirmwareResponse.Exposed exposed = assertInstanceOf(FirmwareResponse.Exposed.class,
+        call(http, new FirmwareRequest.LoginFinish(expose.loginId(), expose.ke3(), upload)));
+    assertTrue(VaultProtocol.verifyConfirmation(expose.session(), VaultProtocol.Outcome.EXPOSED, user,
+        exposed.confirmation()), "opaque-ke's session key checks the fleet's confirmation");
+    assertEquals(MAX_ATTEMPTS, remaining(http, user));
+
+    // A wrong password from opaque-ke: counted before its KE2 (G1), and opaque-ke refuses the KE2.
+    assertTrue(theirLogin(http, user, "not the password", LoginPurpose.RECOVER, OpaqueContext.EMPTY).isEmpty());
+    assertEquals(MAX_ATTEMPTS - 1, remaining(http, user), "the wrong guess was counted");
+
+    // Recovery by opaque-ke: the key released, sealed under its session key, is the key it uploaded.
+    TheirLogin recover = theirLogin(http, user, password, LoginPurpose.RECOVER, OpaqueContext.EMPTY).orElseThrow();
     FirmwareResponse.Recovered sealed = assertInstanceOf(FirmwareResponse.Recovered.class,
-        call(http, new FirmwareRequest.LoginFinish(recover.loginId(), recovered.ke3(), new byte[0])));
-    assertArrayEquals(key.toBytes(), VaultProtocol.openRecovered(recovered.sessionKey(), user, sealed.sealedBackupKey())
+        call(http, new FirmwareRequest.LoginFinish(recover.loginId(), recover.ke3(), new byte[0])));
+    assertArrayEquals(key.toBytes(), VaultProtocol.openRecovered(recover.session(), user, sealed.sealedBackupKey())
         .orElseThrow().toBytes());
+    assertEquals(MAX_ATTEMPTS, remaining(http, user), "a recovery resets the count");
+
+    // Naming BKV's context instead, opaque-ke cannot finish even with the right password: the
+    // profile byte is what makes the above work. That login is counted like any other.
+    assertTrue(theirLogin(http, user, password, LoginPurpose.RECOVER, OpaqueContext.BKV).isEmpty());
+    assertEquals(MAX_ATTEMPTS - 1, remaining(http, user));
   }
 
-  record Login(LoginId loginId, ClientLoginResult result) {}
+  /** An opaque-ke login that reached KE3, with the session key opaque-ke derived. */
+  record TheirLogin(LoginId loginId, KE3 ke3, SessionKey session) {}
 
-  /** KE1 and KE2 over HTTP with our OPAQUE client under {@code config}; a failed login is cancelled. */
-  static Login loginWith(VaultTransport http, UserId user, String password, OpaqueConfig config, LoginPurpose purpose)
-      throws Exception {
-    OpaqueClient client = new OpaqueClient(config);
-    ClientLoginStart start = client.startLogin(Password.utf8(password), RANDOM);
-    FirmwareResponse.LoginStarted started = assertInstanceOf(FirmwareResponse.LoginStarted.class,
-        call(http, new FirmwareRequest.LoginStart(user, purpose, start.ke1())));
-    ClientLoginResult result = client.finishLogin(start.state(), started.ke2());
-    if (!(result instanceof ClientLoginResult.ClientLoginSucceeded)) {
+  /**
+   * KE1 from opaque-ke, KE2 from the fleet over HTTP under {@code context}, opaque-ke's finish;
+   * empty (after cancelling the login) when opaque-ke rejects the KE2.
+   */
+  static Optional<TheirLogin> theirLogin(VaultTransport http, UserId user, String password, LoginPurpose purpose,
+      OpaqueContext context) throws Exception {
+    Map<?, ?> login = peer.call("client.startLogin", params("password", password));
+    FirmwareResponse.LoginStarted started = assertInstanceOf(FirmwareResponse.LoginStarted.class, call(http,
+        new FirmwareRequest.LoginStart(user, purpose, KE1.decode(bytes(login, "startLoginRequest")), context)));
+    Map<?, ?> finished = peer.call("client.finishLogin", params("clientLoginState", login.get("clientLoginState"),
+        "loginResponse", b64(started.ke2().encode()), "password", password, "keyStretching", LIGHT_KSF_THEIRS));
+    if (finished == null) {
       assertInstanceOf(FirmwareResponse.LoginFailed.class, call(http, new FirmwareRequest.LoginCancel(started.loginId())));
+      return Optional.empty();
     }
-    return new Login(started.loginId(), result);
+    return Optional.of(new TheirLogin(started.loginId(), KE3.decode(bytes(finished, "finishLoginRequest")),
+        new SessionKey(bytes(finished, "sessionKey"))));
+  }
+
+  static int remaining(VaultTransport http, UserId user) throws Exception {
+    return assertInstanceOf(FirmwareResponse.StatusReport.class, call(http, new FirmwareRequest.Status(user)))
+        .guessesRemaining();
   }
 
   static FirmwareResponse call(VaultTransport transport, FirmwareRequest request) throws Exception {

@@ -135,6 +135,18 @@ class FleetRotationTest {
   }
 
   @Test
+  void g8_aMigratedRecordAnswersLoginsUnderTheEmptyContextWithTheSourceFleetsKey() throws Exception {
+    // Goal: an imported registration's logins bind the context profile they name, as native ones do.
+    FirmwareResponse imported = send(newFleet, new FirmwareRequest.MigrateIn(migrate(newBundle)));
+    assertInstanceOf(FirmwareResponse.Imported.class, imported, imported.toString());
+    VaultClient empty = client(newFleet).withOpaqueContext(dev.bkv.hsm.OpaqueContext.EMPTY);
+    assertInstanceOf(RecoveryResult.NotRecovered.class, empty.recover(alice, Password.utf8("wrong under empty")));
+    assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 6, 10), empty.status(alice), "counted like any guess");
+    RecoveryResult.Recovered recovered = assertInstanceOf(RecoveryResult.Recovered.class, empty.recover(alice, PASSWORD));
+    assertArrayEquals(key.toBytes(), recovered.backupKey().toBytes());
+  }
+
+  @Test
   void g8_aReplayedImportIsRefusedAndLeavesTheCountAsGuessedSince() throws Exception {
     byte[] export = migrate(newBundle);
     assertInstanceOf(FirmwareResponse.Imported.class, send(newFleet, new FirmwareRequest.MigrateIn(export)));

@@ -17,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A whole deployment as separate processes on this machine, for end-to-end tests: an operator
@@ -98,24 +100,68 @@ final class Deployment implements AutoCloseable {
   }
 
   /**
-   * Starts fleet {@code fleetId}'s nodes and frontend. {@code wrap} may run a node's command
-   * elsewhere (a network namespace); {@code traces}, when present, is where nodes write
-   * their trace lines.
+   * Where a fleet's nodes run: the address each node listens on (and its peers and the
+   * frontend reach it at), and the command that starts it there.
    */
-  Fleet start(String fleetId, Optional<Path> traces, UnaryOperator<List<String>> wrap) throws Exception {
+  interface Placement {
+    Placement LOOPBACK = new Placement() {
+      @Override
+      public String address(int node) {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public List<String> wrap(int node, List<String> command) {
+        return command;
+      }
+    };
+
+    String address(int node);
+
+    List<String> wrap(int node, List<String> command);
+  }
+
+  /** Starts fleet {@code fleetId}'s nodes (on loopback) and its frontend; {@code traces}: where nodes write trace lines. */
+  Fleet start(String fleetId, Optional<Path> traces) throws Exception {
+    return start(fleetId, traces, Placement.LOOPBACK);
+  }
+
+  /** As {@link #start(String, Optional)}, each node where {@code placement} puts it. */
+  Fleet start(String fleetId, Optional<Path> traces, Placement placement) throws Exception {
     Path fleetDir = op.resolve("fleets").resolve(fleetId);
+    Map<Integer, String> addressOfPort = new HashMap<>();
+    for (int i = 1; i <= HSMS; i++) {
+      Path conf = fleetDir.resolve("nodes").resolve("hsm-" + i + ".conf");
+      String listen = Files.readAllLines(conf).stream().filter(l -> l.startsWith("listen ")).findFirst().orElseThrow();
+      addressOfPort.put(Integer.parseInt(listen.split(" ")[2]), placement.address(i));
+    }
     for (int i = 1; i <= HSMS; i++) {
       Path conf = fleetDir.resolve("nodes").resolve("hsm-" + i + ".conf");
       String text = Files.readString(conf);
       text = text.replaceAll("(?m)^(election-timeout-ms|heartbeat-ms|answer-timeout-ms) .*\\n", "") + TIMING;
-      Files.writeString(conf, text);
+      text = text.replaceAll("(?m)^listen \\S+ ", "listen " + placement.address(i) + " ");
+      Files.writeString(conf, placed(text, addressOfPort));
     }
-    Fleet fleet = new Fleet(this, fleetId, fleetDir, traces, wrap);
+    Path frontendConf = fleetDir.resolve("frontend.conf");
+    Files.writeString(frontendConf, placed(Files.readString(frontendConf), addressOfPort));
+    Fleet fleet = new Fleet(this, fleetId, fleetDir, traces, placement::wrap);
     for (int i = 1; i <= HSMS; i++) {
       fleet.startNode(i);
     }
     fleet.startFrontend();
     return fleet;
+  }
+
+  /** Every node URL in a config, pointed at the address its node listens on. */
+  private static String placed(String config, Map<Integer, String> addressOfPort) {
+    Matcher m = Pattern.compile("http://[^:/\\s]+:(\\d+)").matcher(config);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String address = addressOfPort.get(Integer.parseInt(m.group(1)));
+      m.appendReplacement(out, address == null ? m.group() : "http://" + address + ":" + m.group(1));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   void adopt(Process process) {

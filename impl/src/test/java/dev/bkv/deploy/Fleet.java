@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 
 /**
  * One fleet's processes in a {@link Deployment}: a {@code bkv node} child per HSM (numbered
@@ -28,12 +28,13 @@ final class Fleet {
   private final Deployment deployment;
   private final Path dir;
   private final Optional<Path> traces;
-  private final UnaryOperator<List<String>> wrap;
+  private final BiFunction<Integer, List<String>, List<String>> wrap;
   private final Map<Integer, ListeningChild> nodes = new TreeMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private ListeningChild frontend;
 
-  Fleet(Deployment deployment, String id, Path dir, Optional<Path> traces, UnaryOperator<List<String>> wrap) {
+  Fleet(Deployment deployment, String id, Path dir, Optional<Path> traces,
+      BiFunction<Integer, List<String>, List<String>> wrap) {
     this.deployment = deployment;
     this.id = id;
     this.dir = dir;
@@ -79,7 +80,7 @@ final class Fleet {
       Files.createDirectories(traces.get());
       command.addAll(List.of("--trace", traces.get().resolve("hsm-" + node + ".trace").toString()));
     }
-    ListeningChild child = ListeningChild.start(wrap.apply(command), Deployment.START_TIMEOUT);
+    ListeningChild child = ListeningChild.start(wrap.apply(node, command), Deployment.START_TIMEOUT);
     deployment.adopt(child.process);
     nodes.put(node, child);
   }

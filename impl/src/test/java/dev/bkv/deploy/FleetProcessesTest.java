@@ -1,6 +1,5 @@
 package dev.bkv.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,17 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,32 +37,26 @@ import org.junit.jupiter.api.io.TempDir;
  * none granted twice.
  */
 class FleetProcessesTest {
-  private static final int MAX_ATTEMPTS = 10;
   private static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
 
-  /** Every client operation of the traced phase: which guesses were right, for the trace merge. */
-  private final List<NodeTraceMerge.ClientOp> ops = Collections.synchronizedList(new ArrayList<>());
-  /** Wrong guesses per user since its last recovery, as its clients saw them. */
-  private final Map<String, Integer> used = Collections.synchronizedMap(new TreeMap<>());
-
   @Test
   @Timeout(900)
   void killsRestartsRotationAndAuditKeepEveryRecordAndCount() throws Exception {
     try (Deployment d = Deployment.create(dir)) {
+      Users users = new Users(d, USERS);
       Path traces = dir.resolve("traces");
-      Fleet f1 = d.start("fleet-1", Optional.of(traces), UnaryOperator.identity());
+      Fleet f1 = d.start("fleet-1", Optional.of(traces));
       f1.awaitLeader(LEADER_TIMEOUT);
       String url = f1.frontendUrl();
 
-      // Registrations from four client processes at once.
-      parallel(USERS.stream().map(u -> (Step) () -> register(d, url, u)).toList());
-      // Wrong guesses from two clients at once, then one more.
-      parallel(List.of(() -> wrong(d, url, "alice"), () -> wrong(d, url, "bob")));
-      wrong(d, url, "alice");
-      expectCounts(d, url);
+      // Registrations from four client processes at once; wrong guesses from two at once, then one more.
+      users.registerAll(url);
+      Users.parallel(List.of(() -> users.wrong(url, "alice"), () -> users.wrong(url, "bob")));
+      users.wrong(url, "alice");
+      users.expectCounts(url);
 
       // Every HSM of the leader's datacenter is killed at once.
       int leader = f1.awaitLeader(LEADER_TIMEOUT);
@@ -85,9 +72,9 @@ class FleetProcessesTest {
       }
       int leader2 = f1.awaitLeader(LEADER_TIMEOUT);
       assertTrue(!lost.contains(leader2), "the new leader is outside the lost datacenter");
-      recover(d, url, "carol");
-      parallel(List.of(() -> wrong(d, url, "alice"), () -> recover(d, url, "dave")));
-      expectCounts(d, url);
+      users.recover(url, "carol");
+      Users.parallel(List.of(() -> users.wrong(url, "alice"), () -> users.recover(url, "dave")));
+      users.expectCounts(url);
 
       // Then the new leader: two of five are left, and no one can lead.
       f1.kill(leader2);
@@ -99,112 +86,41 @@ class FleetProcessesTest {
         f1.startNode(i);
       }
       f1.awaitLeader(LEADER_TIMEOUT);
-      parallel(List.of(() -> recover(d, url, "alice"), () -> wrong(d, url, "bob")));
-      expectCounts(d, url);
+      Users.parallel(List.of(() -> users.recover(url, "alice"), () -> users.wrong(url, "bob")));
+      users.expectCounts(url);
       f1.startNode(leader2);
-      long commit = f1.awaitCaughtUp(LEADER_TIMEOUT);
-      assertTrue(commit > 0);
+      assertTrue(f1.awaitCaughtUp(LEADER_TIMEOUT) > 0);
       f1.stopAll();
 
-      validateTraces(f1, traces);
+      validateTraces(f1, traces, users);
 
       // Rotation: a new fleet, published chained to the first, every user moved with its count.
-      Fleet old = d.start("fleet-1", Optional.empty(), UnaryOperator.identity());
+      Fleet old = d.start("fleet-1", Optional.empty());
       old.awaitLeader(LEADER_TIMEOUT);
-      wrong(d, old.frontendUrl(), "carol");
+      users.wrong(old.frontendUrl(), "carol");
       String next = d.rotate();
       d.publish();
-      Fleet f2 = d.start(next, Optional.empty(), UnaryOperator.identity());
+      Fleet f2 = d.start(next, Optional.empty());
       f2.awaitLeader(LEADER_TIMEOUT);
-      CliRun migrated = Deployment.must(dev.bkv.testsupport.CliRun.run("fleet", "migrate", "--dir", d.op.toString(),
+      CliRun migrated = Deployment.must(CliRun.run("fleet", "migrate", "--dir", d.op.toString(),
           "--from", old.frontendUrl(), "--to", f2.frontendUrl()));
       for (String u : USERS) {
         assertTrue(migrated.out().contains(u), migrated.out());
       }
-      expectCounts(d, f2.frontendUrl());
-      Deployment.ClientRun stale = d.client(old.frontendUrl(), "carol", password("carol"), "recover",
-          "--backup-key-out", dir.resolve("carol-old.key").toString());
-      assertEquals(1, stale.exit(), "the old fleet answers no migrated user: " + stale.output());
-      recover(d, f2.frontendUrl(), "carol");
-      expectCounts(d, f2.frontendUrl());
+      users.expectCounts(f2.frontendUrl());
+      users.refused(old.frontendUrl(), "carol");
+      users.recover(f2.frontendUrl(), "carol");
+      users.expectCounts(f2.frontendUrl());
 
-      CliRun audit = dev.bkv.testsupport.CliRun.run("audit", "--witness", d.witness.url, "--witness-keys",
-          d.witnessKeys.toString(), "--published", d.op.resolve("public").toString());
+      CliRun audit = CliRun.run("audit", "--witness", d.witness.url, "--witness-keys", d.witnessKeys.toString(),
+          "--published", d.op.resolve("public").toString());
       assertEquals(0, audit.exit(), audit.out() + audit.err());
       assertTrue(audit.out().contains(next) && audit.out().contains("fleet-1"), audit.out());
     }
   }
 
-  // ---------------------------------------------------------------------------------------
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void parallel(List<Step> steps) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(steps.size());
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (Step s : steps) {
-        running.add(pool.submit(() -> {
-          s.run();
-          return null;
-        }));
-      }
-      for (Future<?> f : running) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static String password(String user) {
-    return "correct horse " + user;
-  }
-
-  private Path keyFile(String user) {
-    return dir.resolve(user + ".key");
-  }
-
-  private void register(Deployment d, String url, String user) throws Exception {
-    Deployment.ClientRun r = d.client(url, user, password(user), "register", "--backup-key-out",
-        keyFile(user).toString(), "--max-attempts", "" + MAX_ATTEMPTS);
-    assertEquals(0, r.exit(), r.output());
-    ops.add(new NodeTraceMerge.ClientOp(user, r.startNanos(), r.endNanos(), true));
-    used.put(user, 0);
-  }
-
-  private void wrong(Deployment d, String url, String user) throws Exception {
-    Deployment.ClientRun r = d.client(url, user, "wrong guess", "recover", "--backup-key-out",
-        dir.resolve(user + "-wrong-" + System.nanoTime() + ".key").toString());
-    assertEquals(1, r.exit(), r.output());
-    ops.add(new NodeTraceMerge.ClientOp(user, r.startNanos(), r.endNanos(), false));
-    used.merge(user, 1, Integer::sum);
-  }
-
-  private void recover(Deployment d, String url, String user) throws Exception {
-    Path out = dir.resolve(user + "-recovered-" + System.nanoTime() + ".key");
-    Deployment.ClientRun r = d.client(url, user, password(user), "recover", "--backup-key-out", out.toString());
-    assertEquals(0, r.exit(), r.output());
-    ops.add(new NodeTraceMerge.ClientOp(user, r.startNanos(), r.endNanos(), true));
-    assertArrayEquals(Files.readAllBytes(keyFile(user)), Files.readAllBytes(out), user + "'s recovered key");
-    used.put(user, 0);
-  }
-
-  /** Each user's guesses remaining are exactly the maximum less its wrong guesses since its last recovery. */
-  private void expectCounts(Deployment d, String url) throws Exception {
-    Map<String, Integer> expected = new LinkedHashMap<>();
-    Map<String, Integer> actual = new LinkedHashMap<>();
-    for (String u : USERS) {
-      expected.put(u, MAX_ATTEMPTS - used.get(u));
-      actual.put(u, d.guessesRemaining(url, u));
-    }
-    assertEquals(expected, actual, "guesses remaining per user");
-  }
-
   /** The nodes' trace lines of the traced phase, merged, are one behaviour of spec/QuorumVault. */
-  private void validateTraces(Fleet fleet, Path traces) throws Exception {
+  private void validateTraces(Fleet fleet, Path traces, Users users) throws Exception {
     Map<String, List<Integer>> sites = new TreeMap<>();
     for (int i = 1; i <= Deployment.HSMS; i++) {
       sites.computeIfAbsent(fleet.datacenter(i), k -> new ArrayList<>()).add(fleet.member(i));
@@ -219,7 +135,7 @@ class FleetProcessesTest {
       Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     NodeTraceMerge.Merged merged = NodeTraceMerge.merge(files, Deployment.HSMS, new ArrayList<>(sites.values()), USERS,
-        new ArrayList<>(ops));
+        users.ops());
     Files.writeString(kept.resolve("merged-trace.json"), merged.traceJson());
     TraceReport report = TraceValidation.validate(List.of(merged.traceJson()), new TraceValidation.Settings(
         SpecCatalog.locateSpecRoot(Path.of("")), dir.resolve("tlc"), Set.of(), 1, Duration.ofMinutes(15)));

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The frontend's part of a client exchange, as {@code LocalFleet}'s frontend does it on
@@ -23,6 +24,12 @@ import java.util.concurrent.TimeUnit;
  * NOT_LEADER, try the next node when one cannot be reached or answers garbage, and retry
  * TRY_AGAIN, 503 and 504 after a backoff, all within {@link #TOTAL_MILLIS}; then 503. The
  * frontend is untrusted: it reads a response only to route, and relays the bytes unchanged.
+ *
+ * <p>A node that let a request time out (504, or no reply) is passed over for {@link
+ * #SUSPECT_MILLIS}, and so are hints that name it: a leader cut off from the majority still
+ * says it leads, and so do the followers on its side, so following hints alone would send every
+ * retry back to it until the client gives up. Once every other node has been asked in one
+ * request, hints are followed again, suspect or not.
  */
 final class FrontendRouter {
   /** Time one client request may spend in the frontend, across all attempts. */
@@ -31,6 +38,8 @@ final class FrontendRouter {
   static final long ATTEMPT_MILLIS = 7_000;
   static final long BACKOFF_MILLIS_MIN = 20;
   static final long BACKOFF_MILLIS_MAX = 500;
+  /** How long a node that let a request time out is passed over. */
+  static final long SUSPECT_MILLIS = 10_000;
   /** Attempts per client request, at most, whatever the clock says. */
   static final int ATTEMPTS_MAX = 64;
   /** A node's reply body is a firmware response; anything longer is not one. */
@@ -41,22 +50,46 @@ final class FrontendRouter {
   private final Executor executor;
   /** The node that last answered as leader; a guess, corrected by hints. */
   private volatile int leader;
+  /** Per node, System.nanoTime() until which it is passed over (0: never suspected). */
+  private final AtomicLongArray suspectUntil;
 
   FrontendRouter(List<FrontendConfig.Node> nodes, HttpClient client, Executor executor) {
     this.nodes = nodes;
     this.client = client;
     this.executor = executor;
+    this.suspectUntil = new AtomicLongArray(nodes.size());
+  }
+
+  private boolean suspect(int node) {
+    long until = suspectUntil.get(node);
+    return until != 0 && System.nanoTime() - until < 0;
+  }
+
+  private void suspectNow(int node) {
+    suspectUntil.set(node, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SUSPECT_MILLIS));
+  }
+
+  /** The first node after {@code from} that is not suspect ({@code from + 1} when all are). */
+  private int nextTrusted(int from) {
+    for (int k = 1; k <= nodes.size(); k++) {
+      int candidate = (from + k) % nodes.size();
+      if (!suspect(candidate)) {
+        return candidate;
+      }
+    }
+    return (from + 1) % nodes.size();
   }
 
   CompletableFuture<HttpReply> relay(byte[] request) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TOTAL_MILLIS);
     CompletableFuture<HttpReply> result = new CompletableFuture<>();
-    attempt(request, leader, deadline, 1, BACKOFF_MILLIS_MIN, result);
+    int first = suspect(leader) ? nextTrusted(leader) : leader;
+    attempt(request, first, deadline, 1, BACKOFF_MILLIS_MIN, 0, result);
     return result;
   }
 
   /** One attempt at {@code target}; decides the next one (or the reply) when it ends. */
-  private void attempt(byte[] request, int target, long deadline, int attempt, long backoffMillis,
+  private void attempt(byte[] request, int target, long deadline, int attempt, long backoffMillis, int hintsSkipped,
       CompletableFuture<HttpReply> result) {
     long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (leftMillis <= 0 || attempt > ATTEMPTS_MAX) {
@@ -70,13 +103,17 @@ final class FrontendRouter {
     client.sendAsync(post, HttpResponse.BodyHandlers.ofInputStream())
         .thenApplyAsync(FrontendRouter::bounded, executor)
         .whenComplete((reply, failure) -> {
-          int next = (target + 1) % nodes.size();
+          int next = nextTrusted(target);
           if (failure != null || reply == null) {
-            again(request, next, deadline, attempt, 0, backoffMillis, result); // unreachable or garbage: next node
+            suspectNow(target);
+            again(request, next, deadline, attempt, 0, backoffMillis, hintsSkipped, result); // unreachable or garbage
             return;
           }
           if (reply.status() == 503 || reply.status() == 504) {
-            again(request, next, deadline, attempt, backoffMillis, backoffMillis, result);
+            if (reply.status() == 504) {
+              suspectNow(target); // its entry did not commit in time: cut off from the majority, perhaps
+            }
+            again(request, next, deadline, attempt, backoffMillis, backoffMillis, hintsSkipped, result);
             return;
           }
           if (reply.status() != 200) {
@@ -87,7 +124,7 @@ final class FrontendRouter {
           try {
             response = FirmwareCodec.decodeResponse(reply.body());
           } catch (DecodeException e) {
-            again(request, next, deadline, attempt, 0, backoffMillis, result);
+            again(request, next, deadline, attempt, 0, backoffMillis, hintsSkipped, result);
             return;
           }
           if (response instanceof FirmwareResponse.Refused) {
@@ -95,26 +132,32 @@ final class FrontendRouter {
             if (reason == FirmwareResponse.Reason.NOT_LEADER) {
               int hint = hint(reply);
               boolean fresh = hint >= 0 && hint != target;
+              if (fresh && suspect(hint) && hintsSkipped < nodes.size()) {
+                again(request, next, deadline, attempt, 0, backoffMillis, hintsSkipped + 1, result);
+                return;
+              }
               // A fresh hint is followed at once; with none, an election is on: wait, then ask around.
-              again(request, fresh ? hint : next, deadline, attempt, fresh ? 0 : backoffMillis, backoffMillis, result);
+              again(request, fresh ? hint : next, deadline, attempt, fresh ? 0 : backoffMillis, backoffMillis,
+                  hintsSkipped, result);
               return;
             }
             if (reason == FirmwareResponse.Reason.TRY_AGAIN) {
-              again(request, target, deadline, attempt, backoffMillis, backoffMillis, result);
+              again(request, target, deadline, attempt, backoffMillis, backoffMillis, hintsSkipped, result);
               return;
             }
           }
           leader = target;
+          suspectUntil.set(target, 0);
           result.complete(HttpReply.binary(200, reply.body()));
         });
   }
 
   private void again(byte[] request, int target, long deadline, int attempt, long delayMillis, long backoffMillis,
-      CompletableFuture<HttpReply> result) {
+      int hintsSkipped, CompletableFuture<HttpReply> result) {
     leader = target;
     long nextBackoff = delayMillis == 0 ? backoffMillis : Math.min(BACKOFF_MILLIS_MAX, backoffMillis * 2);
     Executor after = delayMillis == 0 ? executor : CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, executor);
-    after.execute(() -> attempt(request, target, deadline, attempt + 1, nextBackoff, result));
+    after.execute(() -> attempt(request, target, deadline, attempt + 1, nextBackoff, hintsSkipped, result));
   }
 
   private int hint(HttpReply reply) {

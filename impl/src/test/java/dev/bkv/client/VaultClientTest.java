@@ -12,6 +12,8 @@ import dev.bkv.crypto.opaque.Ksf;
 import dev.bkv.crypto.opaque.Password;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.hsm.BootException;
+import dev.bkv.hsm.FirmwareCodec;
+import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
 import dev.bkv.hsm.HsmAttestation;
 import dev.bkv.hsm.SoftHsm;
@@ -21,6 +23,8 @@ import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Phase;
 import dev.bkv.vault.UserId;
 import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The phone side against in-process firmware: register, recover, status, delete, and destruction at the limit. */
@@ -163,5 +167,69 @@ class VaultClientTest {
     empty.register(dave, Password.utf8("pw2"), key, 5);
     assertArrayEquals(key.toBytes(), assertInstanceOf(RecoveryResult.Recovered.class,
         bkv.recover(dave, Password.utf8("pw2"))).backupKey().toBytes());
+  }
+
+  /**
+   * A frontend in front of {@code inner} that answers the first request of {@code kind} as a
+   * new leader would, knowing nothing of the exchange: refused with {@code reason}, without
+   * passing it on. Counts the requests of each kind that reached the vault.
+   */
+  private static final class LeaderChange implements VaultTransport {
+    final VaultTransport inner;
+    final FirmwareRequest.Kind kind;
+    final FirmwareResponse.Reason reason;
+    final Map<FirmwareRequest.Kind, Integer> passed = new EnumMap<>(
+        FirmwareRequest.Kind.class);
+    boolean done;
+
+    LeaderChange(VaultTransport inner, FirmwareRequest.Kind kind, FirmwareResponse.Reason reason) {
+      this.inner = inner;
+      this.kind = kind;
+      this.reason = reason;
+    }
+
+    @Override
+    public byte[] exchange(byte[] request) throws TransportException {
+      FirmwareRequest.Kind k;
+      try {
+        k = FirmwareCodec.decodeRequest(request).kind();
+      } catch (DecodeException e) {
+        throw new AssertionError(e);
+      }
+      if (k == kind && !done) {
+        done = true;
+        return FirmwareCodec.encode(new FirmwareResponse.Refused(reason, "the leader changed"));
+      }
+      passed.merge(k, 1, Integer::sum);
+      return inner.exchange(request);
+    }
+  }
+
+  @Test
+  void a_registration_or_recovery_whose_leader_changed_midway_starts_over_once() throws Exception {
+    LeaderChange lostUpload = new LeaderChange(freshVault(), FirmwareRequest.Kind.REGISTER_FINISH,
+        FirmwareResponse.Reason.UNKNOWN_REGISTRATION);
+    VaultClient client = client(lostUpload);
+    UserId carol = user("carol");
+    BackupKey key = randomKey();
+    client.register(carol, Password.utf8("pw"), key, 5);
+    assertEquals(2, lostUpload.passed.get(FirmwareRequest.Kind.REGISTER_START), "started over once");
+    assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 5, 5), client.status(carol));
+
+    LeaderChange lostFinish = new LeaderChange(lostUpload, FirmwareRequest.Kind.LOGIN_FINISH,
+        FirmwareResponse.Reason.UNKNOWN_LOGIN);
+    VaultClient again = client(lostFinish);
+    RecoveryResult.Recovered recovered = assertInstanceOf(RecoveryResult.Recovered.class,
+        again.recover(carol, Password.utf8("pw")));
+    assertArrayEquals(key.toBytes(), recovered.backupKey().toBytes());
+    assertEquals(2, lostFinish.passed.get(FirmwareRequest.Kind.LOGIN_START), "a right password logs in again");
+
+    // A wrong password is known to be wrong at KE2: a lost cancel is not a reason to guess again.
+    LeaderChange lostCancel = new LeaderChange(lostUpload, FirmwareRequest.Kind.LOGIN_CANCEL,
+        FirmwareResponse.Reason.UNKNOWN_LOGIN);
+    VaultClient guesser = client(lostCancel);
+    assertInstanceOf(RecoveryResult.NotRecovered.class, guesser.recover(carol, Password.utf8("wrong")));
+    assertEquals(1, lostCancel.passed.get(FirmwareRequest.Kind.LOGIN_START), "one wrong guess, one login");
+    assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 4, 5), guesser.status(carol));
   }
 }

@@ -32,6 +32,7 @@ import picocli.CommandLine;
       FleetCommand.Rotate.class,
       FleetPublishCommand.class,
       FleetAnchorsCommand.class,
+      FleetMigrateCommand.class,
       FleetCommand.Status.class,
       FleetCommand.SubmitterKey.class,
       CommandLine.HelpCommand.class

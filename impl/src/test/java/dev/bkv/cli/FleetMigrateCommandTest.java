@@ -225,6 +225,12 @@ class FleetMigrateCommandTest {
           assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 10, 10), onNew.status(alice));
         }
       }
+      // The witness's log shows the rotation between the two epochs to anyone who audits it.
+      CliRun audit = run("audit", "--witness", witnessUrl, "--published", op.resolve("public").toString());
+      ok(audit);
+      assertTrue(audit.out().contains("change: fleet fleet-2 replaces fleet fleet-1: 3 HSMs added, 3 removed, "
+          + "OPAQUE server key "), audit.out());
+      assertTrue(audit.out().contains("AUDIT PASSED"), audit.out());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.Json;
 import dev.bkv.bundle.BundleFormatException;
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.crypto.Sha256Digest;
@@ -67,6 +68,9 @@ final class FleetMigrateCommand implements Callable<Integer> {
       Bundles bundles;
       try {
         bundles = checkedInput();
+        // Swapped or mistyped URLs would otherwise walk the wrong fleet: an empty new fleet "migrates" no one.
+        checkServes("--from", from, bundles.own().bundle().fleetId());
+        checkServes("--to", to, bundles.target().bundle().fleetId());
       } catch (BadInput | IllegalArgumentException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println(spec.qualifiedName() + ": " + e.getMessage());
@@ -108,6 +112,19 @@ final class FleetMigrateCommand implements Callable<Integer> {
       return user + " NOT migrated: " + ((MigrationOutcome.Failed) outcome).reason();
     }
     throw new AssertionError(outcome);
+  }
+
+  /** Refuses a frontend whose status names another fleet than {@code fleetId}; an unreachable one is an I/O failure. */
+  static void checkServes(String option, String url, String fleetId) throws java.io.IOException, BadInput {
+    Object served;
+    try {
+      served = Json.parseObject(FrontendHttpClient.to(url).status()).get("fleet");
+    } catch (Json.ParseException e) {
+      throw new java.io.IOException(option + " " + url + ": its status is not JSON: " + e.getMessage(), e);
+    }
+    if (!fleetId.equals(served)) {
+      throw new BadInput(option + " " + url + " serves fleet " + served + ", not " + fleetId);
+    }
   }
 
   private Bundles checkedInput() throws Exception {

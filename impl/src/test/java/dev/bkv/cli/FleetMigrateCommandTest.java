@@ -50,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetMigrateCommandTest {
   static final Ksf FAST_KSF = Ksf.argon2id(64, 1, 1);
-  static final NodeConfig.Timing FAST = new NodeConfig.Timing(150, 300, 30, 3_000);
+  /** Tiny timers, elections a little slower than LoopbackFleet's so a loaded machine keeps its leader. */
+  static final NodeConfig.Timing FAST = new NodeConfig.Timing(300, 600, 30, 5_000);
   static final SecureRandom RANDOM = new SecureRandom();
   static final Password PASSWORD = Password.utf8("correct horse");
 
@@ -200,6 +201,9 @@ class FleetMigrateCommandTest {
         ok(run("fleet", "publish", "--dir", op.toString(), "--witness", witnessUrl));
         WitnessedBundle two = bundle(op, 2);
         try (RunningFleet fresh = RunningFleet.start(op, "fleet-2", Optional.empty())) {
+          CliRun swapped = run("fleet", "migrate", "--dir", op.toString(), "--from", fresh.url(), "--to", old.url());
+          assertEquals(2, swapped.exit(), swapped.out() + swapped.err());
+          assertTrue(swapped.err().contains("--from " + fresh.url() + " serves fleet fleet-2, not fleet-1"), swapped.err());
           CliRun migrated = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to", fresh.url());
           ok(migrated);
           assertTrue(migrated.out().contains("alice migrated: 3/10 guesses used, carried over"), migrated.out());

@@ -35,6 +35,7 @@ public final class FleetMigrator {
   /** Tries per request when the answer is "try again", "not the leader" or a transport failure. */
   public static final int REQUEST_ATTEMPTS_MAX = 5;
   public static final long RETRY_BACKOFF_MILLIS_DEFAULT = 200;
+  public static final long RETRY_BACKOFF_MILLIS_MAX = 60_000;
 
   /** How far one run goes. */
   public record Limits(int usersMax, int pagesMax, int requestAttemptsMax, long retryBackoffMillis) {
@@ -42,7 +43,7 @@ public final class FleetMigrator {
 
     public Limits {
       if (usersMax < 1 || usersMax > USERS_MAX || pagesMax < 1 || pagesMax > PAGES_MAX || requestAttemptsMax < 1
-          || requestAttemptsMax > REQUEST_ATTEMPTS_MAX || retryBackoffMillis < 0 || retryBackoffMillis > 60_000) {
+          || requestAttemptsMax > REQUEST_ATTEMPTS_MAX || retryBackoffMillis < 0 || retryBackoffMillis > RETRY_BACKOFF_MILLIS_MAX) {
         throw new IllegalArgumentException("migration limits out of range: " + usersMax + " users, " + pagesMax + " pages, "
             + requestAttemptsMax + " attempts, " + retryBackoffMillis + " ms backoff");
       }
@@ -197,7 +198,11 @@ public final class FleetMigrator {
     }
   }
 
-  /** One request, retried while the fleet says to try again or cannot be reached; a garbled answer is a transport failure. */
+  /**
+   * One request, retried while the fleet says to try again or cannot be reached; a garbled answer
+   * is a transport failure. Every request sent here is safe to repeat: ListUsers and Status read,
+   * a repeated MigrateOut re-exports the same frozen record, and a repeated MigrateIn is refused.
+   */
   private FirmwareResponse exchange(VaultTransport transport, FirmwareRequest request)
       throws VaultTransport.TransportException, InterruptedException {
     byte[] encoded = FirmwareCodec.encode(request);

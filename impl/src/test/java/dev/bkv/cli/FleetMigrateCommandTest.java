@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.base.Json;
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.client.RecoveryResult;
 import dev.bkv.client.VaultClient;
+import dev.bkv.client.VaultClientException;
 import dev.bkv.client.VaultStatus;
 import dev.bkv.crypto.opaque.Ksf;
 import dev.bkv.crypto.opaque.Password;
@@ -35,8 +37,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,10 +55,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetMigrateCommandTest {
   static final Ksf FAST_KSF = Ksf.argon2id(64, 1, 1);
-  /** Tiny timers, elections a little slower than LoopbackFleet's so a loaded machine keeps its leader. */
-  static final NodeConfig.Timing FAST = new NodeConfig.Timing(300, 600, 30, 5_000);
+  /** Small timers, elections slower than LoopbackFleet's so a loaded machine keeps its leader through a test. */
+  static final NodeConfig.Timing FAST = new NodeConfig.Timing(400, 800, 40, 5_000);
   static final SecureRandom RANDOM = new SecureRandom();
   static final Password PASSWORD = Password.utf8("correct horse");
+  static final long LEADER_WAIT_NANOS_MAX = 20_000_000_000L;
+  static final int REGISTER_ATTEMPTS_MAX = 3;
 
   @TempDir Path dir;
 
@@ -119,7 +126,31 @@ class FleetMigrateCommandTest {
       fleet.links.addAll(linksByMember.values());
       fleet.frontend = FrontendHttpServer.start(new InetSocketAddress("127.0.0.1", 0), new FrontendConfig(fleetId,
           "127.0.0.1", 0, frontendNodes, Optional.of(workspace.resolve("bundles")), Optional.empty()));
+      fleet.awaitLeader();
       return fleet;
+    }
+
+    /**
+     * Waits until every node names the same leader and it says it leads: a registration's two
+     * requests must reach one leader, and on a loaded machine the first election may take a few rounds.
+     */
+    @SuppressWarnings("unchecked")
+    void awaitLeader() throws Exception {
+      long until = System.nanoTime() + LEADER_WAIT_NANOS_MAX;
+      while (true) {
+        Set<Object> named = new HashSet<>();
+        int leaders = 0;
+        for (Object node : (List<Object>) Json.parseObject(FrontendHttpClient.to(url()).status()).get("nodes")) {
+          Map<String, Object> status = (Map<String, Object>) node;
+          named.add(status.get("leader"));
+          leaders += "leader".equals(status.get("role")) ? 1 : 0;
+        }
+        if (leaders == 1 && named.size() == 1) {
+          return;
+        }
+        assertTrue(System.nanoTime() < until, "no settled leader: " + FrontendHttpClient.to(url()).status());
+        Thread.sleep(20);
+      }
     }
 
     String url() {
@@ -153,6 +184,23 @@ class FleetMigrateCommandTest {
     assertEquals(0, r.exit(), r.out() + r.err());
   }
 
+  /**
+   * Registers as a phone does: a registration whose two requests met two leaders (an election in
+   * between) is refused as not pending, and the phone starts it again.
+   */
+  private static void register(VaultClient client, UserId user, Password password, byte[] key) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.register(user, password, new BackupKey(key.clone()), 10);
+        return;
+      } catch (VaultClientException e) {
+        if (attempt == REGISTER_ATTEMPTS_MAX || !e.getMessage().contains("UNKNOWN_REGISTRATION")) {
+          throw e;
+        }
+      }
+    }
+  }
+
   private static WitnessedBundle bundle(Path op, int epoch) throws Exception {
     return WitnessedBundle.parse(Files.readAllBytes(op.resolve("bundles/" + epoch + ".witnessed")));
   }
@@ -180,8 +228,8 @@ class FleetMigrateCommandTest {
       byte[] aliceKey = RANDOM.generateSeed(32);
       try (RunningFleet old = RunningFleet.start(op, "fleet-1", Optional.of(anchors))) {
         VaultClient onOld = old.client(one);
-        onOld.register(alice, PASSWORD, new BackupKey(aliceKey.clone()), 10);
-        onOld.register(bob, Password.utf8("bob's"), new BackupKey(RANDOM.generateSeed(32)), 10);
+        register(onOld, alice, PASSWORD, aliceKey);
+        register(onOld, bob, Password.utf8("bob's"), RANDOM.generateSeed(32));
         for (int i = 0; i < 3; i++) {
           assertInstanceOf(RecoveryResult.NotRecovered.class, onOld.recover(alice, Password.utf8("wrong " + i)));
         }

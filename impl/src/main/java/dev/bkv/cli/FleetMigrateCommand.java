@@ -91,7 +91,14 @@ final class FleetMigrateCommand implements Callable<Integer> {
       });
       out.println(report.summary());
       out.flush();
-      return report.complete() ? 0 : EXIT_NOT_ALL_MIGRATED;
+      if (report.complete()) {
+        return 0;
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.qualifiedName() + ": " + report.stopped().map(reason -> "stopped: " + reason)
+          .orElse(report.failed() + " users not migrated (named above); running again retries them"));
+      err.flush();
+      return EXIT_NOT_ALL_MIGRATED;
     });
   }
 

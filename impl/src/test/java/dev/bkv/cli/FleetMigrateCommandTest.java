@@ -44,14 +44,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Goal: G8 as an operator runs it. Two fleets of a workspace, each a set of node servers and a
  * frontend on loopback; {@code bkv fleet migrate} moves the users of the first to the second over
- * HTTP with their guess counts, the old fleet answers them no more, a second run changes nothing,
- * an unpublished new fleet is refused before anything is sent, and {@code bkv audit} names the rotation.
+ * HTTP with their guess counts, the old fleet answers them no more, a second run changes nothing;
+ * an unpublished new fleet, swapped frontends and an old fleet without migration anchors are
+ * refused before any record is frozen; {@code bkv audit} names the rotation.
  */
 class FleetMigrateCommandTest {
   static final Ksf FAST_KSF = Ksf.argon2id(64, 1, 1);
@@ -63,6 +65,17 @@ class FleetMigrateCommandTest {
   static final int REGISTER_ATTEMPTS_MAX = 3;
 
   @TempDir Path dir;
+  final List<RunningFleet> running = new ArrayList<>();
+
+  RunningFleet started(RunningFleet fleet) {
+    running.add(fleet);
+    return fleet;
+  }
+
+  @AfterEach
+  void stopFleets() {
+    running.forEach(RunningFleet::close);
+  }
 
   /** Peer links whose target is set once every node of the fleet has its port. */
   static final class LateLinks implements PeerLinks {
@@ -89,6 +102,7 @@ class FleetMigrateCommandTest {
     final List<NodeHttpServer> nodes = new ArrayList<>();
     final List<LateLinks> links = new ArrayList<>();
     FrontendHttpServer frontend;
+    boolean closed;
 
     /** {@code anchors}: the migration anchors to give nodes whose config names none. */
     static RunningFleet start(Path workspace, String fleetId, Optional<Path> anchors) throws Exception {
@@ -164,6 +178,10 @@ class FleetMigrateCommandTest {
 
     @Override
     public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
       if (frontend != null) {
         frontend.close();
       }
@@ -226,57 +244,67 @@ class FleetMigrateCommandTest {
       UserId alice = UserId.ofUtf8("alice");
       UserId bob = UserId.ofUtf8("bob");
       byte[] aliceKey = RANDOM.generateSeed(32);
-      try (RunningFleet old = RunningFleet.start(op, "fleet-1", Optional.of(anchors))) {
-        VaultClient onOld = old.client(one);
-        register(onOld, alice, PASSWORD, aliceKey);
-        register(onOld, bob, Password.utf8("bob's"), RANDOM.generateSeed(32));
-        for (int i = 0; i < 3; i++) {
-          assertInstanceOf(RecoveryResult.NotRecovered.class, onOld.recover(alice, Password.utf8("wrong " + i)));
-        }
-        assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onOld.status(alice));
-
-        ok(run("fleet", "rotate", "--dir", op.toString(), "--hsms", "3", "--jar", jar().toString()));
-        String conf = Files.readString(op.resolve("fleets/fleet-2/nodes/hsm-1.conf"));
-        assertTrue(conf.contains("migration-anchors " + FleetDeployment.NODE_ANCHORS_PATH + "\n"), conf);
-        // Not yet published: refused from the workspace alone, before any request.
-        CliRun unpublished = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to",
-            "http://127.0.0.1:9");
-        assertEquals(2, unpublished.exit(), unpublished.out() + unpublished.err());
-        assertEquals(1, unpublished.err().lines().count(), unpublished.err());
-        assertTrue(unpublished.err().contains("fleet fleet-2 has no witnessed bundle"), unpublished.err());
-        assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onOld.status(alice), "nothing was exported");
-
-        ok(run("fleet", "publish", "--dir", op.toString(), "--witness", witnessUrl));
-        WitnessedBundle two = bundle(op, 2);
-        try (RunningFleet fresh = RunningFleet.start(op, "fleet-2", Optional.empty())) {
-          CliRun swapped = run("fleet", "migrate", "--dir", op.toString(), "--from", fresh.url(), "--to", old.url());
-          assertEquals(2, swapped.exit(), swapped.out() + swapped.err());
-          assertTrue(swapped.err().contains("--from " + fresh.url() + " serves fleet fleet-2, not fleet-1"), swapped.err());
-          CliRun migrated = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to", fresh.url());
-          ok(migrated);
-          assertTrue(migrated.out().contains("alice migrated: 3/10 guesses used, carried over"), migrated.out());
-          assertTrue(migrated.out().contains("bob migrated: 0/10 guesses used, carried over"), migrated.out());
-          assertTrue(migrated.out().contains("2 users: 2 migrated, 0 already migrated"), migrated.out());
-
-          // G8: the old fleet's records are frozen and answer no login, the right password included.
-          assertEquals(new VaultStatus.Registered(Phase.MIGRATED, 7, 10), onOld.status(alice));
-          assertInstanceOf(RecoveryResult.NotRecovered.class, onOld.recover(alice, PASSWORD));
-          assertEquals(new VaultStatus.Registered(Phase.MIGRATED, 7, 10), onOld.status(alice), "a refused login counts nothing");
-
-          // A second run moves nothing and changes no counter.
-          CliRun again = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to", fresh.url());
-          ok(again);
-          assertTrue(again.out().contains("alice already migrated: 3/10"), again.out());
-          assertTrue(again.out().contains("2 users: 0 migrated, 2 already migrated"), again.out());
-
-          VaultClient onNew = fresh.client(two);
-          assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onNew.status(alice), "the count carried over");
-          RecoveryResult.Recovered recovered = assertInstanceOf(RecoveryResult.Recovered.class,
-              onNew.recover(alice, PASSWORD));
-          assertArrayEquals(aliceKey, recovered.backupKey().toBytes());
-          assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 10, 10), onNew.status(alice));
-        }
+      // Started as 'bkv fleet init' configured it: no migration anchors yet.
+      RunningFleet old = started(RunningFleet.start(op, "fleet-1", Optional.empty()));
+      VaultClient onOld = old.client(one);
+      register(onOld, alice, PASSWORD, aliceKey);
+      register(onOld, bob, Password.utf8("bob's"), RANDOM.generateSeed(32));
+      for (int i = 0; i < 3; i++) {
+        assertInstanceOf(RecoveryResult.NotRecovered.class, onOld.recover(alice, Password.utf8("wrong " + i)));
       }
+      assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onOld.status(alice));
+
+      ok(run("fleet", "rotate", "--dir", op.toString(), "--hsms", "3", "--jar", jar().toString()));
+      String conf = Files.readString(op.resolve("fleets/fleet-2/nodes/hsm-1.conf"));
+      assertTrue(conf.contains("migration-anchors " + FleetDeployment.NODE_ANCHORS_PATH + "\n"), conf);
+      // Not yet published: refused from the workspace alone, before any request.
+      CliRun unpublished = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to",
+          "http://127.0.0.1:9");
+      assertEquals(2, unpublished.exit(), unpublished.out() + unpublished.err());
+      assertEquals(1, unpublished.err().lines().count(), unpublished.err());
+      assertTrue(unpublished.err().contains("fleet fleet-2 has no witnessed bundle"), unpublished.err());
+      assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onOld.status(alice), "nothing was exported");
+
+      ok(run("fleet", "publish", "--dir", op.toString(), "--witness", witnessUrl));
+      WitnessedBundle two = bundle(op, 2);
+      RunningFleet fresh = started(RunningFleet.start(op, "fleet-2", Optional.empty()));
+      // An old fleet without migration anchors exports nothing: the run stops at once, nothing frozen.
+      CliRun unconfigured = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to", fresh.url());
+      assertEquals(1, unconfigured.exit(), unconfigured.out() + unconfigured.err());
+      assertTrue(unconfigured.err().contains("stopped: the old fleet refused to export: MIGRATION_NOT_CONFIGURED"),
+          unconfigured.err());
+      assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onOld.status(alice), "nothing was frozen");
+      // The operator restarts the old fleet's nodes with the workspace's anchors (--migration-anchors).
+      old.close();
+      old = started(RunningFleet.start(op, "fleet-1", Optional.of(anchors)));
+      onOld = old.client(one);
+      CliRun swapped = run("fleet", "migrate", "--dir", op.toString(), "--from", fresh.url(), "--to", old.url());
+      assertEquals(2, swapped.exit(), swapped.out() + swapped.err());
+      assertTrue(swapped.err().contains("--from " + fresh.url() + " serves fleet fleet-2, not fleet-1"), swapped.err());
+      CliRun migrated = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to", fresh.url());
+      ok(migrated);
+      assertTrue(migrated.out().contains("alice migrated: 3/10 guesses used, carried over"), migrated.out());
+      assertTrue(migrated.out().contains("bob migrated: 0/10 guesses used, carried over"), migrated.out());
+      assertTrue(migrated.out().contains("2 users: 2 migrated, 0 already migrated"), migrated.out());
+
+      // G8: the old fleet's records are frozen and answer no login, the right password included.
+      assertEquals(new VaultStatus.Registered(Phase.MIGRATED, 7, 10), onOld.status(alice));
+      assertInstanceOf(RecoveryResult.NotRecovered.class, onOld.recover(alice, PASSWORD));
+      assertEquals(new VaultStatus.Registered(Phase.MIGRATED, 7, 10), onOld.status(alice), "a refused login counts nothing");
+
+      // A second run moves nothing and changes no counter.
+      CliRun again = run("fleet", "migrate", "--dir", op.toString(), "--from", old.url(), "--to", fresh.url());
+      ok(again);
+      assertTrue(again.out().contains("alice already migrated: 3/10"), again.out());
+      assertTrue(again.out().contains("2 users: 0 migrated, 2 already migrated"), again.out());
+
+      VaultClient onNew = fresh.client(two);
+      assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 7, 10), onNew.status(alice), "the count carried over");
+      RecoveryResult.Recovered recovered = assertInstanceOf(RecoveryResult.Recovered.class,
+          onNew.recover(alice, PASSWORD));
+      assertArrayEquals(aliceKey, recovered.backupKey().toBytes());
+      assertEquals(new VaultStatus.Registered(Phase.EXPOSED, 10, 10), onNew.status(alice));
+
       // The witness's log shows the rotation between the two epochs to anyone who audits it.
       CliRun audit = run("audit", "--witness", witnessUrl, "--published", op.resolve("public").toString());
       ok(audit);

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What changed from one logged bundle to the next (audit step 5): HSMs added or removed,
- * moved between datacenters or given new keys, the OPAQUE server key, the quorum, the
- * fleet id and the evidence. {@link #keysChanged} is the fact the auditor's epoch rule
+ * What changed from one logged bundle to the next (audit step 5): which fleet replaces which
+ * (a rotation: its HSMs added and removed, and whether the OPAQUE server key changed), HSMs
+ * added or removed, moved between datacenters or given new keys, the OPAQUE server key, the
+ * quorum and the evidence. {@link #keysChanged} is the fact the auditor's epoch rule
  * needs: the key set (keys, datacenters, quorum) may only change with a new epoch.
  */
 public record FleetDiff(List<String> changes, boolean keysChanged) {
@@ -21,34 +22,44 @@ public record FleetDiff(List<String> changes, boolean keysChanged) {
   }
 
   public static FleetDiff between(ValidationBundle before, ValidationBundle after) {
-    List<String> changes = new ArrayList<>();
+    List<String> members = new ArrayList<>();
+    int added = 0;
+    int removed = 0;
     Map<String, MemberKeys> old = byId(before);
     Map<String, MemberKeys> now = byId(after);
     for (Map.Entry<String, MemberKeys> e : now.entrySet()) {
       MemberKeys was = old.get(e.getKey());
       MemberKeys is = e.getValue();
       if (was == null) {
-        changes.add("added HSM " + e.getKey() + " in " + is.datacenter());
+        members.add("added HSM " + e.getKey() + " in " + is.datacenter());
+        added++;
         continue;
       }
       if (!was.datacenter().equals(is.datacenter())) {
-        changes.add("HSM " + e.getKey() + " moved from " + was.datacenter() + " to " + is.datacenter());
+        members.add("HSM " + e.getKey() + " moved from " + was.datacenter() + " to " + is.datacenter());
       }
     }
     for (Map.Entry<String, MemberKeys> e : old.entrySet()) {
       if (!now.containsKey(e.getKey())) {
-        changes.add("removed HSM " + e.getKey() + " from " + e.getValue().datacenter());
+        members.add("removed HSM " + e.getKey() + " from " + e.getValue().datacenter());
+        removed++;
       }
     }
-    if (!before.opaqueServerKey().equals(after.opaqueServerKey())) {
-      changes.add("OPAQUE server key " + shortKey(before) + " -> " + shortKey(after));
+    List<String> changes = new ArrayList<>();
+    boolean opaqueChanged = !before.opaqueServerKey().equals(after.opaqueServerKey());
+    String opaque = opaqueChanged ? "OPAQUE server key " + shortKey(before) + " -> " + shortKey(after)
+        : "OPAQUE server key unchanged";
+    if (!before.fleetId().equals(after.fleetId())) {
+      // A rotation: users move from the old fleet to this one (G8), so the summary comes first.
+      changes.add("fleet " + after.fleetId() + " replaces fleet " + before.fleetId() + ": " + added + " HSMs added, "
+          + removed + " removed, " + opaque);
+    } else if (opaqueChanged) {
+      changes.add(opaque);
     }
+    changes.addAll(members);
     if (before.quorum() != after.quorum() || before.members().size() != after.members().size()) {
       changes.add("quorum " + before.quorum() + " of " + before.members().size() + " -> " + after.quorum() + " of "
           + after.members().size());
-    }
-    if (!before.fleetId().equals(after.fleetId())) {
-      changes.add("fleet id " + before.fleetId() + " -> " + after.fleetId());
     }
     if (!before.evidenceDigest().equals(after.evidenceDigest())) {
       changes.add("evidence " + before.evidenceDigest().toHex().substring(0, 16) + "... -> "

@@ -3,6 +3,7 @@ package dev.bkv.cli;
 import dev.bkv.bundle.TrustAnchors;
 import dev.bkv.client.ClientAnchors;
 import dev.bkv.evidence.OperatorWorkspace;
+import dev.bkv.node.FleetDeployment;
 import dev.bkv.tlog.CosignatureV1;
 import dev.bkv.tlog.FormatException;
 import dev.bkv.tlog.NoteKeys;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "anchors", mixinStandardHelpOptions = true,
     description = "Write the client trust anchors of a workspace (namespace, pinned witness keys, operator key, "
-        + "cosigners) for 'bkv client --anchors'. Needs a first 'bkv fleet publish' (it pins the witness keys).")
+        + "cosigners) for 'bkv client --anchors', and DIR/client-anchors.txt, which its fleets' nodes check a new fleet "
+        + "against when users move to it. Needs a first 'bkv fleet publish' (it pins the witness keys).")
 final class FleetAnchorsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -68,21 +70,32 @@ final class FleetAnchorsCommand implements Callable<Integer> {
       String pinned = workspace.pinnedWitnessKeys().orElseThrow(() -> new IllegalArgumentException(
           "no witness keys are pinned in " + dir + " yet: run 'bkv fleet publish' once first"));
       FleetPublishCommand.WitnessKeys witness = FleetPublishCommand.parseWitnessKeys(pinned);
-      // The log's origin is its key's name, as 'bkv fleet publish' checks receipts.
-      TrustAnchors anchors = new TrustAnchors(workspace.namespace(), witness.bundleKey(),
-          workspace.operator().identityPublicKey(), witness.logKey().keyName(), witness.logKey(), VerifierSet.of(keys), required);
-      byte[] bytes = ClientAnchors.format(anchors);
-      ClientAnchors.parse(bytes); // what we write is what a client accepts
+      byte[] bytes = anchorsFile(workspace, witness, keys, required);
       Path folder = out.toAbsolutePath().getParent();
       if (folder == null || !Files.isDirectory(folder)) {
         throw new IllegalArgumentException("--out " + out + ": its folder does not exist");
       }
       OperatorWorkspace.write(out, bytes);
+      // The workspace's copy is what its fleets' nodes check a rotation's new fleet against.
+      OperatorWorkspace.write(dir.resolve(FleetDeployment.WORKSPACE_ANCHORS_FILE), bytes);
       PrintWriter print = spec.commandLine().getOut();
-      print.println("wrote client anchors for " + workspace.namespace() + " to " + out + " (witness "
+      print.println("wrote client anchors for " + workspace.namespace() + " to " + out + " and "
+          + dir.resolve(FleetDeployment.WORKSPACE_ANCHORS_FILE) + " (witness "
           + witness.bundleKey().keyName() + ", " + required + " of " + keys.size() + " cosignatures required)");
       print.flush();
       return 0;
     });
+  }
+
+  /** The anchors file of {@code workspace} under the pinned {@code witness} keys. */
+  static byte[] anchorsFile(OperatorWorkspace workspace, FleetPublishCommand.WitnessKeys witness, List<NoteVerifier> cosigners,
+      int required) throws FormatException, dev.bkv.hsm.HsmException {
+    // The log's origin is its key's name, as 'bkv fleet publish' checks receipts.
+    TrustAnchors anchors = new TrustAnchors(workspace.namespace(), witness.bundleKey(),
+        workspace.operator().identityPublicKey(), witness.logKey().keyName(), witness.logKey(), VerifierSet.of(cosigners),
+        required);
+    byte[] bytes = ClientAnchors.format(anchors);
+    ClientAnchors.parse(bytes); // what we write is what a client accepts
+    return bytes;
   }
 }

@@ -11,6 +11,7 @@ import dev.bkv.node.FleetDeployment;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.node.NodeConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import picocli.CommandLine;
       FleetCommand.Rotate.class,
       FleetPublishCommand.class,
       FleetAnchorsCommand.class,
+      FleetMigrateCommand.class,
       FleetCommand.Status.class,
       FleetCommand.SubmitterKey.class,
       CommandLine.HelpCommand.class
@@ -66,11 +68,17 @@ public final class FleetCommand implements Runnable {
     Inputs.range("--base-port", basePort, 1, Inputs.PORT_MAX - hsms);
   }
 
-  /** Writes the fleet's node and frontend configs, and says where they are. */
+  /**
+   * Writes the fleet's node and frontend configs, and says where they are. The node configs name
+   * the workspace's trust anchors for rotation when it has them (written by the first publish),
+   * so this fleet can later export its users; a first fleet gets them by {@code --migration-anchors}.
+   */
   static void deploy(PrintWriter out, OperatorWorkspace workspace, String fleetId, int basePort) throws Exception {
     Path fleetDir = workspace.dir().resolve("fleets").resolve(fleetId);
+    boolean anchored = Files.isRegularFile(workspace.dir().resolve(FleetDeployment.WORKSPACE_ANCHORS_FILE));
     FleetDeployment.Written written = FleetDeployment.write(fleetDir, workspace.config(fleetId), basePort,
-        NodeConfig.Timing.DEFAULTS, FleetDeployment.DEFAULT_WITNESS, new SecureRandom());
+        NodeConfig.Timing.DEFAULTS, FleetDeployment.DEFAULT_WITNESS,
+        anchored ? Optional.of(FleetDeployment.NODE_ANCHORS_PATH) : Optional.empty(), new SecureRandom());
     out.println("frontend on port " + basePort + " (" + written.frontend() + "), nodes on ports " + (basePort + 1) + ".."
         + (basePort + written.nodes().size()) + " (" + fleetDir.resolve(FleetDeployment.NODES_DIR) + ")");
   }

@@ -11,6 +11,7 @@ import dev.bkv.evidence.EvidenceVerifier;
 import dev.bkv.evidence.OperatorWorkspace;
 import dev.bkv.evidence.PublicFolder;
 import dev.bkv.net.WitnessHttpClient;
+import dev.bkv.node.FleetDeployment;
 import dev.bkv.net.WitnessUnreachableException;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.CosignatureV1;
@@ -157,6 +158,12 @@ final class FleetPublishCommand implements Callable<Integer> {
       Path file = workspace.bundleFile(bundle.epoch(), WITNESSED_SUFFIX);
       OperatorWorkspace.write(file, bytes);
       PublicFolder.write(workspace, folder);
+      Path anchors = dir.resolve(FleetDeployment.WORKSPACE_ANCHORS_FILE);
+      if (!Files.exists(anchors)) {
+        // The first publish pins the witness keys, so the anchors the nodes need for rotation exist from now
+        // on; 'bkv fleet anchors' rewrites them with cosigners.
+        OperatorWorkspace.write(anchors, FleetAnchorsCommand.anchorsFile(workspace, keys, List.of(), 0));
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println("published epoch " + bundle.epoch() + " of " + bundle.namespace() + ": fleet " + bundle.fleetId()
           + ", log index " + receipt.index() + " of " + logged.value().checkpoint().size());

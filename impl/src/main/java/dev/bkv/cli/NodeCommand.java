@@ -42,6 +42,10 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--hsm-dir", description = "The HSM's folder, instead of the config's.")
   Path hsmDir;
 
+  @Option(names = "--migration-anchors", paramLabel = "FILE", description = "Trust anchors (bkv-client-anchors/1) this "
+      + "HSM checks a rotation's new fleet against, instead of the config's; without any, it exports no user.")
+  Path migrationAnchors;
+
   @Option(names = "--trace", description = "Append the vault's trace events to this file, one JSON line each.")
   Path trace;
 
@@ -116,6 +120,9 @@ public final class NodeCommand implements Callable<Integer> {
     }
     if (hsmDir != null) {
       node = node.withHsmDir(hsmDir);
+    }
+    if (migrationAnchors != null) {
+      node = node.withMigrationAnchors(Optional.of(migrationAnchors));
     }
     return node;
   }

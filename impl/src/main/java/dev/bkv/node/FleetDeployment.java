@@ -46,9 +46,26 @@ public final class FleetDeployment {
     return "hsm-" + hsmNumber + ".conf";
   }
 
+  /**
+   * The workspace's copy of its trust anchors ({@code bkv fleet anchors} and the first
+   * {@code bkv fleet publish} write it): what a fleet's nodes check a rotation's target against.
+   */
+  public static final String WORKSPACE_ANCHORS_FILE = "client-anchors.txt";
+  /** Where a node config ({@code fleets/<id>/nodes/}) finds the workspace's anchors. */
+  public static final String NODE_ANCHORS_PATH = "../../../" + WORKSPACE_ANCHORS_FILE;
+
   /** Writes the configs of the fleet in {@code fleetDir} (its fleet.conf and hsm-1..N folders). */
   public static Written write(Path fleetDir, FleetConfig fleet, int basePort, NodeConfig.Timing timing, URI witness,
       SecureRandom random) throws IOException, HsmException {
+    return write(fleetDir, fleet, basePort, timing, witness, Optional.empty(), random);
+  }
+
+  /**
+   * As above; {@code migrationAnchors}, relative to the nodes' folder, goes into every node
+   * config as its {@code migration-anchors} line.
+   */
+  public static Written write(Path fleetDir, FleetConfig fleet, int basePort, NodeConfig.Timing timing, URI witness,
+      Optional<String> migrationAnchors, SecureRandom random) throws IOException, HsmException {
     int n = fleet.members().size();
     if (basePort < 1 || basePort + n > ConfigText.PORT_MAX) {
       throw new IllegalArgumentException("--base-port must leave room for " + n + " nodes below " + ConfigText.PORT_MAX
@@ -75,9 +92,9 @@ public final class FleetDeployment {
       peers.remove(member);
       NodeConfig config = new NodeConfig(fleet.fleetId(), fleetDir.resolve("fleet.conf"), member,
           fleetDir.resolve("hsm-" + i), fleet.members().get(member).datacenter(), LISTEN_HOST, basePort + i,
-          nodesDir.resolve("hsm-" + i + ".data"), peers, timing);
+          nodesDir.resolve("hsm-" + i + ".data"), peers, timing, migrationAnchors.map(a -> nodesDir.resolve(a)));
       Path file = nodesDir.resolve(nodeFileName(i));
-      write(file, config.text("../fleet.conf", "../hsm-" + i, "hsm-" + i + ".data"));
+      write(file, config.text("../fleet.conf", "../hsm-" + i, "hsm-" + i + ".data", migrationAnchors));
       written.put(i, file);
     }
     FrontendConfig frontend = new FrontendConfig(fleet.fleetId(), LISTEN_HOST, basePort, nodes, Optional.empty(),

@@ -1,10 +1,14 @@
 package dev.bkv.node;
 
+import dev.bkv.bundle.MigrationTrust;
+import dev.bkv.bundle.TrustAnchors;
+import dev.bkv.bundle.TrustAnchorsFile;
 import dev.bkv.consensus.Membership;
 import dev.bkv.consensus.PeerKeys;
 import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.firmware.FirmwareOptions;
 import dev.bkv.firmware.FleetFirmware;
+import dev.bkv.firmware.MigrationAnchors;
 import dev.bkv.firmware.ReplicaStorage;
 import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.fleet.FleetConfig;
@@ -15,6 +19,7 @@ import dev.bkv.hsm.HsmId;
 import dev.bkv.hsm.SoftHsm;
 import dev.bkv.storage.FileDisk;
 import dev.bkv.storage.StorageException;
+import dev.bkv.tlog.FormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +28,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,12 +78,39 @@ final class NodeBoot {
         defaults.waitingMax(), Long.MAX_VALUE);
   }
 
+  /**
+   * The check of a rotation's target fleet, over the anchors file the config names (empty when
+   * it names none: the firmware then refuses every export). A named file that is missing or
+   * malformed stops the boot: a node silently unable to migrate would be found out only mid-rotation.
+   */
+  static Optional<MigrationAnchors> migrationAnchors(NodeConfig config) throws NodeException {
+    if (config.migrationAnchors().isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = config.migrationAnchors().get();
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new NodeException(file + ": no such file (the trust anchors named by 'migration-anchors')");
+      }
+      if (Files.size(file) > TrustAnchorsFile.FILE_BYTES_MAX) {
+        throw new NodeException(file + ": longer than " + TrustAnchorsFile.FILE_BYTES_MAX + " bytes");
+      }
+      TrustAnchors anchors = TrustAnchorsFile.parse(Files.readAllBytes(file));
+      return Optional.of(new MigrationTrust(anchors));
+    } catch (IOException e) {
+      throw new NodeException(file + ": " + e.getMessage(), e);
+    } catch (FormatException e) {
+      throw new NodeException(file + ": " + e.getMessage(), e);
+    }
+  }
+
   static Booted boot(NodeConfig config, SecureRandom random) throws NodeException {
     return boot(config, random, false);
   }
 
   static Booted boot(NodeConfig config, SecureRandom random, boolean traced) throws NodeException {
     FleetConfig fleet = fleetConfig(config);
+    Optional<MigrationAnchors> migration = migrationAnchors(config);
     if (!fleet.fleetId().equals(config.fleetId())) {
       throw new NodeException("node config is for fleet " + config.fleetId() + " but " + config.fleetConfig()
           + " is fleet " + fleet.fleetId());
@@ -119,7 +152,7 @@ final class NodeBoot {
       ReplicaStorage storage = ReplicaStorage.open(hsm, new FileDisk(config.dataDir()), logContext(fleet, config.member()));
       ReplicatedVault vault = ReplicatedVault.create(config.member(), Membership.of(datacenters), keys,
           limits(traced), FirmwareOptions.PRODUCTION, storage.readNvram(), storage.recovered());
-      return new Booted(fleet, hsm, storage, new FleetFirmware(hsm, vault), id.toHex());
+      return new Booted(fleet, hsm, storage, new FleetFirmware(hsm, vault, migration), id.toHex());
     } catch (HsmException e) {
       throw new NodeException("the HSM in " + config.hsmDir() + " refused: " + e.getMessage(), e);
     } catch (StorageException e) {

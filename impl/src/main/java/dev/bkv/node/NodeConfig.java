@@ -17,10 +17,12 @@ import java.util.TreeMap;
  * configs"): which fleet and which member of it, where its HSM and its sealed log live, where
  * it listens, its peers, and its timers. Member indexes are positions in the fleet config's
  * member list (the consensus index, as in {@code Bkv-Leader}). Relative paths are resolved
- * against the config file's folder.
+ * against the config file's folder. {@code migrationAnchors}: the trust anchors file
+ * ({@code bkv-client-anchors/1}) this HSM checks a rotation's target fleet against; without it
+ * the node exports no record.
  */
 public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmDir, String datacenter, String listenHost,
-    int listenPort, Path dataDir, Map<Integer, URI> peers, Timing timing) {
+    int listenPort, Path dataDir, Map<Integer, URI> peers, Timing timing, Optional<Path> migrationAnchors) {
   public static final String FORMAT = "bkv-node-config/1";
   public static final int CONFIG_BYTES_MAX = 16 * 1024;
   public static final int LINES_MAX = 32 + FleetConfig.HSMS_MAX;
@@ -86,6 +88,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
     long heartbeat = -1;
     long answer = Timing.DEFAULTS.answerTimeoutMillis();
     TreeMap<Integer, URI> peers = new TreeMap<>();
+    Optional<Path> migrationAnchors = Optional.empty();
     for (ConfigText.Line line : text.lines()) {
       switch (line.key()) {
         case "fleet":
@@ -145,6 +148,10 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
           text.expect(line, 1, true);
           answer = text.number(line, line.value(0), 1, Timing.ANSWER_TIMEOUT_MILLIS_MAX);
           break;
+        case "migration-anchors":
+          text.expect(line, 1, true);
+          migrationAnchors = Optional.of(ConfigText.path(base, line.value(0)));
+          break;
         default:
           throw text.error(line, "unknown key");
       }
@@ -159,7 +166,8 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
     if (badTiming.isPresent()) {
       throw text.error(badTiming.get());
     }
-    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, host, port, dataDir, peers, timing);
+    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, host, port, dataDir, peers, timing,
+        migrationAnchors);
   }
 
   static String host(ConfigText text, ConfigText.Line line) throws ConfigException {
@@ -171,7 +179,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
   }
 
   /** The config's text; paths as given (the caller makes them relative to where the file goes). */
-  public String text(String fleetConfigPath, String hsmDirPath, String dataDirPath) {
+  public String text(String fleetConfigPath, String hsmDirPath, String dataDirPath, Optional<String> migrationAnchorsPath) {
     StringBuilder b = new StringBuilder(FORMAT).append('\n');
     b.append("fleet ").append(fleetId).append('\n');
     b.append("fleet-config ").append(fleetConfigPath).append('\n');
@@ -187,18 +195,27 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
         .append(timing.electionTimeoutMaxMillis()).append('\n');
     b.append("heartbeat-ms ").append(timing.heartbeatMillis()).append('\n');
     b.append("answer-timeout-ms ").append(timing.answerTimeoutMillis()).append('\n');
+    migrationAnchorsPath.ifPresent(path -> b.append("migration-anchors ").append(path).append('\n'));
     return b.toString();
   }
 
   public NodeConfig withListen(String host, int port) {
-    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, host, port, dataDir, peers, timing);
+    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, host, port, dataDir, peers, timing,
+        migrationAnchors);
   }
 
   public NodeConfig withHsmDir(Path dir) {
-    return new NodeConfig(fleetId, fleetConfig, member, dir, datacenter, listenHost, listenPort, dataDir, peers, timing);
+    return new NodeConfig(fleetId, fleetConfig, member, dir, datacenter, listenHost, listenPort, dataDir, peers, timing,
+        migrationAnchors);
   }
 
   public NodeConfig withDataDir(Path dir) {
-    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, listenHost, listenPort, dir, peers, timing);
+    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, listenHost, listenPort, dir, peers, timing,
+        migrationAnchors);
+  }
+
+  public NodeConfig withMigrationAnchors(Optional<Path> file) {
+    return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, listenHost, listenPort, dataDir, peers, timing,
+        file);
   }
 }

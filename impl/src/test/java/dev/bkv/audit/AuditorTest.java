@@ -57,7 +57,10 @@ class AuditorTest {
       assertEquals(5, changes.stream().filter(c -> c.startsWith("added HSM")).count(), changes.toString());
       assertEquals(3, changes.stream().filter(c -> c.startsWith("removed HSM")).count(), changes.toString());
       assertTrue(changes.contains("quorum 2 of 3 -> 3 of 5"), changes.toString());
-      assertTrue(changes.contains("fleet id fleet-1 -> fleet-2"), changes.toString());
+      // The rotation is named first: which fleet replaces which, its HSMs added and removed, the OPAQUE key.
+      assertTrue(changes.get(0).startsWith("fleet fleet-2 replaces fleet fleet-1: 5 HSMs added, 3 removed, OPAQUE server key "),
+          changes.toString());
+      assertTrue(text.contains("change: fleet fleet-2 replaces fleet fleet-1"), text);
       assertEquals(3, outcome.audited().orElseThrow().text().split("\n").length == 3 ? 3 : 0);
       Map<String, Object> json = Json.parseObject(Json.write(outcome.report().toJson()));
       assertEquals(true, json.get("passed"));

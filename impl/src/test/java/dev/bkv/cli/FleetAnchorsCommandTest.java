@@ -1,6 +1,7 @@
 package dev.bkv.cli;
 
 import static dev.bkv.testsupport.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,10 @@ class FleetAnchorsCommandTest {
           vkeys.toString());
       assertEquals(0, published.exit(), published.err());
     }
+    // The first publish keeps the workspace's copy for its fleets' nodes (migration anchors).
+    Path kept = op.resolve("client-anchors.txt");
+    byte[] first = Files.readAllBytes(kept);
+    assertEquals(0, ClientAnchors.parse(first).cosignaturesRequired());
 
     String cosigner = BundleFixtures.cosigner(1).verifier().vkey();
     CliRun bad = run("fleet", "anchors", "--dir", op.toString(), "--out", out.toString(), "--cosigner", cosigner,
@@ -72,5 +77,12 @@ class FleetAnchorsCommandTest {
     BundleVerdict verdict = BundleVerifier.verifyOta(anchors, ClientMemory.firstUse(), Instant.now().getEpochSecond(),
         witnessed, List.of());
     assertTrue(verdict.accepted(), verdict.describe());
+
+    // With cosigners, both the --out file and the workspace's copy carry them.
+    CliRun cosigned = run("fleet", "anchors", "--dir", op.toString(), "--out", out.toString(), "--cosigner", cosigner,
+        "--cosignatures-required", "1");
+    assertEquals(0, cosigned.exit(), cosigned.err());
+    assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(kept));
+    assertEquals(1, ClientAnchors.parse(Files.readAllBytes(kept)).cosignaturesRequired());
   }
 }

@@ -80,7 +80,7 @@ class FleetCommandTest {
   @Test
   void every_command_describes_itself() {
     for (String[] args : new String[][] {{"fleet", "--help"}, {"fleet", "init", "--help"}, {"fleet", "rotate", "--help"},
-        {"fleet", "publish", "--help"}, {"fleet", "status", "--help"}, {"fleet", "submitter-key", "--help"}, {"evidence", "--help"},
+        {"fleet", "publish", "--help"}, {"fleet", "status", "--help"}, {"fleet", "submitter-key", "--help"}, {"fleet", "migrate", "--help"}, {"evidence", "--help"},
         {"evidence", "jar-hash", "--help"}, {"evidence", "verify", "--help"}}) {
       CliRun r = run(args);
       assertEquals(0, r.exit(), String.join(" ", args));

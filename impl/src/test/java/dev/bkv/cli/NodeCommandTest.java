@@ -87,6 +87,18 @@ class NodeCommandTest {
   }
 
   @Test
+  void aNodeWhoseMigrationAnchorsAreMissingOrMalformed_refusesToStart_withOneLine() throws Exception {
+    Path config = fleet1.resolve("nodes/hsm-1.conf");
+    assertOneLine(run("node", "--config", config.toString(), "--port", "0", "--migration-anchors",
+        dir.resolve("absent-anchors.txt").toString()), "no such file (the trust anchors named by 'migration-anchors')");
+    Path bad = Files.writeString(dir.resolve("bad-anchors.txt"), "bkv-client-anchors/1\nnamespace x\n");
+    assertOneLine(run("node", "--config", config.toString(), "--port", "0", "--migration-anchors", bad.toString()),
+        "bad-anchors.txt");
+    Files.writeString(config, Files.readString(config) + "migration-anchors ../../../client-anchors.txt\n");
+    assertOneLine(run("node", "--config", config.toString(), "--port", "0"), "client-anchors.txt: no such file");
+  }
+
+  @Test
   void aNodeProcess_servesItsStatus_andStopsOnSigterm() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ListeningChild child = ListeningChild.start(List.of(java, "-cp", System.getProperty("java.class.path"),

@@ -53,7 +53,18 @@ class NodeConfigTest {
     assertEquals(Path.of("/srv/ws/fleets/fleet-1/nodes/hsm-2.data"), c.dataDir());
     assertEquals(Map.of(0, URI.create("http://127.0.0.1:7401"), 2, URI.create("http://127.0.0.1:7403")), c.peers());
     assertEquals(new NodeConfig.Timing(1000, 2000, 100, NodeConfig.Timing.DEFAULTS.answerTimeoutMillis()), c.timing());
-    assertEquals(c, node(c.text("../fleet.conf", "../hsm-2", "hsm-2.data")));
+    assertEquals(Optional.empty(), c.migrationAnchors());
+    assertEquals(c, node(c.text("../fleet.conf", "../hsm-2", "hsm-2.data", Optional.empty())));
+  }
+
+  @Test
+  void aNodeConfig_namesItsMigrationAnchors_relativeToItsFolder_once() throws Exception {
+    NodeConfig c = node(NODE + "migration-anchors ../../../client-anchors.txt\n");
+    assertEquals(Optional.of(Path.of("/srv/ws/client-anchors.txt")), c.migrationAnchors());
+    assertEquals(c, node(c.text("../fleet.conf", "../hsm-2", "hsm-2.data", Optional.of("../../../client-anchors.txt"))));
+    ConfigException twice = assertThrows(ConfigException.class,
+        () -> node(NODE + "migration-anchors a.txt\nmigration-anchors b.txt\n"));
+    assertTrue(twice.getMessage().contains("given twice"), twice.getMessage());
   }
 
   @Test

@@ -93,8 +93,8 @@ final class FrontendRouter {
       CompletableFuture<HttpReply> result) {
     long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (leftMillis <= 0 || attempt > ATTEMPTS_MAX) {
-      result.complete(HttpReply.busy("no answer from the fleet within " + TOTAL_MILLIS + " ms",
-          AsyncHandler.RETRY_AFTER_SECONDS));
+      result.complete(HttpReply.busy(leftMillis <= 0 ? "no answer from the fleet within " + TOTAL_MILLIS + " ms"
+          : "no answer from the fleet in " + ATTEMPTS_MAX + " attempts", AsyncHandler.RETRY_AFTER_SECONDS));
       return;
     }
     URI uri = URI.create(nodes.get(target).url() + "/bkv/vault");
@@ -106,7 +106,9 @@ final class FrontendRouter {
           int next = nextTrusted(target);
           if (failure != null || reply == null) {
             suspectNow(target);
-            again(request, next, deadline, attempt, 0, backoffMillis, hintsSkipped, result); // unreachable or garbage
+            // Unreachable or garbage: the next node, after a backoff too, since a dead leader is still
+            // named by every follower's hint until they time out, and that round trip costs nothing.
+            again(request, next, deadline, attempt, backoffMillis, backoffMillis, hintsSkipped, result);
             return;
           }
           if (reply.status() == 503 || reply.status() == 504) {
@@ -133,7 +135,7 @@ final class FrontendRouter {
               int hint = hint(reply);
               boolean fresh = hint >= 0 && hint != target;
               if (fresh && suspect(hint) && hintsSkipped < nodes.size()) {
-                again(request, next, deadline, attempt, 0, backoffMillis, hintsSkipped + 1, result);
+                again(request, next, deadline, attempt, backoffMillis, backoffMillis, hintsSkipped + 1, result);
                 return;
               }
               // A fresh hint is followed at once; with none, an election is on: wait, then ask around.

@@ -140,6 +140,11 @@ final class Deployment implements AutoCloseable {
       String text = Files.readString(conf);
       text = text.replaceAll("(?m)^(election-timeout-ms|heartbeat-ms|answer-timeout-ms) .*\\n", "") + TIMING;
       text = text.replaceAll("(?m)^listen \\S+ ", "listen " + placement.address(i) + " ");
+      if (!text.contains("\nmigration-anchors ") && Files.isRegularFile(op.resolve("client-anchors.txt"))) {
+        // A fleet configured before the first publish has no anchors line; an operator adds it
+        // (or passes --migration-anchors) before a rotation, as here.
+        text += "migration-anchors " + op.resolve("client-anchors.txt").toAbsolutePath() + "\n";
+      }
       Files.writeString(conf, placed(text, addressOfPort));
     }
     Path frontendConf = fleetDir.resolve("frontend.conf");

@@ -75,13 +75,19 @@ final class LoopbackFleet implements AutoCloseable {
 
   /** {@code traced}: each node appends its trace lines to {@code dir}/trace-&lt;member&gt;.jsonl. */
   static LoopbackFleet start(Path dir, int hsms, int datacenters, boolean traced) throws Exception {
+    return start(dir, hsms, datacenters, traced, FAST);
+  }
+
+  /** As above, with the nodes' timers {@code timing} (the defaults ride out a loaded machine's pauses). */
+  static LoopbackFleet start(Path dir, int hsms, int datacenters, boolean traced, NodeConfig.Timing timing)
+      throws Exception {
     Path workspace = dir.resolve("ws");
     OperatorWorkspace ws = OperatorWorkspace.initialize(workspace, "backup.example.com/bkv",
         new OperatorWorkspace.FleetShape("fleet-1", hsms, datacenters),
         Sha256Digest.of("vault.jar".getBytes(StandardCharsets.US_ASCII)), System.currentTimeMillis() / 1000, RANDOM);
     Path fleetDir = workspace.resolve("fleets").resolve("fleet-1");
     FleetConfig fleet = ws.config("fleet-1");
-    FleetDeployment.Written written = FleetDeployment.write(fleetDir, fleet, FleetDeployment.DEFAULT_BASE_PORT, FAST,
+    FleetDeployment.Written written = FleetDeployment.write(fleetDir, fleet, FleetDeployment.DEFAULT_BASE_PORT, timing,
         FleetDeployment.DEFAULT_WITNESS, RANDOM);
     Map<Integer, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
     TreeMap<Integer, NodeHttpServer> byMember = new TreeMap<>();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.client.VaultTransport;
 import dev.bkv.crypto.opaque.KE1;
 import dev.bkv.crypto.opaque.KE3;
@@ -20,9 +19,12 @@ import dev.bkv.hsm.FirmwareResponse;
 import dev.bkv.hsm.LoginId;
 import dev.bkv.hsm.LoginPurpose;
 import dev.bkv.hsm.OpaqueContext;
+import dev.bkv.hsm.SoftHsm;
 import dev.bkv.hsm.VaultProtocol;
+import dev.bkv.node.NodeConfig;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.UserId;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -31,11 +33,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Meta's opaque-ke (the Node.js peer) as the phone's OPAQUE client, its messages carried in
- * FirmwareCodec requests over HTTP to a frontend in front of an in-process fleet: it registers
- * with the key the served bundle names, uploads a backup key and recovers it. Its logins name
+ * FirmwareCodec requests over HTTP to BKV's frontend in front of three node servers (the
+ * replicated fleet, on loopback): it registers with the fleet's key, uploads a backup key and
+ * recovers it. Its logins name
  * the empty OPAQUE context profile (spec/FORMATS.md, "Protocol"), since the package
  * ({@code @serenity-kit/opaque-p256@1.1.0}) takes no context and so binds the empty one. The
  * sealing of the backup key under the session key is BKV's (VaultProtocol), done here with
@@ -48,7 +52,8 @@ class OpaqueKeOverHttpTest {
   static final Map<String, Object> LIGHT_KSF_THEIRS =
       Map.of("argon2id-custom", Map.of("memory", 1024, "iterations", 1, "parallelism", 1));
   static OpaqueKePeer peer;
-  static TestFrontend frontend;
+  static LoopbackFleet fleet;
+  @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,13 +63,14 @@ class OpaqueKeOverHttpTest {
     }
     assumeTrue(unavailable.isEmpty(), "opaque-ke interop needs Node.js and npm");
     peer = OpaqueKePeer.start();
-    frontend = new TestFrontend(RANDOM);
+    // The real thing: three node servers and the frontend on loopback, default node timers.
+    fleet = LoopbackFleet.start(dir, 3, 3, false, NodeConfig.Timing.DEFAULTS);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (frontend != null) {
-      frontend.close();
+    if (fleet != null) {
+      fleet.close();
     }
     if (peer != null) {
       peer.close();
@@ -73,8 +79,8 @@ class OpaqueKeOverHttpTest {
 
   @Test
   void opaqueKeRegistersAndRecoversItsBackupKeyOverHttp_andItsWrongGuessIsCounted() throws Exception {
-    VaultTransport http = new VaultHttpTransport(FrontendHttpClient.to(frontend.url()));
-    byte[] fleetKey = WitnessedBundle.parse(frontend.servedBundle).bundle().opaqueServerKey().encode();
+    VaultTransport http = new VaultHttpTransport(FrontendHttpClient.to(fleet.frontend.baseUrl()));
+    byte[] fleetKey = SoftHsm.open(fleet.fleetDir.resolve("hsm-1"), RANDOM).opaqueServerSetup().serverPublicKey().encode();
     UserId user = UserId.ofUtf8("opaque-ke-user");
     String password = "opaque-ke password";
 
@@ -85,7 +91,7 @@ class OpaqueKeOverHttpTest {
     Map<?, ?> registered = peer.call("client.finishRegistration", params("clientRegistrationState",
         start.get("clientRegistrationState"), "registrationResponse", b64(started.response().encode()), "password", password,
         "keyStretching", LIGHT_KSF_THEIRS));
-    assertArrayEquals(fleetKey, bytes(registered, "serverStaticPublicKey"), "the fleet answers with the bundle's key");
+    assertArrayEquals(fleetKey, bytes(registered, "serverStaticPublicKey"), "the fleet answers with its key");
     assertInstanceOf(FirmwareResponse.RegisterStored.class, call(http, new FirmwareRequest.RegisterFinish(user,
         started.registrationId(), RegistrationRecord.decode(bytes(registered, "registrationRecord")), MAX_ATTEMPTS)));
 

@@ -6,6 +6,9 @@ import dev.bkv.bundle.TrustAnchorsFile;
 import dev.bkv.consensus.Membership;
 import dev.bkv.consensus.PeerKeys;
 import dev.bkv.consensus.ReplicaCore;
+import dev.bkv.evidence.DeploymentEvidence;
+import dev.bkv.evidence.EvidenceFormatException;
+import dev.bkv.evidence.OperatorWorkspace;
 import dev.bkv.firmware.FirmwareOptions;
 import dev.bkv.firmware.FleetFirmware;
 import dev.bkv.firmware.MigrationAnchors;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -108,8 +112,36 @@ final class NodeBoot {
     return boot(config, random, false);
   }
 
+  /**
+   * The fleet's deployment evidence, when the fleet config has it beside it (as {@code bkv
+   * fleet init} writes them): the config must be the one the evidence describes, so a node never
+   * runs a fleet other than the one the witness logged and auditors checked.
+   */
+  static void matchEvidence(NodeConfig config, FleetConfig fleet) throws NodeException {
+    Path file = config.fleetConfig().resolveSibling(OperatorWorkspace.EVIDENCE_FILE);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try {
+      if (Files.size(file) > DeploymentEvidence.EVIDENCE_BYTES_MAX) {
+        throw new NodeException(file + ": longer than " + DeploymentEvidence.EVIDENCE_BYTES_MAX + " bytes");
+      }
+      FleetConfig described = DeploymentEvidence.parse(Files.readAllBytes(file)).config();
+      if (!Arrays.equals(described.textBytes(), fleet.textBytes())) {
+        throw new NodeException(config.fleetConfig() + " is not the fleet config the evidence " + file
+            + " describes (evidence names fleet " + described.fleetId() + ", config digest "
+            + described.digest().toHex().substring(0, 16) + ", not " + fleet.digest().toHex().substring(0, 16) + ")");
+      }
+    } catch (IOException e) {
+      throw new NodeException(file + ": " + e.getMessage(), e);
+    } catch (EvidenceFormatException e) {
+      throw new NodeException(file + ": " + e.getMessage(), e);
+    }
+  }
+
   static Booted boot(NodeConfig config, SecureRandom random, boolean traced) throws NodeException {
     FleetConfig fleet = fleetConfig(config);
+    matchEvidence(config, fleet);
     Optional<MigrationAnchors> migration = migrationAnchors(config);
     if (!fleet.fleetId().equals(config.fleetId())) {
       throw new NodeException("node config is for fleet " + config.fleetId() + " but " + config.fleetConfig()

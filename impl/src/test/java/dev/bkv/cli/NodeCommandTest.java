@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -84,6 +85,18 @@ class NodeCommandTest {
     assertOneLine(run("node", "--config", config.toString(), "--hsm-dir", dir.resolve("nowhere").toString()),
         "is not an HSM directory");
     assertOneLine(run("frontend", "--config", dir.resolve("absent.conf").toString()), "no such file");
+  }
+
+  @Test
+  @Timeout(120) // a node that accepts the config serves until stopped: a timeout is the failure
+  void aFleetConfigThatIsNotTheOneTheEvidenceDescribes_isRefusedInOneLine() throws Exception {
+    CliRun rotate = run("fleet", "rotate", "--dir", workspace.toString(), "--jar", dir.resolve("vault.jar").toString());
+    assertEquals(0, rotate.exit(), rotate.err());
+    // The evidence beside fleet-1's config now describes fleet-2: the operator's files disagree.
+    Files.copy(workspace.resolve("fleets/fleet-2/evidence.txt"), fleet1.resolve("evidence.txt"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertOneLine(run("node", "--config", fleet1.resolve("nodes/hsm-1.conf").toString(), "--port", "0"),
+        "is not the fleet config the evidence");
   }
 
   @Test

@@ -102,9 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     Optional<String> stopped = Optional.empty();
     try (world) {
-      if (keep != null) {
-        out.println("everything is built in " + world.dir + " and kept");
-      }
+      out.println("working in " + world.dir + (keep != null ? " (kept at the end)" : " (removed at the end)"));
       new DemoStory(world, checks, ksf, maxAttempts, first, second, transportWrapper).run();
     } catch (DemoException | VaultClientException e) {
       stopped = Optional.of(e.getMessage());

@@ -181,7 +181,9 @@ final class DemoStory {
     world.random.nextBytes(bobKey);
     bobPhone.register(bob, bobPassword, new BackupKey(bobKey), maxAttempts);
     checks.say(bobName, "registered with maxAttempts " + maxAttempts);
-    VaultClient attacker = phone.client(oldFleet, oldTrusted);
+    VaultClient attacker = phone.guessingClient(oldFleet, oldTrusted);
+    checks.say("attacker", "guesses " + bobName + "'s password through the frontend (skipping key stretching: a wrong "
+        + "guess fails whatever it computes, and the vault counts it all the same)");
     for (int guess = 1; guess <= maxAttempts; guess++) {
       String wrong = "guess-" + guess;
       RecoveryResult result = attacker.recover(bob, Password.utf8(wrong));
@@ -229,7 +231,8 @@ final class DemoStory {
       checks.expect(client.recover(alice, Password.utf8("typo-" + guess)) instanceof RecoveryResult.NotRecovered,
           "a mistyped password recovers nothing");
     }
-    checks.say(aliceName, "then mistyped the password " + aliceGuessesUsed + " times");
+    checks.say(aliceName, "then mistyped the password: " + aliceGuessesUsed + " wrong guess"
+        + (aliceGuessesUsed == 1 ? "" : "es"));
     phone.expectRemaining(aliceName, client, alice, maxAttempts - aliceGuessesUsed, "before the rotation");
   }
 
@@ -258,7 +261,7 @@ final class DemoStory {
     VaultStatus oldStatus = onOld.status(alice);
     boolean refused = onOld.recover(alice, password) instanceof RecoveryResult.NotRecovered;
     checks.say(aliceName, OLD_FLEET + " refuses the user: " + (refused ? "recovery fails" : "it DID recover")
-        + "; her old record is " + (oldStatus instanceof VaultStatus.Registered r ? r.phase() : "gone"));
+        + "; the old record is " + (oldStatus instanceof VaultStatus.Registered r ? r.phase() : "gone"));
     checks.expect(refused, "the old fleet answers no login of a migrated user");
     checks.expect(oldStatus instanceof VaultStatus.Registered r && r.phase() == Phase.MIGRATED,
         "the old fleet's record is MIGRATED");

@@ -36,8 +36,8 @@ final class DemoWorld implements AutoCloseable {
   static final String NAMESPACE = "backup.example.com/bkv";
   static final String WITNESS_NAME = "witness.example.com/w";
   static final String WITNESS_ORIGIN = "witness.example.com/w/bundles";
-  /** Node timers for a quick demo: elections within a second of a leader's silence (production: 1-2 s). */
-  static final NodeConfig.Timing TIMING = new NodeConfig.Timing(400, 800, 40, 5_000);
+  /** Node timers for a quick demo: elections within 0.6-1.2 s of a leader's silence (production: 1-2 s). */
+  static final NodeConfig.Timing TIMING = new NodeConfig.Timing(600, 1_200, 100, 5_000);
   /** Stands for the vault jar's hash when the demo runs from a classes directory (tests). */
   static final String CLASSES_JAR_STAND_IN = "bkv demo: classes directory, no jar";
 

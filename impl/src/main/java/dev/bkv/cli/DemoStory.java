@@ -43,8 +43,8 @@ final class DemoStory {
   static final int DATACENTERS = 3;
   static final String OLD_FLEET = "fleet-1";
   static final String NEW_FLEET = "fleet-2";
-  /** The user's own wrong guesses before the rotation (fewer when the limit is lower): a count to carry over. */
-  static final int USER_WRONG_GUESSES = 3;
+  /** Wrong guesses on the user before the rotation (fewer when the limit is lower): a count to carry over. */
+  static final int GUESSES_ON_USER = 3;
   static final int BACKUP_KEY_BYTES = 32;
 
   private final DemoWorld world;
@@ -226,13 +226,14 @@ final class DemoStory {
     VaultClient client = phone.client(oldFleet, oldTrusted);
     phone.expectRecovered(aliceName, client, alice, password, aliceKey, "recovered from the " + (HSMS - lost.size())
         + " HSMs left");
-    aliceGuessesUsed = Math.min(USER_WRONG_GUESSES, maxAttempts - 1);
+    aliceGuessesUsed = Math.min(GUESSES_ON_USER, maxAttempts - 1);
+    VaultClient attacker = phone.guessingClient(oldFleet, oldTrusted);
     for (int guess = 1; guess <= aliceGuessesUsed; guess++) {
-      checks.expect(client.recover(alice, Password.utf8("typo-" + guess)) instanceof RecoveryResult.NotRecovered,
-          "a mistyped password recovers nothing");
+      checks.expect(attacker.recover(alice, Password.utf8("guess-" + guess)) instanceof RecoveryResult.NotRecovered,
+          "a wrong guess recovers nothing");
     }
-    checks.say(aliceName, "then mistyped the password: " + aliceGuessesUsed + " wrong guess"
-        + (aliceGuessesUsed == 1 ? "" : "es"));
+    checks.say("attacker", "then guesses " + aliceName + "'s password wrong " + aliceGuessesUsed + " time"
+        + (aliceGuessesUsed == 1 ? "" : "s") + ", to see whether a new fleet forgets them");
     phone.expectRemaining(aliceName, client, alice, maxAttempts - aliceGuessesUsed, "before the rotation");
   }
 

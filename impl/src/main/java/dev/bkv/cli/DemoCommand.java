@@ -67,6 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
   /** Tests put a faulty transport between the phone and the frontend here, to see the demo's checks fail. */
   UnaryOperator<VaultTransport> transportWrapper = UnaryOperator.identity();
 
+  /** Tests put a faulty transport between the migrator and the new fleet here, to see the rotation's checks fail. */
+  UnaryOperator<VaultTransport> migrationWrapper = UnaryOperator.identity();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -103,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
     Optional<String> stopped = Optional.empty();
     try (world) {
       out.println("working in " + world.dir + (keep != null ? " (kept at the end)" : " (removed at the end)"));
-      new DemoStory(world, checks, ksf, maxAttempts, first, second, transportWrapper).run();
+      new DemoStory(world, checks, ksf, maxAttempts, first, second, transportWrapper, migrationWrapper).run();
     } catch (DemoException | VaultClientException e) {
       stopped = Optional.of(e.getMessage());
     } catch (InterruptedException e) {

@@ -56,6 +56,7 @@ final class DemoStory {
   private final UserId bob;
   private final String bobName;
   private final UnaryOperator<VaultTransport> transportWrapper;
+  private final UnaryOperator<VaultTransport> migrationWrapper;
   private final Password password = Password.utf8("correct horse battery staple");
   private final byte[] aliceKey = new byte[BACKUP_KEY_BYTES];
   private DemoPhone phone;
@@ -63,9 +64,13 @@ final class DemoStory {
   private ValidationBundle oldTrusted;
   private int aliceGuessesUsed;
 
-  /** {@code user} backs up and recovers; {@code secondUser} is the attacker's target. */
+  /**
+   * {@code user} backs up and recovers; {@code secondUser} is the attacker's target. The wrappers
+   * (identity but in tests) sit between the phone and the frontends, and between the migrator and
+   * the new fleet's frontend.
+   */
   DemoStory(DemoWorld world, DemoChecks checks, Ksf ksf, int maxAttempts, UserId user, UserId secondUser,
-      UnaryOperator<VaultTransport> transportWrapper) {
+      UnaryOperator<VaultTransport> transportWrapper, UnaryOperator<VaultTransport> migrationWrapper) {
     this.world = world;
     this.checks = checks;
     this.ksf = ksf;
@@ -75,6 +80,7 @@ final class DemoStory {
     this.bob = secondUser;
     this.bobName = tag(secondUser);
     this.transportWrapper = transportWrapper;
+    this.migrationWrapper = migrationWrapper;
   }
 
   /** How the output names a user: the id up to its '@'. */
@@ -272,7 +278,7 @@ final class DemoStory {
   private void migrate(DemoFleet newFleet) throws Exception {
     FleetMigrateCommand.Bundles bundles = FleetMigrateCommand.chained(world.workspace, NEW_FLEET, Optional.of(OLD_FLEET));
     FleetMigrator migrator = new FleetMigrator(new VaultHttpTransport(FrontendHttpClient.to(oldFleet.url())),
-        new VaultHttpTransport(FrontendHttpClient.to(newFleet.url())), bundles.target().toBytes(), bundles.own().toBytes(),
+        migrationWrapper.apply(new VaultHttpTransport(FrontendHttpClient.to(newFleet.url()))), bundles.target().toBytes(), bundles.own().toBytes(),
         FleetMigrator.Limits.DEFAULTS);
     List<MigrationOutcome> outcomes = new ArrayList<>();
     MigrationReport report = migrator.run(outcome -> {

@@ -110,6 +110,18 @@ class DemoCommandTest {
     assertEquals(0, run("demo", "--help").exit());
   }
 
+  /** Runs the demo with test hooks set on {@code demo}; returns its exit code, output and error output. */
+  private static CliRun runWith(DemoCommand demo, String... options) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = new CommandLine(demo);
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    String[] args = with(options);
+    int code = commandLine.execute(Arrays.copyOfRange(args, 1, args.length)); // without "demo"
+    return new CliRun(code, out.toString(), err.toString());
+  }
+
   @Test
   void demo_fails_when_the_frontend_swallows_cancels_and_keeps_its_folder_when_asked() {
     // Negative test of the demo's own checks: a transport that drops LoginCancel leaves the last
@@ -121,17 +133,27 @@ class DemoCommandTest {
       }
       return inner.exchange(request);
     };
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = new CommandLine(demo);
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
     Path kept = dir.resolve("kept");
-    String[] args = with("--max-attempts", "2", "--keep", kept.toString());
-    int code = commandLine.execute(Arrays.copyOfRange(args, 1, args.length)); // without "demo"
-    assertEquals(1, code, out + "\n" + err);
-    assertTrue(out.toString().contains("demo: FAILED"), out.toString());
-    assertTrue(out.toString().contains("the record is destroyed by wrong guess 2, not later"), out.toString());
+    CliRun run = runWith(demo, "--max-attempts", "2", "--keep", kept.toString());
+    assertEquals(1, run.exit(), run.out() + "\n" + run.err());
+    assertSays(run.out(), "demo: FAILED", "the record is destroyed by wrong guess 2, not later");
     assertTrue(Files.isDirectory(kept.resolve("operator").resolve("fleets").resolve("fleet-1")), "--keep keeps the workspace");
+  }
+
+  @Test
+  void demo_fails_when_the_new_fleet_never_gets_the_migrated_user() {
+    // Negative test of the rotation's checks: the new fleet's frontend refuses every import, so the
+    // user is frozen on the old fleet and absent from the new one; the demo must say so, not pass.
+    DemoCommand demo = new DemoCommand();
+    demo.migrationWrapper = inner -> request -> {
+      if (request.length > 1 && request[1] == FirmwareRequest.Kind.MIGRATE_IN.code) {
+        return FirmwareCodec.encode(new FirmwareResponse.Refused(FirmwareResponse.Reason.IMPORT_REFUSED, "dropped"));
+      }
+      return inner.exchange(request);
+    };
+    CliRun run = runWith(demo, "--max-attempts", "2");
+    assertEquals(1, run.exit(), run.out() + "\n" + run.err());
+    assertSays(run.out(), "demo: FAILED", "every user is on the new fleet",
+        "alice migrated with 1/2 guesses used", "the record exists on fleet-2 (carried over)");
   }
 }

@@ -41,8 +41,11 @@ final class Deployment implements AutoCloseable {
   /** Argon2id of the test clients: the cheapest the KSF takes, the protocol is the same. */
   static final List<String> CHEAP_KSF = List.of("--ksf-memory-kib", "64", "--ksf-iterations", "1",
       "--ksf-parallelism", "1");
-  /** Node timers of the test fleets: elections within a second, so failovers fit the test's time. */
-  static final String TIMING = "election-timeout-ms 800 1600\nheartbeat-ms 100\nanswer-timeout-ms 4000\n";
+  /**
+   * Node timers of the test fleets: failovers within a few seconds, and heartbeats sparse
+   * enough that a traced run stays a few thousand events (each heartbeat is nine of them).
+   */
+  static final String TIMING = "election-timeout-ms 1250 2500\nheartbeat-ms 250\nanswer-timeout-ms 4000\n";
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(90);
 

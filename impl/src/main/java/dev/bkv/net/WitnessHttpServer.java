@@ -2,7 +2,6 @@ package dev.bkv.net;
 
 import dev.bkv.witness.WitnessService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 
 /**
@@ -63,12 +62,6 @@ public final class WitnessHttpServer implements AutoCloseable {
   /** {@code http://host:port} of this server. */
   public String baseUrl() {
     return "http://" + address().getHostString() + ":" + address().getPort();
-  }
-
-  /** The body, or null when it is longer than {@code bytesMax}. */
-  static byte[] readBounded(InputStream in, int bytesMax) throws IOException {
-    byte[] body = in.readNBytes(bytesMax + 1);
-    return body.length > bytesMax ? null : body;
   }
 
   @Override

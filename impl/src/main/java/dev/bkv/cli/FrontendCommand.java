@@ -3,14 +3,11 @@ package dev.bkv.cli;
 import dev.bkv.net.FrontendHttpServer;
 import dev.bkv.node.ConfigException;
 import dev.bkv.node.FrontendConfig;
-import dev.bkv.storage.IoErrors;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,29 +57,15 @@ public final class FrontendCommand implements Callable<Integer> {
       if (witness != null) {
         frontend = frontend.withWitness(URI.create(Inputs.witnessUrl("--witness", witness).replaceAll("/+$", "")));
       }
-      InetSocketAddress address = new InetSocketAddress(frontend.listenHost(), frontend.listenPort());
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException("host " + frontend.listenHost() + ": unknown host");
-      }
+      InetSocketAddress address = Serving.address(frontend.listenHost(), frontend.listenPort());
       FrontendHttpServer server;
       try {
         server = FrontendHttpServer.start(address, frontend);
       } catch (IOException e) {
-        throw new IOException("cannot listen on " + frontend.listenHost() + ":" + frontend.listenPort() + ": "
-            + IoErrors.reason(e), e);
+        throw Serving.cannotListen(frontend.listenHost(), frontend.listenPort(), e);
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      PrintWriter out = spec.commandLine().getOut();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        out.println("shutting down");
-        out.flush();
-        server.close();
-        stopped.countDown();
-      }));
-      out.println("frontend of fleet " + frontend.fleetId() + " (" + frontend.nodes().size() + " nodes) listening on "
-          + server.baseUrl());
-      out.flush();
-      stopped.await();
+      Serving.untilSignal(spec.commandLine().getOut(), "frontend of fleet " + frontend.fleetId() + " ("
+          + frontend.nodes().size() + " nodes) listening on " + server.baseUrl(), server::close);
       return 0;
     });
   }

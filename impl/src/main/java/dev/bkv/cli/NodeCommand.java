@@ -6,9 +6,7 @@ import dev.bkv.node.ConfigException;
 import dev.bkv.node.NodeConfig;
 import dev.bkv.node.NodeException;
 import dev.bkv.node.NodeHost;
-import dev.bkv.storage.IoErrors;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -53,10 +51,7 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() {
     return UserErrors.report(spec, () -> {
       NodeConfig node = configured();
-      InetSocketAddress address = new InetSocketAddress(node.listenHost(), node.listenPort());
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException("host " + node.listenHost() + ": unknown host");
-      }
+      InetSocketAddress address = Serving.address(node.listenHost(), node.listenPort());
       PeerHttpLinks links = new PeerHttpLinks(node.peers());
       CountDownLatch stopped = new CountDownLatch(1);
       AtomicReference<String> failure = new AtomicReference<>();
@@ -76,9 +71,8 @@ public final class NodeCommand implements Callable<Integer> {
       } catch (IOException e) {
         nodeHost.close();
         links.close();
-        throw new IOException("cannot listen on " + node.listenHost() + ":" + node.listenPort() + ": " + IoErrors.reason(e), e);
+        throw Serving.cannotListen(node.listenHost(), node.listenPort(), e);
       }
-      PrintWriter out = spec.commandLine().getOut();
       AtomicBoolean closed = new AtomicBoolean();
       Runnable close = () -> {
         if (closed.compareAndSet(false, true)) {
@@ -86,16 +80,8 @@ public final class NodeCommand implements Callable<Integer> {
           links.close();
         }
       };
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        out.println("shutting down");
-        out.flush();
-        close.run();
-        stopped.countDown();
-      }));
-      out.println("node " + node.member() + " of fleet " + node.fleetId() + " (" + node.datacenter() + ") listening on "
-          + server.baseUrl());
-      out.flush();
-      stopped.await();
+      Serving.untilSignal(spec.commandLine().getOut(), "node " + node.member() + " of fleet " + node.fleetId() + " ("
+          + node.datacenter() + ") listening on " + server.baseUrl(), close, stopped);
       if (failure.get() != null) {
         close.run();
         throw new IOException("stopped: " + failure.get());

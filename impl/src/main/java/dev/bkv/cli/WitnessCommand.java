@@ -2,7 +2,6 @@ package dev.bkv.cli;
 
 import dev.bkv.base.Hex;
 import dev.bkv.net.WitnessHttpServer;
-import dev.bkv.storage.IoErrors;
 import dev.bkv.witness.KnownLogs;
 import dev.bkv.witness.KnownOperators;
 import dev.bkv.witness.Witness;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,25 +99,17 @@ public final class WitnessCommand implements Runnable {
           server = WitnessHttpServer.start(address, witness.service());
         } catch (IOException e) {
           witness.close();
-          throw new IOException("cannot listen on " + host + ":" + port + ": " + IoErrors.reason(e), e);
+          throw Serving.cannotListen(host, port, e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        PrintWriter out = spec.commandLine().getOut();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          out.println("shutting down");
-          out.flush();
-          server.close();
-          try {
-            witness.close();
-          } catch (IOException ignored) {
-            // Every write is durable already; nothing is lost by a failed close.
-          }
-          stopped.countDown();
-        }));
-        out.println("witness " + witness.keys().name() + " listening on " + server.baseUrl()
-            + " (log " + witness.keys().origin() + ", size " + witness.log().size() + ")");
-        out.flush();
-        stopped.await();
+        Serving.untilSignal(spec.commandLine().getOut(), "witness " + witness.keys().name() + " listening on "
+            + server.baseUrl() + " (log " + witness.keys().origin() + ", size " + witness.log().size() + ")", () -> {
+              server.close();
+              try {
+                witness.close();
+              } catch (IOException ignored) {
+                // Every write is durable already; nothing is lost by a failed close.
+              }
+            });
         return 0;
       });
     }

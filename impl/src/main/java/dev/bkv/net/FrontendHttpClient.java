@@ -4,15 +4,10 @@ import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.tlog.TileFetcher;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -84,46 +79,19 @@ public final class FrontendHttpClient {
 
   Reply get(String path, int bytesMax) throws IOException {
     URI uri = uri(path);
-    HttpResponse<InputStream> response = send(HttpRequest.newBuilder(uri).timeout(GET_TIMEOUT).GET().build());
-    try (InputStream in = response.body()) {
-      return new Reply("GET " + uri, response.statusCode(), WitnessHttpServer.readBounded(in, bytesMax), bytesMax);
-    }
+    BoundedHttp.Bounded reply = BoundedHttp.exchange(this::send, HttpRequest.newBuilder(uri).timeout(GET_TIMEOUT).GET().build(),
+        bytesMax);
+    return new Reply("GET " + uri, reply.status(), reply.body(), bytesMax);
   }
 
   URI uri(String path) {
     return URI.create(baseUrl + path);
   }
 
-  /** Sends {@code request}; a failure names the frontend and why (the JDK's connect failures carry no message). */
+  /** Sends {@code request}; a failure names the frontend and why. */
   HttpResponse<InputStream> send(HttpRequest request) throws IOException {
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for " + request.uri(), e);
-    } catch (IOException e) {
-      URI uri = request.uri();
-      throw new IOException("cannot reach frontend " + uri.getScheme() + "://" + uri.getRawAuthority() + ": "
-          + reason(e, request.timeout().orElse(GET_TIMEOUT)), e);
-    }
-  }
-
-  private static String reason(IOException e, Duration timeout) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer within " + timeout.toSeconds() + " s";
-    }
-    if (e instanceof ConnectException) {
-      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-        if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
-          return "unknown host";
-        }
-      }
-      return "connection refused";
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return BoundedHttp.send(client, request, "frontend", CONNECT_TIMEOUT, request.timeout().orElse(GET_TIMEOUT),
+        IOException::new);
   }
 
   /** ": <first line of an error body>", printable characters only, or "" for an empty body. */

@@ -25,7 +25,7 @@ public final class HttpTileFetcher implements TileFetcher {
         HttpRequest.newBuilder(URI.create(prefix + path)).timeout(WitnessHttpClient.TIMEOUT).GET().build();
     HttpResponse<InputStream> response = WitnessHttpClient.send(client, request);
     try (InputStream body = response.body()) {
-      byte[] bytes = WitnessHttpServer.readBounded(body, bytesMax);
+      byte[] bytes = BoundedHttp.readBounded(body, bytesMax);
       if (response.statusCode() != 200) {
         throw new IOException("GET " + path + ": HTTP " + response.statusCode());
       }

@@ -46,7 +46,7 @@ public final class VaultHttpTransport implements VaultTransport {
     try {
       HttpResponse<InputStream> response = frontend.send(post);
       try (InputStream in = response.body()) {
-        byte[] body = WitnessHttpServer.readBounded(in, RESPONSE_BYTES_MAX);
+        byte[] body = BoundedHttp.readBounded(in, RESPONSE_BYTES_MAX);
         if (response.statusCode() != 200) {
           throw new TransportException("POST " + uri + ": HTTP " + response.statusCode()
               + (body == null ? "" : FrontendHttpClient.detail(body)));

@@ -5,13 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 
 /**
@@ -66,46 +63,17 @@ public final class WitnessHttpClient {
   }
 
   private Reply exchange(HttpRequest request) throws IOException {
-    HttpResponse<InputStream> response = send(client, request);
-    try (InputStream in = response.body()) {
-      byte[] body = WitnessHttpServer.readBounded(in, REPLY_BYTES_MAX);
-      if (body == null) {
-        throw new IOException(request.method() + " " + request.uri().getPath() + ": reply longer than " + REPLY_BYTES_MAX);
-      }
-      return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+    BoundedHttp.Bounded reply = BoundedHttp.exchange(r -> send(client, r), request, REPLY_BYTES_MAX);
+    if (reply.body() == null) {
+      throw new IOException(request.method() + " " + request.uri().getPath() + ": reply longer than " + REPLY_BYTES_MAX);
     }
+    return new Reply(reply.status(), reply.contentType(), reply.body());
   }
 
+  /** Sends {@code request}; a failure names the witness and why, as a {@link WitnessUnreachableException} when no connection was made. */
   static HttpResponse<InputStream> send(HttpClient client, HttpRequest request) throws IOException {
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for " + request.uri(), e);
-    } catch (IOException e) {
-      // The JDK's connect failures carry no message ("null"); say which witness and why.
-      URI uri = request.uri();
-      String message = "cannot reach witness " + uri.getScheme() + "://" + uri.getRawAuthority() + ": " + reason(e);
-      throw e instanceof ConnectException || e instanceof HttpConnectTimeoutException
-          ? new WitnessUnreachableException(message, e) : new IOException(message, e);
-    }
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "no connection within " + TIMEOUT.toSeconds() + " s";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer within " + TIMEOUT.toSeconds() + " s";
-    }
-    if (e instanceof ConnectException) {
-      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-        if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
-          return "unknown host";
-        }
-      }
-      return "connection refused";
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return BoundedHttp.send(client, request, "witness", TIMEOUT, TIMEOUT,
+        (message, e) -> e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+            ? new WitnessUnreachableException(message, e) : new IOException(message, e));
   }
 }

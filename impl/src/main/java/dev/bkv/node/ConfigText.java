@@ -1,13 +1,19 @@
 package dev.bkv.node;
 
+import dev.bkv.fleet.FleetConfig;
+import dev.bkv.fleet.FleetNames;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,6 +37,18 @@ final class ConfigText {
   private ConfigText(String source, List<Line> lines) {
     this.source = source;
     this.lines = lines;
+  }
+
+  /** Reads {@code file}; a missing file, or one longer than {@code bytesMax}, is named as such. */
+  static byte[] read(Path file, int bytesMax) throws ConfigException, IOException {
+    try {
+      if (Files.size(file) > bytesMax) {
+        throw new ConfigException(file + ": longer than " + bytesMax + " bytes");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    }
   }
 
   /** Splits {@code text} (from {@code source}, for messages) after checking size, bytes and the format line. */
@@ -113,6 +131,44 @@ final class ConfigText {
     return value;
   }
 
+  /** The fleet ID of a {@code fleet <id>} line (once). */
+  String fleetId(Line line) throws ConfigException {
+    expect(line, 1, true);
+    return checked(line, line.value(0), FleetNames.fleetIdProblem(line.value(0)));
+  }
+
+  /** {@code text} as a datacenter name at {@code line}. */
+  String datacenter(Line line, String text) throws ConfigException {
+    return checked(line, text, FleetNames.datacenterProblem(text));
+  }
+
+  private String checked(Line line, String text, Optional<String> problem) throws ConfigException {
+    if (problem.isPresent()) {
+      throw error(line, problem.get());
+    }
+    return text;
+  }
+
+  /** {@code text} as a member index of a fleet at {@code line}. */
+  int member(Line line, String text) throws ConfigException {
+    return (int) number(line, text, 0, FleetConfig.HSMS_MAX - 1);
+  }
+
+  /** The host of a {@code listen <host> <port>} line (once). */
+  String listenHost(Line line) throws ConfigException {
+    expect(line, 2, true);
+    String host = line.value(0);
+    if (host.length() > HOST_CHARS_MAX || !host.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+      throw error(line, "'" + host + "' is not a host name or address");
+    }
+    return host;
+  }
+
+  /** The port of a {@code listen <host> <port>} line, once {@link #listenHost} took it. */
+  int listenPort(Line line) throws ConfigException {
+    return (int) number(line, line.value(1), 0, PORT_MAX);
+  }
+
   /** An http:// base URL with a host and a port, no path beyond "/", no query or fragment. */
   URI url(Line line, String text) throws ConfigException {
     if (text.length() > URL_CHARS_MAX) {
@@ -140,6 +196,8 @@ final class ConfigText {
 
   /** Longest URL in a config. */
   static final int URL_CHARS_MAX = 2048;
+  /** Longest host name (DNS's limit) or address in a {@code listen} line. */
+  static final int HOST_CHARS_MAX = 253;
   /** Highest TCP port. */
   static final int PORT_MAX = 65_535;
 }

@@ -1,11 +1,8 @@
 package dev.bkv.node;
 
 import dev.bkv.fleet.FleetConfig;
-import dev.bkv.fleet.FleetNames;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -32,16 +29,7 @@ public record FrontendConfig(String fleetId, String listenHost, int listenPort, 
   }
 
   public static FrontendConfig load(Path file) throws ConfigException, IOException {
-    byte[] text;
-    try {
-      if (Files.size(file) > CONFIG_BYTES_MAX) {
-        throw new ConfigException(file + ": longer than " + CONFIG_BYTES_MAX + " bytes");
-      }
-      text = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    }
-    return parse(file.toString(), text, file.toAbsolutePath().getParent());
+    return parse(file.toString(), ConfigText.read(file, CONFIG_BYTES_MAX), file.toAbsolutePath().getParent());
   }
 
   public static FrontendConfig parse(String source, byte[] bytes, Path base) throws ConfigException {
@@ -55,26 +43,17 @@ public record FrontendConfig(String fleetId, String listenHost, int listenPort, 
     for (ConfigText.Line line : text.lines()) {
       switch (line.key()) {
         case "fleet":
-          text.expect(line, 1, true);
-          fleetId = line.value(0);
-          Optional<String> bad = FleetNames.fleetIdProblem(fleetId);
-          if (bad.isPresent()) {
-            throw text.error(line, bad.get());
-          }
+          fleetId = text.fleetId(line);
           break;
         case "listen":
-          text.expect(line, 2, true);
-          host = NodeConfig.host(text, line);
-          port = (int) text.number(line, line.value(1), 0, ConfigText.PORT_MAX);
+          host = text.listenHost(line);
+          port = text.listenPort(line);
           break;
         case "node":
           text.expect(line, 3, false);
-          int member = (int) text.number(line, line.value(0), 0, FleetConfig.HSMS_MAX - 1);
-          Optional<String> badDc = FleetNames.datacenterProblem(line.value(1));
-          if (badDc.isPresent()) {
-            throw text.error(line, badDc.get());
-          }
-          if (nodes.put(member, new Node(member, line.value(1), text.url(line, line.value(2)))) != null) {
+          int member = text.member(line, line.value(0));
+          String datacenter = text.datacenter(line, line.value(1));
+          if (nodes.put(member, new Node(member, datacenter, text.url(line, line.value(2)))) != null) {
             throw text.error(line, "node " + member + " given twice");
           }
           break;

@@ -1,11 +1,8 @@
 package dev.bkv.node;
 
 import dev.bkv.fleet.FleetConfig;
-import dev.bkv.fleet.FleetNames;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
@@ -26,7 +23,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
   public static final String FORMAT = "bkv-node-config/1";
   public static final int CONFIG_BYTES_MAX = 16 * 1024;
   public static final int LINES_MAX = 32 + FleetConfig.HSMS_MAX;
-  public static final int HOST_CHARS_MAX = 253;
+  public static final int HOST_CHARS_MAX = ConfigText.HOST_CHARS_MAX;
 
   /** Real-time timers of a node, in milliseconds. */
   public record Timing(long electionTimeoutMinMillis, long electionTimeoutMaxMillis, long heartbeatMillis,
@@ -61,17 +58,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
 
   /** Reads and parses {@code file}; a missing file is named as such. */
   public static NodeConfig load(Path file) throws ConfigException, IOException {
-    byte[] text;
-    try {
-      if (Files.size(file) > CONFIG_BYTES_MAX) {
-        throw new ConfigException(file + ": longer than " + CONFIG_BYTES_MAX + " bytes");
-      }
-      text = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    }
-    Path base = file.toAbsolutePath().getParent();
-    return parse(file.toString(), text, base);
+    return parse(file.toString(), ConfigText.read(file, CONFIG_BYTES_MAX), file.toAbsolutePath().getParent());
   }
 
   public static NodeConfig parse(String source, byte[] bytes, Path base) throws ConfigException {
@@ -92,12 +79,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
     for (ConfigText.Line line : text.lines()) {
       switch (line.key()) {
         case "fleet":
-          text.expect(line, 1, true);
-          fleetId = line.value(0);
-          Optional<String> bad = FleetNames.fleetIdProblem(fleetId);
-          if (bad.isPresent()) {
-            throw text.error(line, bad.get());
-          }
+          fleetId = text.fleetId(line);
           break;
         case "fleet-config":
           text.expect(line, 1, true);
@@ -105,7 +87,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
           break;
         case "member":
           text.expect(line, 1, true);
-          member = (int) text.number(line, line.value(0), 0, FleetConfig.HSMS_MAX - 1);
+          member = text.member(line, line.value(0));
           break;
         case "hsm-dir":
           text.expect(line, 1, true);
@@ -113,16 +95,11 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
           break;
         case "datacenter":
           text.expect(line, 1, true);
-          datacenter = line.value(0);
-          Optional<String> badDc = FleetNames.datacenterProblem(datacenter);
-          if (badDc.isPresent()) {
-            throw text.error(line, badDc.get());
-          }
+          datacenter = text.datacenter(line, line.value(0));
           break;
         case "listen":
-          text.expect(line, 2, true);
-          host = host(text, line);
-          port = (int) text.number(line, line.value(1), 0, ConfigText.PORT_MAX);
+          host = text.listenHost(line);
+          port = text.listenPort(line);
           break;
         case "data-dir":
           text.expect(line, 1, true);
@@ -130,7 +107,7 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
           break;
         case "peer":
           text.expect(line, 2, false);
-          int index = (int) text.number(line, line.value(0), 0, FleetConfig.HSMS_MAX - 1);
+          int index = text.member(line, line.value(0));
           if (peers.put(index, text.url(line, line.value(1))) != null) {
             throw text.error(line, "peer " + index + " given twice");
           }
@@ -168,14 +145,6 @@ public record NodeConfig(String fleetId, Path fleetConfig, int member, Path hsmD
     }
     return new NodeConfig(fleetId, fleetConfig, member, hsmDir, datacenter, host, port, dataDir, peers, timing,
         migrationAnchors);
-  }
-
-  static String host(ConfigText text, ConfigText.Line line) throws ConfigException {
-    String host = line.value(0);
-    if (host.length() > HOST_CHARS_MAX || !host.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-      throw text.error(line, "'" + host + "' is not a host name or address");
-    }
-    return host;
   }
 
   /** The config's text; paths as given (the caller makes them relative to where the file goes). */

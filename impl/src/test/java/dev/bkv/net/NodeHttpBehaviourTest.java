@@ -62,6 +62,16 @@ class NodeHttpBehaviourTest {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /**
+   * The status of a vault request one byte over the cap. The server refuses it from its
+   * Content-Length and closes the connection: a client of its own keeps the next request off it.
+   */
+  static int postOversize(String url) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[FirmwareCodec.REQUEST_BYTES_MAX + 1])).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   static HttpResponse<String> get(String url) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
@@ -117,7 +127,7 @@ class NodeHttpBehaviourTest {
   @Test
   void badRequests_getTheirStatusCodes() throws Exception {
     String node = fleet.nodes.get(0).baseUrl();
-    assertEquals(413, post(node + "/bkv/vault", new byte[FirmwareCodec.REQUEST_BYTES_MAX + 1]).statusCode());
+    assertEquals(413, postOversize(node + "/bkv/vault"));
     HttpResponse<byte[]> garbage = post(node + "/bkv/vault", new byte[] {9, 9, 9});
     assertEquals(200, garbage.statusCode());
     assertEquals(FirmwareResponse.Reason.MALFORMED_REQUEST,
@@ -128,7 +138,7 @@ class NodeHttpBehaviourTest {
     // A forged peer message is accepted for delivery (204) and dropped by the HSM's MAC check.
     assertEquals(204, post(node + "/bkv/peer", new byte[] {1, 2, 3}).statusCode());
     String frontend = fleet.frontend.baseUrl();
-    assertEquals(413, post(frontend + "/bkv/vault", new byte[FirmwareCodec.REQUEST_BYTES_MAX + 1]).statusCode());
+    assertEquals(413, postOversize(frontend + "/bkv/vault"));
     assertEquals(404, get(frontend + "/bkv/log/checkpoint").statusCode()); // this frontend relays no witness
     assertEquals(405, post(frontend + "/bkv/bundle", new byte[0]).statusCode());
   }

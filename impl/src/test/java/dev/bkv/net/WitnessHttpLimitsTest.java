@@ -1,8 +1,10 @@
 package dev.bkv.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.base.Check;
 import dev.bkv.bundle.BundleFixtures;
 import dev.bkv.bundle.ValidationBundle;
 import dev.bkv.crypto.Ed25519;
@@ -178,6 +180,7 @@ class WitnessHttpLimitsTest {
       assertTrue(entered.await(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "every held request reached the service");
       HttpResponse<String> refused = http.send(request(busy, "/other"), HttpResponse.BodyHandlers.ofString());
       assertEquals(503, refused.statusCode(), refused.body());
+      assertEquals("witness is busy; retry in 1 s\n", refused.body());
       assertEquals(String.valueOf(WitnessHandler.RETRY_AFTER_SECONDS), refused.headers().firstValue("Retry-After").orElse(""));
       release.countDown();
       for (CompletableFuture<HttpResponse<String>> h : held) {
@@ -187,6 +190,31 @@ class WitnessHttpLimitsTest {
           "capacity is given back");
     } finally {
       release.countDown();
+    }
+  }
+
+  @Test
+  void whenTheServiceFails_thenA500NamesIt_butABrokenInvariantDropsTheConnectionUnanswered() throws Exception {
+    // Goal: a failing witness answers 500, but a broken invariant is never answered as if the
+    // witness could go on; either way its in-flight slot is given back.
+    WitnessHandler.Service failing = (method, path, body) -> {
+      if (path.equals("/invariant")) {
+        throw new Check.InvariantViolation("test invariant");
+      }
+      if (path.equals("/fault")) {
+        throw new IllegalStateException("test fault");
+      }
+      return WitnessService.Reply.text(200, "done");
+    };
+    try (WitnessHttpServer server = WitnessHttpServer.start(new InetSocketAddress("127.0.0.1", 0), failing)) {
+      HttpResponse<String> fault = http.send(request(server, "/fault"), HttpResponse.BodyHandlers.ofString());
+      assertEquals(500, fault.statusCode());
+      assertEquals("internal error: java.lang.IllegalStateException: test fault\n", fault.body());
+      for (int i = 0; i <= WitnessHandler.IN_FLIGHT_MAX; i++) {
+        assertThrows(IOException.class, () -> http.send(request(server, "/invariant"), HttpResponse.BodyHandlers.ofString()));
+      }
+      assertEquals(200, http.send(request(server, "/other"), HttpResponse.BodyHandlers.ofString()).statusCode(),
+          "capacity is given back");
     }
   }
 

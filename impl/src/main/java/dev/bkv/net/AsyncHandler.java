@@ -210,8 +210,14 @@ final class AsyncHandler extends Handler.Abstract {
     send(response, callback, HttpReply.text(500, "internal error: " + e));
   }
 
+  /**
+   * 413. The rest of the body is never read, so the server closes the connection after the
+   * reply, and says so: a client that pooled it would otherwise send its next request into a
+   * closed socket.
+   */
   private static HttpReply tooLong(int cap) {
-    return HttpReply.text(413, "request body is longer than " + cap + " bytes");
+    HttpReply refused = HttpReply.text(413, "request body is longer than " + cap + " bytes");
+    return new HttpReply(refused.status(), refused.contentType(), refused.body(), Map.of("Connection", "close"));
   }
 
   /** The reply to a body that could not be read: Jetty's own status for protocol errors. */

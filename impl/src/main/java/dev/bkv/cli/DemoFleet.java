@@ -6,11 +6,11 @@ import dev.bkv.net.FrontendHttpClient;
 import dev.bkv.net.FrontendHttpServer;
 import dev.bkv.net.NodeHttpServer;
 import dev.bkv.net.PeerHttpLinks;
+import dev.bkv.node.LatePeerLinks;
 import dev.bkv.node.FleetDeployment;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.node.NodeConfig;
 import dev.bkv.node.NodeHost;
-import dev.bkv.node.PeerLinks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -33,25 +33,6 @@ final class DemoFleet implements AutoCloseable {
   static final long LEADER_WAIT_MILLIS_MAX = 20_000;
   static final long LEADER_POLL_MILLIS = 20;
 
-  /** Peer links whose targets are set once every node of the fleet has its port. */
-  private static final class LateLinks implements PeerLinks {
-    volatile PeerLinks links;
-
-    @Override
-    public void send(int dest, byte[] message) {
-      PeerLinks l = links;
-      if (l != null) {
-        l.send(dest, message);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (links != null) {
-        links.close();
-      }
-    }
-  }
 
   /** A leader every reachable node names, and its term. */
   record Leader(int member, String datacenter, long term) {
@@ -63,7 +44,7 @@ final class DemoFleet implements AutoCloseable {
 
   final String fleetId;
   private final TreeMap<Integer, NodeHttpServer> nodes = new TreeMap<>();
-  private final TreeMap<Integer, LateLinks> links = new TreeMap<>();
+  private final TreeMap<Integer, LatePeerLinks> links = new TreeMap<>();
   private final TreeMap<Integer, NodeConfig> configs = new TreeMap<>();
   /** What each node that stopped by itself said, by member index. */
   final Map<Integer, String> failures = new ConcurrentHashMap<>();
@@ -93,7 +74,7 @@ final class DemoFleet implements AutoCloseable {
     for (Path file : written.nodes().values()) {
       NodeConfig config = NodeConfig.load(file).withListen(HOST, 0);
       int member = config.member();
-      LateLinks late = new LateLinks();
+      LatePeerLinks late = new LatePeerLinks();
       links.put(member, late);
       NodeHost host = NodeHost.start(config, late, Optional.empty(), reason -> failures.put(member, reason));
       try {
@@ -112,7 +93,7 @@ final class DemoFleet implements AutoCloseable {
           peers.put(other, URI.create(server.baseUrl()));
         }
       });
-      links.get(e.getKey()).links = new PeerHttpLinks(peers);
+      links.get(e.getKey()).bind(new PeerHttpLinks(peers));
       frontendNodes.add(new FrontendConfig.Node(e.getKey(), configs.get(e.getKey()).datacenter(),
           URI.create(e.getValue().baseUrl())));
     }
@@ -176,7 +157,7 @@ final class DemoFleet implements AutoCloseable {
     if (node != null) {
       node.close();
     }
-    LateLinks late = links.remove(member);
+    LatePeerLinks late = links.remove(member);
     if (late != null) {
       late.close();
     }
@@ -191,7 +172,7 @@ final class DemoFleet implements AutoCloseable {
     }
     nodes.values().forEach(NodeHttpServer::close);
     nodes.clear();
-    links.values().forEach(LateLinks::close);
+    links.values().forEach(LatePeerLinks::close);
     links.clear();
   }
 }

@@ -20,11 +20,11 @@ import dev.bkv.net.NodeHttpServer;
 import dev.bkv.net.PeerHttpLinks;
 import dev.bkv.net.VaultHttpTransport;
 import dev.bkv.net.WitnessHttpServer;
+import dev.bkv.node.LatePeerLinks;
 import dev.bkv.node.FleetDeployment;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.node.NodeConfig;
 import dev.bkv.node.NodeHost;
-import dev.bkv.node.PeerLinks;
 import dev.bkv.testsupport.CliRun;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Phase;
@@ -77,30 +77,11 @@ class FleetMigrateCommandTest {
     running.forEach(RunningFleet::close);
   }
 
-  /** Peer links whose target is set once every node of the fleet has its port. */
-  static final class LateLinks implements PeerLinks {
-    volatile PeerLinks links;
-
-    @Override
-    public void send(int dest, byte[] message) {
-      PeerLinks l = links;
-      if (l != null) {
-        l.send(dest, message);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (links != null) {
-        links.close();
-      }
-    }
-  }
 
   /** The node servers and frontend of one fleet of the workspace, from the configs 'bkv fleet init/rotate' wrote. */
   static final class RunningFleet implements AutoCloseable {
     final List<NodeHttpServer> nodes = new ArrayList<>();
-    final List<LateLinks> links = new ArrayList<>();
+    final List<LatePeerLinks> links = new ArrayList<>();
     FrontendHttpServer frontend;
     boolean closed;
 
@@ -109,7 +90,7 @@ class FleetMigrateCommandTest {
       RunningFleet fleet = new RunningFleet();
       Path nodesDir = workspace.resolve("fleets").resolve(fleetId).resolve(FleetDeployment.NODES_DIR);
       TreeMap<Integer, NodeHttpServer> byMember = new TreeMap<>();
-      TreeMap<Integer, LateLinks> linksByMember = new TreeMap<>();
+      TreeMap<Integer, LatePeerLinks> linksByMember = new TreeMap<>();
       TreeMap<Integer, String> datacenters = new TreeMap<>();
       List<Path> files;
       try (Stream<Path> list = Files.list(nodesDir)) {
@@ -119,7 +100,7 @@ class FleetMigrateCommandTest {
         NodeConfig c = NodeConfig.load(file);
         NodeConfig config = new NodeConfig(c.fleetId(), c.fleetConfig(), c.member(), c.hsmDir(), c.datacenter(), "127.0.0.1",
             0, c.dataDir(), c.peers(), FAST, c.migrationAnchors().isPresent() ? c.migrationAnchors() : anchors);
-        LateLinks late = new LateLinks();
+        LatePeerLinks late = new LatePeerLinks();
         NodeHost host = NodeHost.start(config, late, Optional.empty(), reason -> { });
         byMember.put(config.member(), NodeHttpServer.start(new InetSocketAddress("127.0.0.1", 0), host));
         linksByMember.put(config.member(), late);
@@ -133,7 +114,7 @@ class FleetMigrateCommandTest {
             peers.put(other.getKey(), URI.create(other.getValue().baseUrl()));
           }
         }
-        linksByMember.get(e.getKey()).links = new PeerHttpLinks(peers);
+        linksByMember.get(e.getKey()).bind(new PeerHttpLinks(peers));
         frontendNodes.add(new FrontendConfig.Node(e.getKey(), datacenters.get(e.getKey()), URI.create(e.getValue().baseUrl())));
       }
       fleet.nodes.addAll(byMember.values());
@@ -186,7 +167,7 @@ class FleetMigrateCommandTest {
         frontend.close();
       }
       nodes.forEach(NodeHttpServer::close);
-      links.forEach(LateLinks::close);
+      links.forEach(LatePeerLinks::close);
     }
   }
 

@@ -3,11 +3,11 @@ package dev.bkv.net;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.evidence.OperatorWorkspace;
 import dev.bkv.fleet.FleetConfig;
+import dev.bkv.node.LatePeerLinks;
 import dev.bkv.node.FleetDeployment;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.node.NodeConfig;
 import dev.bkv.node.NodeHost;
-import dev.bkv.node.PeerLinks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,36 +29,17 @@ final class LoopbackFleet implements AutoCloseable {
   static final NodeConfig.Timing FAST = new NodeConfig.Timing(150, 300, 30, 3_000);
   static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Peer links whose target is set once every node has its port. */
-  static final class LateLinks implements PeerLinks {
-    volatile PeerLinks links;
-
-    @Override
-    public void send(int dest, byte[] message) {
-      PeerLinks l = links;
-      if (l != null) {
-        l.send(dest, message);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (links != null) {
-        links.close();
-      }
-    }
-  }
 
   final Path workspace;
   final Path fleetDir;
   final FleetConfig fleet;
   final List<NodeHttpServer> nodes = new ArrayList<>(); // by member index
-  final List<LateLinks> links = new ArrayList<>();
+  final List<LatePeerLinks> links = new ArrayList<>();
   final FrontendHttpServer frontend;
   /** What each node that stopped by itself said, by member index. */
   final Map<Integer, String> failures;
 
-  private LoopbackFleet(Path workspace, Path fleetDir, FleetConfig fleet, List<NodeHttpServer> nodes, List<LateLinks> links,
+  private LoopbackFleet(Path workspace, Path fleetDir, FleetConfig fleet, List<NodeHttpServer> nodes, List<LatePeerLinks> links,
       FrontendHttpServer frontend, Map<Integer, String> failures) {
     this.failures = failures;
     this.workspace = workspace;
@@ -91,10 +72,10 @@ final class LoopbackFleet implements AutoCloseable {
         FleetDeployment.DEFAULT_WITNESS, RANDOM);
     Map<Integer, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
     TreeMap<Integer, NodeHttpServer> byMember = new TreeMap<>();
-    TreeMap<Integer, LateLinks> linksByMember = new TreeMap<>();
+    TreeMap<Integer, LatePeerLinks> linksByMember = new TreeMap<>();
     for (Path file : written.nodes().values()) {
       NodeConfig config = NodeConfig.load(file).withListen("127.0.0.1", 0);
-      LateLinks late = new LateLinks();
+      LatePeerLinks late = new LatePeerLinks();
       Optional<Path> trace = traced ? Optional.of(dir.resolve("trace-" + config.member() + ".jsonl")) : Optional.empty();
       int member = config.member();
       NodeHost host = NodeHost.start(config, late, trace, reason -> failures.put(member, reason));
@@ -109,7 +90,7 @@ final class LoopbackFleet implements AutoCloseable {
           peers.put(other.getKey(), URI.create(other.getValue().baseUrl()));
         }
       }
-      linksByMember.get(e.getKey()).links = new PeerHttpLinks(peers);
+      linksByMember.get(e.getKey()).bind(new PeerHttpLinks(peers));
       frontendNodes.add(new FrontendConfig.Node(e.getKey(), fleet.members().get(e.getKey()).datacenter(),
           URI.create(e.getValue().baseUrl())));
     }
@@ -126,7 +107,7 @@ final class LoopbackFleet implements AutoCloseable {
     for (NodeHttpServer node : nodes) {
       node.close();
     }
-    for (LateLinks l : links) {
+    for (LatePeerLinks l : links) {
       l.close();
     }
   }

@@ -96,6 +96,8 @@ public final class BundleLog implements AutoCloseable {
   private boolean failed;
   /** Whether a waiter is writing a group now; the next group waits for it. */
   private boolean writing;
+  /** Groups made durable since open: each cost one fsync of the entries and one checkpoint replace. */
+  private long groupCommits;
 
   /** A bundle queued for a group commit; the fields after construction change only under the log's lock. */
   static final class Pending {
@@ -266,6 +268,15 @@ public final class BundleLog implements AutoCloseable {
    * is on disk, and a failed group acknowledges none of its members.
    */
   BundleReceipt await(Pending pending) throws IOException {
+    long index = durableIndex(pending);
+    // Signed outside the lock: the group's submitters sign their receipts in parallel while
+    // the next group is written.
+    Ed25519.Signature signature = new Ed25519.Signature(keys.bundle().sign(pending.bundle));
+    return new BundleReceipt(signature, proof(index));
+  }
+
+  /** Blocks until {@code pending}'s group is durable (writing it, or a later one, if none is being written). */
+  private long durableIndex(Pending pending) throws IOException {
     boolean interrupted = false;
     try {
       while (true) {
@@ -284,7 +295,7 @@ public final class BundleLog implements AutoCloseable {
               throw new IOException("witness log stopped after a storage error; restart the witness to recover",
                   pending.failure);
             }
-            return receipt(pending.bundle, pending.index);
+            return pending.index;
           }
           writing = true;
           group = takeGroup();
@@ -336,6 +347,7 @@ public final class BundleLog implements AutoCloseable {
           }
           endOffset = end;
           writeCheckpoint();
+          groupCommits++;
         }
       } catch (IOException | RuntimeException e) {
         failure = e instanceof IOException io ? io : new IOException(e);
@@ -378,15 +390,23 @@ public final class BundleLog implements AutoCloseable {
     return position;
   }
 
-  private BundleReceipt receipt(byte[] bundle, long index) throws IOException {
+  /** The inclusion proof of entry {@code index} in the current checkpoint, which covers it. */
+  private synchronized TlogProof proof(long index) throws IOException {
     InclusionProof inclusion = InclusionProof.generate(tree, index, tree.size());
-    TlogProof proof = new TlogProof(Optional.empty(), index, inclusion.hashes(), checkpoint);
-    return new BundleReceipt(new Ed25519.Signature(keys.bundle().sign(bundle)), proof);
+    return new TlogProof(Optional.empty(), index, inclusion.hashes(), checkpoint);
   }
 
   /** The latest checkpoint, signed by the log key, with any cosignatures attached. */
   public synchronized SignedNote checkpoint() {
     return checkpoint;
+  }
+
+  /**
+   * Group commits made durable since this log was opened. Each forced the entries file once
+   * and replaced the checkpoint (two more forces: the temporary file and the directory).
+   */
+  public synchronized long groupCommits() {
+    return groupCommits;
   }
 
   /** Appends queued and not yet taken by a group commit (tests wait on it to shape groups). */

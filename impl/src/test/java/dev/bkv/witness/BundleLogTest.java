@@ -332,7 +332,7 @@ class BundleLogTest {
     }
   }
 
-  private static byte[] record(byte[] bundle) {
+  static byte[] record(byte[] bundle) {
     ByteBuffer out = ByteBuffer.allocate(4 + bundle.length + Hash.BYTES);
     out.putInt(bundle.length).put(bundle).put(dev.bkv.tlog.Rfc6962.leafHash(bundle).toBytes());
     return out.array();

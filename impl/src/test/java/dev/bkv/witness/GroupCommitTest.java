@@ -13,8 +13,6 @@ import dev.bkv.crypto.Ed25519;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.Ed25519Note;
-import dev.bkv.tlog.Hash;
-import dev.bkv.tlog.Rfc6962;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -251,9 +249,10 @@ class GroupCommitTest {
     }
     Path entries = dir.resolve("log/entries");
     long committed = Files.size(entries);
-    byte[] torn = java.util.Arrays.copyOf(record(bundle(4)), 9);
-    ByteBuffer tail = ByteBuffer.allocate(record(bundle(2)).length + record(bundle(3)).length + torn.length);
-    tail.put(record(bundle(2))).put(record(bundle(3))).put(torn).flip();
+    byte[] second = BundleLogTest.record(bundle(2));
+    byte[] third = BundleLogTest.record(bundle(3));
+    byte[] torn = java.util.Arrays.copyOf(BundleLogTest.record(bundle(4)), 9);
+    ByteBuffer tail = ByteBuffer.allocate(second.length + third.length + torn.length).put(second).put(third).put(torn).flip();
     try (FileChannel channel = FileChannel.open(entries, StandardOpenOption.WRITE)) {
       channel.write(tail, committed);
     }
@@ -287,11 +286,6 @@ class GroupCommitTest {
       assertEquals(0, log.await(queued.get(0)).index(), "an earlier submitter finds its group done");
       assertEquals(BundleLog.PENDING_MAX, log.append(bundle(BundleLog.PENDING_MAX)).index(), "room again once written");
     }
-  }
-
-  private static byte[] record(byte[] bundle) {
-    Hash leaf = Rfc6962.leafHash(bundle);
-    return ByteBuffer.allocate(4 + bundle.length + Hash.BYTES).putInt(bundle.length).put(bundle).put(leaf.toBytes()).array();
   }
 
   // The gate: the epoch rule while an append waits for the disk.

@@ -96,6 +96,8 @@ public final class BundleLog implements AutoCloseable {
   private boolean failed;
   /** Whether a waiter is writing a group now; the next group waits for it. */
   private boolean writing;
+  /** Records of the group being written: no longer queued, not yet in the tree. */
+  private int inFlight;
   /** Groups made durable since open: each cost one fsync of the entries and one checkpoint replace. */
   private long groupCommits;
 
@@ -247,7 +249,7 @@ public final class BundleLog implements AutoCloseable {
     if (queued != null) {
       return queued; // a retry racing its first attempt waits for the same record
     }
-    if (tree.size() + queue.size() >= ENTRIES_MAX) {
+    if (tree.size() + inFlight + queue.size() >= ENTRIES_MAX) {
       throw new IllegalStateException("witness log is full (" + ENTRIES_MAX + " entries)");
     }
     if (queue.size() >= PENDING_MAX) {
@@ -299,6 +301,7 @@ public final class BundleLog implements AutoCloseable {
           }
           writing = true;
           group = takeGroup();
+          inFlight = group.size();
           start = endOffset;
         }
         commitGroup(group, start);
@@ -360,6 +363,7 @@ public final class BundleLog implements AutoCloseable {
           queue.clear();
         }
         writing = false;
+        inFlight = 0;
         notifyAll();
       }
     }

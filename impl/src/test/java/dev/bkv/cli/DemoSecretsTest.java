@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.base.Hex;
 import dev.bkv.crypto.Sha256;
+import dev.bkv.testsupport.RecordingRandom;
 import dev.bkv.testsupport.SecretLeaks;
 import dev.bkv.testsupport.SecretLeaks.Secret;
 import java.io.ByteArrayOutputStream;
@@ -17,10 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,23 +47,9 @@ class DemoSecretsTest {
   private static final byte[] KEY_FILE_MAGIC = "BKVSHSM1".getBytes(StandardCharsets.US_ASCII);
   private static final int KEY_FILE_BYTES = 8 + 32 + 32 + 32 + 32 + 33 + 32;
   private static final String[] KEY_FILE_PARTS = {"identity key", "sealing key", "oprf_seed", "OPAQUE server private key"};
-  private static final int DRAW_BYTES_MIN = 16;
   private static final Pattern BACKUP_KEY_DIGEST = Pattern.compile("registered a random backup key \\(sha256 ([0-9a-f]{16})\\.\\.\\.\\)");
 
   @TempDir Path dir;
-
-  /** A SecureRandom that keeps a copy of every draw long enough to be a key, seed or nonce. */
-  static final class RecordingRandom extends SecureRandom {
-    final List<byte[]> draws = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public void nextBytes(byte[] bytes) {
-      super.nextBytes(bytes);
-      if (bytes.length >= DRAW_BYTES_MIN) {
-        draws.add(bytes.clone());
-      }
-    }
-  }
 
   /** Everything the run printed: the command's writers, and System.out and System.err (where the in-process nodes write). */
   private record Printed(int exit, String text) {}
@@ -102,10 +87,8 @@ class DemoSecretsTest {
     List<Secret> secrets = new ArrayList<>();
     secrets.add(Secret.text("alice's password", DemoStory.PASSWORD_TEXT));
     secrets.add(Secret.text("bob's password", DemoStory.SECOND_PASSWORD_TEXT));
-    List<byte[]> draws = List.copyOf(random.draws);
-    for (int i = 0; i < draws.size(); i++) {
-      secrets.add(new Secret("random draw " + i, draws.get(i)));
-    }
+    List<byte[]> draws = random.draws();
+    secrets.addAll(random.asSecrets("demo random"));
     // The scan is not vacuous: the backup key the story printed the digest of is among the draws.
     Matcher digest = BACKUP_KEY_DIGEST.matcher(run.text());
     assertTrue(digest.find(), run.text());

@@ -1,6 +1,5 @@
 package dev.bkv.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +8,7 @@ import dev.bkv.crypto.Sha256;
 import dev.bkv.testsupport.RecordingRandom;
 import dev.bkv.testsupport.SecretLeaks;
 import dev.bkv.testsupport.SecretLeaks.Secret;
+import dev.bkv.testsupport.SoftHsmKeyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,11 +42,6 @@ import picocli.CommandLine;
  * secrets (owner-only: the HSM key files, the vendor root key, the note signing keys).
  */
 class DemoSecretsTest {
-  /** A SoftHsm key file: magic (8), identity key (32), sealing key (32), oprf_seed (32), OPAQUE private key (32), ... */
-  private static final String KEY_FILE = "keys.bkv";
-  private static final byte[] KEY_FILE_MAGIC = "BKVSHSM1".getBytes(StandardCharsets.US_ASCII);
-  private static final int KEY_FILE_BYTES = 8 + 32 + 32 + 32 + 32 + 33 + 32;
-  private static final String[] KEY_FILE_PARTS = {"identity key", "sealing key", "oprf_seed", "OPAQUE server private key"};
   private static final Pattern BACKUP_KEY_DIGEST = Pattern.compile("registered a random backup key \\(sha256 ([0-9a-f]{16})\\.\\.\\.\\)");
 
   @TempDir Path dir;
@@ -94,11 +89,9 @@ class DemoSecretsTest {
     assertTrue(digest.find(), run.text());
     assertTrue(draws.stream().anyMatch(d -> Hex.encode(Sha256.hash(d)).startsWith(digest.group(1))),
         "the backup key is one of the " + draws.size() + " recorded draws");
-    List<Path> keyFiles = files(kept).stream().filter(p -> p.getFileName().toString().equals(KEY_FILE)).toList();
+    List<Path> keyFiles = SoftHsmKeyFiles.find(kept);
     assertTrue(keyFiles.size() >= 2 * DemoStory.HSMS, "the fleets' HSM key files are kept: " + keyFiles);
-    for (Path keyFile : keyFiles) {
-      secrets.addAll(keyFileSecrets(kept, keyFile));
-    }
+    secrets.addAll(SoftHsmKeyFiles.secrets(kept));
 
     SecretLeaks.assertNoLeak("the demo's output", run.text(), secrets);
     // Files written as secrets (owner-only, as AtomicFile.writeSecret makes them) are key stores
@@ -125,19 +118,6 @@ class DemoSecretsTest {
 
   private static boolean ownerOnly(Path file) throws IOException {
     return Files.getPosixFilePermissions(file).equals(PosixFilePermissions.fromString("rw-------"));
-  }
-
-  /** The four secrets of one SoftHsm key file, after checking it is one. */
-  private static List<Secret> keyFileSecrets(Path root, Path keyFile) throws IOException {
-    byte[] bytes = Files.readAllBytes(keyFile);
-    assertEquals(KEY_FILE_BYTES, bytes.length, keyFile.toString());
-    assertArrayEquals(KEY_FILE_MAGIC, Arrays.copyOf(bytes, KEY_FILE_MAGIC.length), keyFile.toString());
-    List<Secret> secrets = new ArrayList<>();
-    for (int i = 0; i < KEY_FILE_PARTS.length; i++) {
-      int at = KEY_FILE_MAGIC.length + 32 * i;
-      secrets.add(new Secret(KEY_FILE_PARTS[i] + " of " + root.relativize(keyFile), Arrays.copyOfRange(bytes, at, at + 32)));
-    }
-    return secrets;
   }
 
   private static List<Path> files(Path root) throws IOException {

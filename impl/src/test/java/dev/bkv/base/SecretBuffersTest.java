@@ -11,7 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Goal: the helpers every secret comparison and wipe goes through do what they say.
+ * Goal: the functions every secret comparison and wipe goes through do what they say.
  * constantTimeEquals: true only for equal contents, whatever byte differs and whatever the
  * lengths. destroy, zeroize, concatZeroizing and consume: the buffers they are given are all
  * zeros afterwards, also when the holder refuses the bytes.

@@ -217,6 +217,7 @@ public final class BenchReport {
     if (!consensus.isEmpty()) {
       report.put(ConsensusReport.KEY, ConsensusReport.build(consensus));
     }
+    ServerLoginBreakdown.build(ours, openssl).ifPresent(b -> report.put(ServerLoginBreakdown.KEY, b));
     return report;
   }
 
@@ -280,6 +281,9 @@ public final class BenchReport {
     }
     if (report.containsKey(ConsensusReport.KEY)) {
       ConsensusReport.markdown((Map<String, Object>) report.get(ConsensusReport.KEY), md);
+    }
+    if (report.containsKey(ServerLoginBreakdown.KEY)) {
+      ServerLoginBreakdown.markdown((Map<String, Object>) report.get(ServerLoginBreakdown.KEY), md);
     }
     if (report.containsKey(VaultMemoryReport.KEY)) {
       VaultMemoryReport.markdown((List<Object>) report.get(VaultMemoryReport.KEY), md);

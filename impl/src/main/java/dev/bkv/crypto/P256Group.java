@@ -8,13 +8,12 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
 import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * The prime-order group of RFC 9497 §4.3 (P256-SHA256), which RFC 9807's 3DH also uses: NIST
  * P-256 on Bouncy Castle's specialised field arithmetic. Elements are never the identity and
  * serialize as 33-byte compressed SEC1 points; scalars are never zero and serialize as 32
- * big-endian bytes. Base-point multiplications use BC's fixed-point comb (precomputed once
+ * big-endian bytes. Base-point multiplications use {@link P256BaseTable} (precomputed once
  * for G); other multiplications use the curve's default windowed-NAF multiplier.
  *
  * <p>Timing: BC's variable-base multiplier and BigInteger scalars are not constant-time.
@@ -26,8 +25,6 @@ public final class P256Group {
   public static final int ELEMENT_BYTES = P256Curve.COMPRESSED_POINT_BYTES;
   /** RFC 9497 §4.3: Ns = 32. Also RFC 9807's Nsk and Nok. */
   public static final int SCALAR_BYTES = P256Curve.SCALAR_BYTES;
-
-  private static final FixedPointCombMultiplier COMB = new FixedPointCombMultiplier();
 
   private P256Group() {}
 
@@ -179,9 +176,9 @@ public final class P256Group {
     }
   }
 
-  /** RFC 9497 §4.3 ScalarMultGen: k * G on the fixed-point comb. */
+  /** RFC 9497 §4.3 ScalarMultGen: k * G from the base table. */
   public static Element multiplyGenerator(Scalar k) {
-    return new Element(COMB.multiply(P256Curve.G, k.value()));
+    return new Element(P256BaseTable.INSTANCE.multiply(P256Curve.G, k.value()));
   }
 
   /** The Diffie-Hellman operation of RFC 9807 §6.4.1 and SEC1 ECDH: k * B. */

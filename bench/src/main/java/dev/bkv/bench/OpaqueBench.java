@@ -71,7 +71,7 @@ public class OpaqueBench {
   private P256Group.Scalar partScalar;
   private P256Group.Element partElement;
   private byte[] partEncodedElement;
-  private ECPoint partProjective;
+  private ECPoint[] partProducts;
   private byte[] partDeriveInput;
   private HmacSha256.Key partHmacKey;
   private byte[] partHmacInput;
@@ -112,8 +112,11 @@ public class OpaqueBench {
     } catch (DecodeException e) {
       throw new IllegalStateException("benchmark set-up: an encoded element must decode", e);
     }
-    // A product as a multiplication leaves it: Jacobian, Z != 1.
-    partProjective = P256Curve.G.multiply(new BigInteger(1, P256Group.Scalar.random(random).encode()));
+    // Five products as multiplications leave them: Jacobian, Z != 1.
+    partProducts = new ECPoint[5];
+    for (int i = 0; i < partProducts.length; i++) {
+      partProducts[i] = P256Curve.G.multiply(new BigInteger(1, P256Group.Scalar.random(random).encode()));
+    }
     // seed (32) || I2OSP(len(info), 2) || "OPAQUE-DeriveDiffieHellmanKeyPair" (33) || counter (1)
     partDeriveInput = new byte[32 + 2 + 33 + 1];
     random.nextBytes(partDeriveInput);
@@ -176,10 +179,19 @@ public class OpaqueBench {
     return P256Group.multiplyGenerator(partScalar);
   }
 
-  /** A product to affine (one field inversion) and 33-byte compressed SEC1: every element the login sends or hashes. */
+  /**
+   * The five products the login sends or hashes (evaluated element, key share, three DH
+   * results) to affine form together, one shared field inversion, then to 33-byte SEC1.
+   */
   @Benchmark
-  public byte[] loginPartAffineEncode() {
-    return partProjective.normalize().getEncoded(true);
+  public byte[][] loginPartAffineEncode() {
+    ECPoint[] points = partProducts.clone();
+    P256Curve.CURVE.normalizeAll(points);
+    byte[][] encoded = new byte[points.length][];
+    for (int i = 0; i < points.length; i++) {
+      encoded[i] = points[i].getEncoded(true);
+    }
+    return encoded;
   }
 
   /** RFC 9497 HashToScalar (RFC 9380 expand_message_xmd, 48 bytes, mod n): the OPRF key and the key share's key. */

@@ -25,8 +25,8 @@ final class ServerLoginBreakdown {
   static final List<Part> PARTS = List.of(
       new Part("OpaqueBench.loginPartScalarMultiply", 4, true, "k * P: the OPRF evaluation and 3DH's three DH"),
       new Part("OpaqueBench.loginPartGeneratorMultiply", 1, true, "k * G: the ephemeral key share"),
-      new Part("OpaqueBench.loginPartAffineEncode", 5, false,
-          "inversion + compression: evaluated element, key share, three DH results"),
+      new Part("OpaqueBench.loginPartAffineEncode", 1, false,
+          "to affine (one shared inversion) and SEC1: evaluated element, key share, three DH results"),
       new Part("OpaqueBench.loginPartHashToScalar", 2, false, "RFC 9380 hash to scalar: OPRF key, key share's private key"),
       new Part("OpaqueBench.loginPartHmacSha256", 12, false,
           "HKDF blocks and MACs: OPRF seed 1, masking pad 4, Extract 1, Derive-Secret 4, MAC 2"));

@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The password-protocol costs: what an HSM spends per guess (OPRF BlindEvaluate; a whole
  * server login, KE2 plus the KE3 check), what a phone spends (client login, KE1 and KE3,
- * without the KSF), and the KSF itself (Argon2id at the default cost).
+ * without the KSF), and the KSF itself (Argon2id at the default cost). The {@code loginPart}
+ * benchmarks are the server login's parts, which the report adds up against the whole
+ * ({@link ServerLoginBreakdown}).
  *
  * <p>Logins replay one fixed set of random choices so that the KE3 matches the KE2 and
  * every invocation takes the success path (each asserts it); the arithmetic is the same as

@@ -59,6 +59,7 @@ public final class Aes256Gcm {
     private final Cipher cipher = newCipher();
     private byte[] lastSealNonce;
   }
+
   /** A 96-bit nonce. A (key, nonce) pair must never encrypt twice; callers say how they ensure it. */
   public static final class Nonce extends FixedBytes {
     public Nonce(byte[] bytes) {

@@ -225,6 +225,7 @@ public final class BenchReport {
     if (!groupCommit.isEmpty()) {
       report.put(GroupCommitReport.KEY, GroupCommitReport.build(groupCommit));
     }
+    ServerLoginBreakdown.build(ours, openssl).ifPresent(b -> report.put(ServerLoginBreakdown.KEY, b));
     return report;
   }
 
@@ -291,6 +292,9 @@ public final class BenchReport {
     }
     if (report.containsKey(GroupCommitReport.KEY)) {
       GroupCommitReport.markdown((Map<String, Object>) report.get(GroupCommitReport.KEY), md);
+    }
+    if (report.containsKey(ServerLoginBreakdown.KEY)) {
+      ServerLoginBreakdown.markdown((Map<String, Object>) report.get(ServerLoginBreakdown.KEY), md);
     }
     if (report.containsKey(VaultMemoryReport.KEY)) {
       VaultMemoryReport.markdown((List<Object>) report.get(VaultMemoryReport.KEY), md);

@@ -1,5 +1,8 @@
 package dev.bkv.bench;
 
+import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.HmacSha256;
+import dev.bkv.crypto.P256Curve;
 import dev.bkv.crypto.P256Group;
 import dev.bkv.crypto.opaque.ClientLoginRandomness;
 import dev.bkv.crypto.opaque.ClientLoginResult;
@@ -19,9 +22,12 @@ import dev.bkv.crypto.opaque.ServerLoginResult;
 import dev.bkv.crypto.opaque.ServerLoginStart;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.crypto.oprf.Oprf;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.math.ec.ECPoint;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -33,7 +39,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The password-protocol costs: what an HSM spends per guess (OPRF BlindEvaluate; a whole
  * server login, KE2 plus the KE3 check), what a phone spends (client login, KE1 and KE3,
- * without the KSF), and the KSF itself (Argon2id at the default cost).
+ * without the KSF), and the KSF itself (Argon2id at the default cost). The {@code loginPart}
+ * benchmarks are the server login's parts, which the report adds up against the whole
+ * ({@link ServerLoginBreakdown}).
  *
  * <p>Logins replay one fixed set of random choices so that the KE3 matches the KE2 and
  * every invocation takes the success path (each asserts it); the arithmetic is the same as
@@ -43,6 +51,10 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
 public class OpaqueBench {
+  /** RFC 9497 DeriveKeyPair's DST for P256-SHA256, as the login's two hashToScalar calls use it. */
+  private static final byte[] DERIVE_KEY_PAIR_DST =
+      "DeriveKeyPairOPRFV1-\u0000-P256-SHA256".getBytes(StandardCharsets.US_ASCII);
+
   private OpaqueServer server;
   private OpaqueClient client;
   private CredentialIdentifier credentialIdentifier;
@@ -57,6 +69,14 @@ public class OpaqueBench {
   private P256Group.Element blindedElement;
   private Ksf argon2idDefault;
   private byte[] ksfInput;
+  // The parts of serverLogin, on inputs of the login's sizes (see the loginPart benchmarks).
+  private P256Group.Scalar partScalar;
+  private P256Group.Element partElement;
+  private byte[] partEncodedElement;
+  private ECPoint[] partProducts;
+  private byte[] partDeriveInput;
+  private HmacSha256.Key partHmacKey;
+  private byte[] partHmacInput;
 
   @Setup
   public void setUp() {
@@ -86,6 +106,27 @@ public class OpaqueBench {
     blindedElement = Oprf.blind("input".getBytes(StandardCharsets.US_ASCII), random).blindedElement();
     argon2idDefault = Ksf.argon2idDefault();
     ksfInput = new byte[32];
+
+    partScalar = P256Group.Scalar.random(random);
+    partEncodedElement = P256Group.multiplyGenerator(P256Group.Scalar.random(random)).encode();
+    try {
+      partElement = P256Group.Element.decode("element", partEncodedElement);
+    } catch (DecodeException e) {
+      throw new IllegalStateException("benchmark set-up: an encoded element must decode", e);
+    }
+    // Five products as multiplications leave them: Jacobian, Z != 1.
+    partProducts = new ECPoint[5];
+    for (int i = 0; i < partProducts.length; i++) {
+      partProducts[i] = P256Curve.G.multiply(new BigInteger(1, P256Group.Scalar.random(random).encode()));
+    }
+    // seed (32) || I2OSP(len(info), 2) || "OPAQUE-DeriveDiffieHellmanKeyPair" (33) || counter (1)
+    partDeriveInput = new byte[32 + 2 + 33 + 1];
+    random.nextBytes(partDeriveInput);
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    partHmacKey = new HmacSha256.Key(key);
+    partHmacInput = new byte[64];
+    random.nextBytes(partHmacInput);
   }
 
   @Benchmark
@@ -119,5 +160,57 @@ public class OpaqueBench {
   @Benchmark
   public byte[] argon2idDefault() {
     return argon2idDefault.stretch(ksfInput);
+  }
+
+  // serverLogin's parts, which the report's breakdown multiplies by how often one login does
+  // each (ServerLoginBreakdown).
+
+  /**
+   * k * P on a decoded element, the login's four variable-base multiplications. As in
+   * serverLogin, the element is the same object every time, so BC's window table for it is
+   * built once and kept.
+   */
+  @Benchmark
+  public P256Group.Element loginPartScalarMultiply() {
+    return partElement.multiply(partScalar);
+  }
+
+  /** k * G, the server's ephemeral key share. */
+  @Benchmark
+  public P256Group.Element loginPartGeneratorMultiply() {
+    return P256Group.multiplyGenerator(partScalar);
+  }
+
+  /**
+   * The five products the login sends or hashes (evaluated element, key share, three DH
+   * results) to affine form together, one shared field inversion, then to 33-byte SEC1.
+   */
+  @Benchmark
+  public byte[][] loginPartAffineEncode() {
+    ECPoint[] points = partProducts.clone();
+    P256Curve.CURVE.normalizeAll(points);
+    byte[][] encoded = new byte[points.length][];
+    for (int i = 0; i < points.length; i++) {
+      encoded[i] = points[i].getEncoded(true);
+    }
+    return encoded;
+  }
+
+  /** RFC 9497 HashToScalar (RFC 9380 expand_message_xmd, 48 bytes, mod n): the OPRF key and the key share's key. */
+  @Benchmark
+  public Optional<P256Group.Scalar> loginPartHashToScalar() {
+    return P256Group.hashToScalar(partDeriveInput, DERIVE_KEY_PAIR_DST);
+  }
+
+  /** One HMAC-SHA-256 with a 32-byte key over 64 bytes: every HKDF block and MAC of the login. */
+  @Benchmark
+  public byte[] loginPartHmacSha256() {
+    return HmacSha256.mac(partHmacKey, partHmacInput);
+  }
+
+  /** Decompression and validation of a 33-byte element: KE1's two elements, which serverLogin gets decoded. */
+  @Benchmark
+  public P256Group.Element loginPartDecodeElement() throws DecodeException {
+    return P256Group.Element.decode("element", partEncodedElement);
   }
 }

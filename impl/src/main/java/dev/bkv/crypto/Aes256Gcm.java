@@ -3,8 +3,8 @@ package dev.bkv.crypto;
 import dev.bkv.base.FixedBytes;
 import dev.bkv.base.SecretBytes;
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -45,7 +45,19 @@ public final class Aes256Gcm {
      * shared between keys expands the AES key schedule again on every switch (a fleet host
      * seals for several HSMs in turn). A cipher is not thread-safe, hence one per thread.
      */
-    private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(Aes256Gcm::newCipher);
+    private final ThreadLocal<KeyedCipher> cipher = ThreadLocal.withInitial(KeyedCipher::new);
+  }
+
+  /**
+   * A cipher and the nonce of its last seal. The JDK refuses to encrypt twice in a row with one
+   * key and nonce on one cipher object; this method has always allowed it (callers own nonce
+   * uniqueness; a deterministic re-seal repeats them). Knowing the last nonce lets a repeat
+   * first step the cipher to another nonce, where catching the refusal and building a new
+   * cipher cost six times the seal itself.
+   */
+  private static final class KeyedCipher {
+    private final Cipher cipher = newCipher();
+    private byte[] lastSealNonce;
   }
 
   /** A 96-bit nonce. A (key, nonce) pair must never encrypt twice; callers say how they ensure it. */
@@ -93,18 +105,18 @@ public final class Aes256Gcm {
 
   private static Cipher cipher(int mode, Key key, Nonce nonce) throws GeneralSecurityException {
     SecretKeySpec keySpec = new SecretKeySpec(key.raw(), "AES");
-    GCMParameterSpec params = new GCMParameterSpec(TAG_BYTES * 8, nonce.toBytes());
-    Cipher cipher = key.cipher.get();
-    try {
-      cipher.init(mode, keySpec, params);
-    } catch (InvalidAlgorithmParameterException e) {
-      // The JDK refuses to encrypt twice in a row with one key and nonce on the same cipher
-      // object; a fresh cipher does what this method always did (callers own nonce uniqueness).
-      cipher = newCipher();
-      cipher.init(mode, keySpec, params);
-      key.cipher.set(cipher);
+    byte[] iv = nonce.toBytes();
+    KeyedCipher keyed = key.cipher.get();
+    if (mode == Cipher.ENCRYPT_MODE) {
+      if (Arrays.equals(iv, keyed.lastSealNonce)) {
+        byte[] other = iv.clone();
+        other[0] ^= 1;
+        keyed.cipher.init(mode, keySpec, new GCMParameterSpec(TAG_BYTES * 8, other));
+      }
+      keyed.lastSealNonce = iv;
     }
-    return cipher;
+    keyed.cipher.init(mode, keySpec, new GCMParameterSpec(TAG_BYTES * 8, iv));
+    return keyed.cipher;
   }
 
   private static Cipher newCipher() {

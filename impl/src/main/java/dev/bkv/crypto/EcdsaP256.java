@@ -7,14 +7,13 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
+import org.bouncycastle.math.ec.ECMultiplier;
 import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * ECDSA over P-256 with SHA-256 (FIPS 186-5). Signing uses RFC 6979 deterministic nonces,
@@ -77,7 +76,7 @@ public final class EcdsaP256 {
       super(scalar, P256Curve.SCALAR_BYTES, P256Curve.SCALAR_BYTES, "ECDSA P-256 private key");
       BigInteger d = new BigInteger(1, scalar);
       Check.that(d.signum() > 0 && d.compareTo(P256Curve.ORDER) < 0, "private scalar in [1, n-1]");
-      this.publicKey = new PublicKey(new FixedPointCombMultiplier().multiply(P256Curve.G, d));
+      this.publicKey = new PublicKey(P256BaseTable.INSTANCE.multiply(P256Curve.G, d));
     }
 
     public static PrivateKey decode(byte[] scalar) throws DecodeException {
@@ -104,10 +103,25 @@ public final class EcdsaP256 {
 
     /** Signs SHA-256(message) with an RFC 6979 nonce. */
     public Signature sign(byte[] message) {
-      ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+      ECDSASigner signer = new TableSigner();
       signer.init(true, new ECPrivateKeyParameters(new BigInteger(1, unsafeBytes()), P256Curve.DOMAIN));
       BigInteger[] rs = signer.generateSignature(Sha256.hash(message));
       return new Signature(dev.bkv.base.Bytes.concat(P256Curve.encodeScalar(rs[0]), P256Curve.encodeScalar(rs[1])));
+    }
+  }
+
+  /**
+   * BC's ECDSA with two costs taken out: the nonce's k * G comes from {@link P256BaseTable}
+   * instead of BC's comb, and RFC 6979's HMAC-SHA-256 runs on the JDK's intrinsified SHA-256.
+   */
+  private static final class TableSigner extends ECDSASigner {
+    TableSigner() {
+      super(new HMacDSAKCalculator(new Sha256BcDigest()));
+    }
+
+    @Override
+    protected ECMultiplier createBasePointMultiplier() {
+      return P256BaseTable.INSTANCE;
     }
   }
 

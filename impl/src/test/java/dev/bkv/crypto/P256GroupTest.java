@@ -20,20 +20,50 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /**
- * The P-256 group: strict decoding with typed errors, and the fast multipliers (comb for G,
- * windowed NAF otherwise) agreeing with Bouncy Castle's plain double-and-add reference.
+ * The P-256 group: strict decoding with typed errors, and the fast multipliers (base table for
+ * G, windowed NAF otherwise) agreeing with Bouncy Castle's plain double-and-add reference.
  */
 class P256GroupTest {
   private static final String N_HEX = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
   private static final Gen<byte[]> SCALAR_BYTES =
       byteArrays(range(32, 32), bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0)).assuming(b -> validScalar(b));
 
+  /** Encodings prepared together (one shared inversion) are each element's own encoding. */
+  @Test
+  void preparedEncodingsAreTheElementsOwn() {
+    qt().withExamples(20).forAll(SCALAR_BYTES, SCALAR_BYTES, SCALAR_BYTES).checkAssert((a, b, c) -> {
+      P256Group.Element kG = P256Group.multiplyGenerator(scalar(a));
+      P256Group.Element alreadyEncoded = kG.multiply(scalar(c));
+      byte[] expectedEncoded = ECAlgorithms.referenceMultiply(kG.point(), new BigInteger(1, c)).getEncoded(true);
+      assertArrayEquals(expectedEncoded, alreadyEncoded.encode());
+      P256Group.Element[] fresh = {kG.multiply(scalar(b)), alreadyEncoded, kG, kG.multiply(scalar(a))};
+      byte[][] expected = new byte[fresh.length][];
+      for (int i = 0; i < fresh.length; i++) {
+        expected[i] = fresh[i].point().normalize().getEncoded(true);
+      }
+      P256Group.prepareEncodings(fresh);
+      for (int i = 0; i < fresh.length; i++) {
+        assertArrayEquals(expected[i], fresh[i].encode(), "element " + i);
+        assertEquals(fresh[i], decodeSec1(fresh[i].encodeUncompressed()), "element " + i + ", uncompressed");
+      }
+    });
+    P256Group.prepareEncodings(); // nothing to do is not an error
+  }
+
+  private static P256Group.Element decodeSec1(byte[] encoded) {
+    try {
+      return P256Group.Element.decodeSec1("element", encoded);
+    } catch (DecodeException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void fastMultiplicationAgreesWithTheReferenceMultiplier() {
     qt().withExamples(40).forAll(SCALAR_BYTES, SCALAR_BYTES).checkAssert((a, b) -> {
       P256Group.Scalar k = scalar(a);
       P256Group.Element kG = P256Group.multiplyGenerator(k);
-      assertArrayEquals(ECAlgorithms.referenceMultiply(P256Curve.G, new BigInteger(1, a)).getEncoded(true), kG.encode(), "comb");
+      assertArrayEquals(ECAlgorithms.referenceMultiply(P256Curve.G, new BigInteger(1, a)).getEncoded(true), kG.encode(), "base table");
       P256Group.Element jkG = kG.multiply(scalar(b));
       assertArrayEquals(ECAlgorithms.referenceMultiply(kG.point(), new BigInteger(1, b)).getEncoded(true), jkG.encode(), "wNAF");
     });

@@ -47,19 +47,23 @@ final class ThreeDh {
     // server_keyshare_seed = random(Nseed)   (given)
     // (server_private_keyshare, server_public_keyshare) = DeriveDiffieHellmanKeyPair(server_keyshare_seed)
     KeyPair serverKeyshare = KeySchedule.deriveDiffieHellmanKeyPair(serverKeyshareSeed.raw());
-    // preamble = Preamble(cleartext_credentials.client_identity, ke1, cleartext_credentials.server_identity,
-    //                     credential_response, server_nonce, server_public_keyshare)
-    byte[] preamble = preamble(context, cleartext, ke1, credentialResponse, serverNonce, serverKeyshare.publicKey());
     Element clientPublicKeyshare = ke1.authRequest().clientPublicKeyshare();
     // dh1 = DiffieHellman(server_private_keyshare, ke1.auth_request.client_public_keyshare)
     // dh2 = DiffieHellman(server_private_key, ke1.auth_request.client_public_keyshare)
     // dh3 = DiffieHellman(server_private_keyshare, client_public_key)
-    // ikm = concat(dh1, dh2, dh3)
-    byte[] ikm = Bytes.concatZeroizing(
-        dh(serverKeyshare.privateKey(), clientPublicKeyshare),
-        dh(serverPrivateKey, clientPublicKeyshare),
-        dh(serverKeyshare.privateKey(), clientPublicKey));
+    Element dh1 = P256Group.dh(serverKeyshare.privateKey(), clientPublicKeyshare);
+    Element dh2 = P256Group.dh(serverPrivateKey, clientPublicKeyshare);
+    Element dh3 = P256Group.dh(serverKeyshare.privateKey(), clientPublicKey);
     serverKeyshare.privateKey().destroy();
+    // The DH results are computed before the preamble (the RFC's order does not matter: neither
+    // depends on the other) so that the five fresh products it and ikm encode share one inversion.
+    P256Group.prepareEncodings(
+        credentialResponse.evaluatedMessage(), serverKeyshare.publicKey(), dh1, dh2, dh3);
+    // preamble = Preamble(cleartext_credentials.client_identity, ke1, cleartext_credentials.server_identity,
+    //                     credential_response, server_nonce, server_public_keyshare)
+    byte[] preamble = preamble(context, cleartext, ke1, credentialResponse, serverNonce, serverKeyshare.publicKey());
+    // ikm = concat(dh1, dh2, dh3)
+    byte[] ikm = Bytes.concatZeroizing(dh1.encode(), dh2.encode(), dh3.encode());
     // Km2, Km3, session_key = DeriveKeys(ikm, preamble)
     KeySchedule.DerivedKeys keys = KeySchedule.deriveKeys(ikm, preamble);
     Bytes.zeroize(ikm);

@@ -68,10 +68,12 @@ if [[ "$include" == ".*Bench.*" ]] || grep -qE -- "$include" <<< "dev.bkv.bench.
 fi
 
 echo "bench: openssl speed (native baseline, same run)" >&2
+# -elapsed: wall-clock time, as JMH reports; openssl's default is CPU time, which on a busy
+# machine leaves the native figure untouched while every JMH figure grows with the load.
 {
   openssl version
-  openssl speed -seconds 2 -mr ecdhp256 ecdsap256 ed25519 sha256 2>/dev/null
-  openssl speed -seconds 2 -mr -evp aes-256-gcm 2>/dev/null
+  openssl speed -elapsed -seconds 2 -mr ecdhp256 ecdsap256 ed25519 sha256 2>/dev/null
+  openssl speed -elapsed -seconds 2 -mr -evp aes-256-gcm 2>/dev/null
 } > "$work/openssl.txt"
 
 command="bench/run.sh${*:+ $*} (JMH: $jmh_args; $(head -1 "$work/openssl.txt"))"

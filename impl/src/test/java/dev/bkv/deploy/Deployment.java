@@ -48,6 +48,12 @@ final class Deployment implements AutoCloseable {
   static final String TIMING = "election-timeout-ms 1250 2500\nheartbeat-ms 250\nanswer-timeout-ms 4000\n";
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(90);
+  /**
+   * The loopback ports the deployment's servers take, as {@code LOW-HIGH} (default 20000-31999,
+   * below Linux's ephemeral range); with it set, the witness takes one of them too instead of any
+   * free port. For runs that share the machine with others, each in its own range.
+   */
+  static final String PORTS_PROPERTY = "bkv.deploy.ports";
 
   final Path dir;
   final Path op;
@@ -76,7 +82,8 @@ final class Deployment implements AutoCloseable {
     Files.writeString(witnessKeys, created.out().substring(created.out().indexOf('\n') + 1));
     CliRun vkey = must(run("fleet", "submitter-key", "--dir", op.toString()));
     must(run("witness", "add-operator", "--dir", wdir.toString(), "--vkey", vkey.out().strip()));
-    ListeningChild witness = ListeningChild.start(java("witness", "serve", "--dir", wdir.toString(), "--port", "0"),
+    String witnessPort = System.getProperty(PORTS_PROPERTY) == null ? "0" : "" + freePortBlock(1);
+    ListeningChild witness = ListeningChild.start(java("witness", "serve", "--dir", wdir.toString(), "--port", witnessPort),
         START_TIMEOUT);
     Deployment d = new Deployment(dir, op, dir.resolve("client-anchors.txt"), witnessKeys, witness);
     try {
@@ -178,6 +185,15 @@ final class Deployment implements AutoCloseable {
     }
   }
 
+  /** A child that has ended and needs no killing at close (a long run starts thousands). */
+  private void forget(Process process) {
+    synchronized (children) {
+      if (!process.isAlive()) {
+        children.remove(process);
+      }
+    }
+  }
+
   /** The result of one client process, with the machine clock read just before its start and after its end. */
   record ClientRun(int exit, String output, long startNanos, long endNanos) {}
 
@@ -196,16 +212,22 @@ final class Deployment implements AutoCloseable {
     }
     command.addAll(List.of(args).subList(1, args.length));
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Output to a file, so a client that hangs cannot hold the caller past the timeout.
+    Path output = Files.createTempFile(dir, "client", ".out");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     adopt(p);
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("client " + String.join(" ", args) + " did not finish in " + CLIENT_TIMEOUT);
+    try {
+      if (!p.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("client " + String.join(" ", args) + " did not finish in " + CLIENT_TIMEOUT);
+      }
+      long end = System.nanoTime();
+      return new ClientRun(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8), start, end);
+    } finally {
+      Files.delete(passwordFile);
+      Files.delete(output);
+      forget(p);
     }
-    long end = System.nanoTime();
-    Files.delete(passwordFile);
-    return new ClientRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), start, end);
   }
 
   /** Guesses remaining for {@code user} as {@code bkv client status} reports them, or -1 for no record. */
@@ -250,18 +272,27 @@ final class Deployment implements AutoCloseable {
   }
 
   /**
-   * A block of {@code count} consecutive free loopback ports (checked by binding each), below
-   * Linux's ephemeral range (32768 and up), where an outgoing connection could take one of them
-   * while a node is down.
+   * A block of {@code count} consecutive free loopback ports (checked by binding each) in the
+   * range {@link #PORTS_PROPERTY} names, by default below Linux's ephemeral range (32768 and up),
+   * where an outgoing connection could take one of them while a node is down.
    */
   static int freePortBlock(int count) throws IOException {
+    String range = System.getProperty(PORTS_PROPERTY, "20000-31999");
+    Matcher m = Pattern.compile("(\\d{4,5})-(\\d{4,5})").matcher(range);
+    if (!m.matches() || Integer.parseInt(m.group(1)) + count > Integer.parseInt(m.group(2)) + 1
+        || Integer.parseInt(m.group(2)) > 65535) {
+      throw new IllegalArgumentException(PORTS_PROPERTY + " must be LOW-HIGH with room for " + count + " ports, got "
+          + range);
+    }
+    int low = Integer.parseInt(m.group(1));
+    int bases = Integer.parseInt(m.group(2)) + 1 - count - low + 1;
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(120);
+      int base = low + ThreadLocalRandom.current().nextInt(bases);
       if (allFree(base, count)) {
         return base;
       }
     }
-    throw new IOException("no block of " + count + " free ports found");
+    throw new IOException("no block of " + count + " free ports found in " + range);
   }
 
   private static boolean allFree(int base, int count) {

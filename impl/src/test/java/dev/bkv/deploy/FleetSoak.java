@@ -1,0 +1,532 @@
+package dev.bkv.deploy;
+
+import dev.bkv.client.VaultClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A soak of the deployed fleet as processes on loopback: the witness, five {@code bkv node}s in
+ * three datacenters and the frontend, under a steady load of {@code --rate} client operations a
+ * second (registrations, wrong guesses, recoveries) from {@code --clients} lanes for {@code
+ * --seconds}; meanwhile one node is killed with SIGKILL and restarted every {@code
+ * --kill-every} seconds (the next one each time), and once, 40% into the load, a whole
+ * datacenter is lost: its nodes are killed, their storage (sealed log and snapshots) deleted,
+ * and they are started again empty, to be rebuilt from the others.
+ *
+ * <p>At the end, with every node up: every acknowledged registration recovers its key, and
+ * every user's guesses remaining fit what its clients were told ({@link SoakLedger}); every
+ * process's live heap stayed flat ({@link MemorySeries}); no node exited unless killed. The
+ * figures go to {@code --summary}; the exit code is 0 when every check held, 1 when one did
+ * not, 2 for bad options. Every child process is killed on exit, also on failure or SIGTERM.
+ */
+final class FleetSoak {
+  static final int MAX_ATTEMPTS = 10;
+  static final int SECONDS_MIN = 30;
+  static final int SECONDS_MAX = 4 * 3600;
+  static final int CLIENTS_MAX = 8;
+  static final int USERS_MAX = 1000;
+  /** Client operations a second, over all lanes. */
+  static final int RATE_MAX = 100;
+  /** Attempts at a recovery (and at each final status query) before its failure stands. */
+  static final int ATTEMPTS_MAX = 5;
+  static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration REBUILD_TIMEOUT = Duration.ofSeconds(180);
+  /** A node is down this long between its kill and its restart. */
+  static final long DOWN_MILLIS = 3_000;
+  /** How long a lost datacenter stays away before it is started again, empty. */
+  static final long DATACENTER_DOWN_MILLIS = 10_000;
+  /** Memory: warm-up of the run and of each process life, and the largest slope still flat. */
+  static final double RUN_WARMUP_SECONDS = 120;
+  static final double LIFE_WARMUP_SECONDS = 45;
+  static final double SLOPE_BYTES_PER_MINUTE_MAX = 256 * 1024;
+  static final long SAMPLE_SECONDS = 10;
+
+  record Options(int seconds, int clients, int users, int rate, int killEverySeconds, Path summary, Path dir) {}
+
+  private final Options options;
+  private final SoakLedger ledger = new SoakLedger(MAX_ATTEMPTS, VaultClient.LEADER_CHANGE_RETRIES_MAX + 1);
+  private final MemorySeries memory = new MemorySeries(RUN_WARMUP_SECONDS, LIFE_WARMUP_SECONDS,
+      SLOPE_BYTES_PER_MINUTE_MAX);
+  private final List<String> problems = new CopyOnWriteArrayList<>();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> lifeStartNanos = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> lives = new ConcurrentHashMap<>();
+  private final long startNanos = System.nanoTime();
+  private volatile long loadStartNanos;
+  private volatile long loadEndNanos;
+  private Deployment deployment;
+  private Fleet fleet;
+
+  private FleetSoak(Options options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("soak: " + e.getMessage());
+      System.err.println("usage: FleetSoak [--seconds N] [--clients N] [--users N] [--rate N] [--kill-every N] --summary FILE --dir DIR");
+      System.exit(2);
+      return;
+    }
+    FleetSoak soak = new FleetSoak(options);
+    int exit;
+    try {
+      exit = soak.run();
+    } catch (Throwable e) {
+      e.printStackTrace();
+      soak.problems.add("the soak stopped: " + e);
+      exit = 1;
+      soak.writeSummaryQuietly();
+    }
+    System.exit(exit);
+  }
+
+  static Options parse(String[] args) {
+    int seconds = 600;
+    int clients = 2;
+    int users = 100;
+    int rate = 4;
+    int killEvery = 30;
+    Path summary = null;
+    Path dir = null;
+    for (int i = 0; i < args.length; i++) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(args[i] + " needs a value");
+      }
+      String value = args[++i];
+      switch (args[i - 1]) {
+        case "--seconds" -> seconds = number("--seconds", value, SECONDS_MIN, SECONDS_MAX);
+        case "--clients" -> clients = number("--clients", value, 1, CLIENTS_MAX);
+        case "--users" -> users = number("--users", value, 1, USERS_MAX);
+        case "--rate" -> rate = number("--rate", value, 1, RATE_MAX);
+        case "--kill-every" -> killEvery = number("--kill-every", value, 10, 3600);
+        case "--summary" -> summary = Path.of(value);
+        case "--dir" -> dir = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
+      }
+    }
+    if (summary == null || dir == null) {
+      throw new IllegalArgumentException("--summary and --dir are required");
+    }
+    if (users < clients) {
+      throw new IllegalArgumentException("--users must be at least --clients (" + clients + "), got " + users);
+    }
+    return new Options(seconds, clients, users, rate, killEvery, summary, dir);
+  }
+
+  private static int number(String option, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " must be a whole number in [" + min + ", " + max + "], got " + value);
+  }
+
+  private int run() throws Exception {
+    Files.createDirectories(options.dir());
+    Path work = Files.createTempDirectory(options.dir(), "soak-");
+    log("work folder " + work);
+    deployment = Deployment.create(work);
+    Thread closer = new Thread(deployment::close);
+    Runtime.getRuntime().addShutdownHook(closer);
+    try {
+      fleet = deployment.start("fleet-1", Optional.empty());
+      for (int node = 1; node <= Deployment.HSMS; node++) {
+        startedLife(node);
+      }
+      fleet.awaitLeader(LEADER_TIMEOUT);
+      log("fleet up: frontend " + fleet.frontendUrl() + ", witness " + deployment.witness.url);
+      soak();
+      finalChecks();
+    } finally {
+      writeSummaryQuietly();
+      deployment.close();
+      Runtime.getRuntime().removeShutdownHook(closer);
+    }
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /** The load, the kills and the datacenter loss, side by side until the deadline; memory and leaders watched. */
+  private void soak() throws Exception {
+    loadStartNanos = System.nanoTime();
+    long deadline = loadStartNanos + options.seconds() * 1_000_000_000L;
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < options.clients(); w++) {
+      int worker = w;
+      threads.add(thread("client-" + w, () -> new SoakClient(this, worker).run(deadline)));
+    }
+    threads.add(thread("chaos", () -> chaos(deadline)));
+    Thread leaders = thread("leaders", () -> watchLeaders(deadline));
+    Thread sampler = thread("memory", () -> sampleMemory(deadline));
+    for (Thread t : threads) {
+      t.join();
+    }
+    loadEndNanos = System.nanoTime();
+    leaders.join();
+    sampler.join();
+    log("load stopped");
+  }
+
+  /** A thread that runs {@code body}, recording its failure as a problem. */
+  private Thread thread(String name, Users.Action body) {
+    Thread t = new Thread(() -> {
+      try {
+        body.run();
+      } catch (Throwable e) {
+        problems.add(name + " stopped: " + e);
+        e.printStackTrace();
+      }
+    }, "soak-" + name);
+    t.start();
+    return t;
+  }
+
+  // --- the client side -------------------------------------------------------------------------
+
+  SoakLedger ledger() {
+    return ledger;
+  }
+
+  Options options() {
+    return options;
+  }
+
+  Deployment deployment() {
+    return deployment;
+  }
+
+  String frontend() {
+    return fleet.frontendUrl();
+  }
+
+  void count(String what) {
+    counters.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  int counter(String what) {
+    AtomicInteger n = counters.get(what);
+    return n == null ? 0 : n.get();
+  }
+
+  void problem(String what) {
+    log("PROBLEM " + what);
+    problems.add(what);
+  }
+
+  // --- kills and the datacenter loss -----------------------------------------------------------
+
+  private void chaos(long deadline) throws Exception {
+    long dcLossAt = loadStartNanos + (long) (options.seconds() * 0.4 * 1e9);
+    long every = options.killEverySeconds() * 1_000_000_000L;
+    long slot = loadStartNanos + every;
+    int next = 1;
+    boolean dcLost = false;
+    while (slot + DOWN_MILLIS * 1_000_000 < deadline) {
+      sleepUntil(slot);
+      restartUnexpectedExits();
+      if (!dcLost && System.nanoTime() >= dcLossAt) {
+        loseDatacenter();
+        dcLost = true;
+      } else {
+        int node = next;
+        next = next % Deployment.HSMS + 1;
+        fleet.kill(node);
+        count("kills");
+        log("killed node " + node + " (SIGKILL)");
+        Thread.sleep(DOWN_MILLIS);
+        startNode(node);
+      }
+      slot = Math.max(slot + every, System.nanoTime());
+    }
+    restartUnexpectedExits();
+  }
+
+  /** A node that exited without being killed is a problem; it is started again so the run goes on. */
+  private void restartUnexpectedExits() throws Exception {
+    for (int node = 1; node <= Deployment.HSMS; node++) {
+      if (fleet.isUp(node) && !fleet.process(node).isAlive()) {
+        String transcript = fleet.transcript(node);
+        problem("node " + node + " exited on its own (code " + fleet.process(node).exitValue() + "): "
+            + transcript.substring(Math.max(0, transcript.length() - 2000)));
+        fleet.kill(node);
+        startNode(node);
+      }
+    }
+  }
+
+  private void startNode(int node) throws Exception {
+    try {
+      fleet.startNode(node);
+      startedLife(node);
+      count("restarts");
+      log("started node " + node);
+    } catch (AssertionError e) {
+      problem("node " + node + " did not start again: " + e.getMessage());
+    }
+  }
+
+  private void startedLife(int node) {
+    lifeStartNanos.put(node, System.nanoTime());
+    lives.merge(node, 1, Integer::sum);
+  }
+
+  /**
+   * The leader's datacenter when it has two nodes (else the other datacenter that has): every
+   * node killed, its sealed log deleted, then started again with empty storage. Its NVRAM (the
+   * HSM's own) says what it had, so it abstains until a leader has rebuilt its log; rebuilt
+   * means every one of them no longer abstains and has the commit index the fleet had when
+   * they came back.
+   */
+  private void loseDatacenter() throws Exception {
+    int leader = fleet.awaitLeader(LEADER_TIMEOUT);
+    Map<String, List<Integer>> sites = new java.util.TreeMap<>();
+    for (int node = 1; node <= Deployment.HSMS; node++) {
+      sites.computeIfAbsent(fleet.datacenter(node), k -> new ArrayList<>()).add(node);
+    }
+    String dc = fleet.datacenter(leader);
+    if (sites.get(dc).size() < 2) {
+      dc = sites.entrySet().stream().filter(e -> e.getValue().size() >= 2).findFirst().orElseThrow().getKey();
+    }
+    List<Integer> lost = sites.get(dc);
+    long lostAt = System.nanoTime();
+    for (int node : lost) {
+      if (fleet.isUp(node)) {
+        fleet.kill(node);
+      }
+      deleteTree(fleet.dataDir(node));
+    }
+    log("datacenter " + dc + " LOST: nodes " + lost + " killed (SIGKILL), storage deleted; leader was node " + leader);
+    events.add(String.format(Locale.ROOT, "datacenter %s lost at %.0f s of load: nodes %s (leader node %d)", dc,
+        secondsSince(loadStartNanos, lostAt), lost, leader));
+    Thread.sleep(DATACENTER_DOWN_MILLIS);
+    long target = commitIndex();
+    long backAt = System.nanoTime();
+    for (int node : lost) {
+      startNode(node);
+    }
+    long deadline = backAt + REBUILD_TIMEOUT.toNanos();
+    List<Map<String, Object>> last = List.of();
+    while (System.nanoTime() < deadline) {
+      last = fleet.status();
+      if (rebuilt(last, lost, target)) {
+        events.add(String.format(Locale.ROOT, "datacenter %s back empty after %.1f s; rebuilt to commit index >= %d"
+            + " %.1f s after its restart (%.1f s after the loss)", dc, secondsSince(lostAt, backAt), target,
+            secondsSince(backAt, System.nanoTime()), secondsSince(lostAt, System.nanoTime())));
+        log(events.get(events.size() - 1));
+        return;
+      }
+      Thread.sleep(250);
+    }
+    problem("datacenter " + dc + " was not rebuilt within " + REBUILD_TIMEOUT + ": " + last);
+  }
+
+  private boolean rebuilt(List<Map<String, Object>> status, List<Integer> lost, long target) throws Exception {
+    int done = 0;
+    for (Map<String, Object> n : status) {
+      if (n.containsKey("error") || !lost.contains(fleet.nodeOfMember((int) Fleet.number(n, "hsm")))) {
+        continue;
+      }
+      if (!Boolean.TRUE.equals(n.get("abstaining")) && Fleet.number(n, "commitIndex") >= target) {
+        done++;
+      }
+    }
+    return done == lost.size();
+  }
+
+  /** The highest commit index a reachable node reports. */
+  private long commitIndex() {
+    long best = 0;
+    for (Map<String, Object> n : fleet.status()) {
+      if (!n.containsKey("error")) {
+        best = Math.max(best, Fleet.number(n, "commitIndex"));
+      }
+    }
+    return best;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  // --- watchers --------------------------------------------------------------------------------
+
+  private void watchLeaders(long deadline) throws InterruptedException {
+    String last = null;
+    while (System.nanoTime() < deadline) {
+      long bestTerm = -1;
+      String leader = null;
+      for (Map<String, Object> n : fleet.status()) {
+        if ("leader".equals(n.get("role")) && Fleet.number(n, "term") > bestTerm) {
+          bestTerm = Fleet.number(n, "term");
+          leader = "member " + Fleet.number(n, "hsm") + " term " + bestTerm;
+        }
+      }
+      if (counter("leaderPolls") % 60 == 0) {
+        log(String.format(Locale.ROOT, "progress: %d registrations, %d wrong guesses, %d recoveries, %d kills, %d problems",
+            counter("registrations"), counter("wrong guesses"), counter("recoveries"), counter("kills"), problems.size()));
+      }
+      count("leaderPolls");
+      if (leader == null) {
+        count("leaderPollsWithout");
+      } else if (!leader.equals(last)) {
+        if (last != null) {
+          count("leaderChanges");
+        }
+        log("leader: " + leader);
+        last = leader;
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  private void sampleMemory(long deadline) throws Exception {
+    long every = SAMPLE_SECONDS * 1_000_000_000L;
+    long next = System.nanoTime();
+    try (ProcessMemory meter = new ProcessMemory()) {
+      while (next < deadline) {
+        sleepUntil(next);
+        for (int node = 1; node <= Deployment.HSMS; node++) {
+          try {
+            sample(meter, "hsm-" + node, lives.get(node), fleet.process(node), lifeStartNanos.get(node));
+          } catch (AssertionError down) {
+            // Killed just now: no sample of it this round.
+          }
+        }
+        sample(meter, "frontend", 1, fleet.frontendProcess(), loadStartNanos);
+        sample(meter, "witness", 1, deployment.witness.process, loadStartNanos);
+        next += every;
+      }
+    }
+  }
+
+  private void sample(ProcessMemory meter, String name, int life, Process process, long lifeStart) {
+    Optional<long[]> m = meter.measure(process);
+    if (m.isPresent()) {
+      long now = System.nanoTime();
+      memory.add(new MemorySeries.Sample(name, life, secondsSince(loadStartNanos, now), secondsSince(lifeStart, now),
+          m.get()[0], m.get()[1]));
+    } else {
+      count("memorySamplesMissed");
+    }
+  }
+
+  // --- the end ---------------------------------------------------------------------------------
+
+  /** With every node up and caught up: each acknowledged user's count, then its key. */
+  private void finalChecks() throws Exception {
+    for (int node = 1; node <= Deployment.HSMS; node++) {
+      if (!fleet.isUp(node)) {
+        startNode(node);
+      }
+    }
+    fleet.awaitLeader(LEADER_TIMEOUT);
+    long caughtUp = fleet.awaitCaughtUp(REBUILD_TIMEOUT);
+    log("every node at commit index " + caughtUp);
+    List<String> users = ledger.registeredUsers();
+    List<Users.Action> checks = new ArrayList<>();
+    int lanes = Math.max(1, Math.min(3, users.size()));
+    for (int lane = 0; lane < lanes; lane++) {
+      int first = lane;
+      checks.add(() -> {
+        SoakClient client = new SoakClient(this, -1);
+        for (int i = first; i < users.size(); i += lanes) {
+          client.finalCheck(users.get(i));
+        }
+      });
+    }
+    Users.parallel(checks);
+    for (MemorySeries.Verdict v : memory.verdicts()) {
+      if (v.used() < MemorySeries.SAMPLES_MIN) {
+        problem(v.process() + ": only " + v.used() + " memory samples after warm-up (at least " + MemorySeries.SAMPLES_MIN
+            + " needed): run longer");
+      } else if (!v.flat()) {
+        problem(String.format(Locale.ROOT, "%s: memory not flat: %d samples after warm-up, live heap slope %s/min by run"
+            + " time, %s/min by age (bound %s/min)", v.process(), v.used(), MemorySeries.mib(v.slopeByRun()),
+            MemorySeries.mib(v.slopeByAge()), MemorySeries.mib(SLOPE_BYTES_PER_MINUTE_MAX)));
+      }
+    }
+  }
+
+  private void writeSummaryQuietly() {
+    try {
+      SoakSummary.write(options.summary(), this);
+    } catch (IOException e) {
+      System.err.println("soak: could not write " + options.summary() + ": " + e.getMessage());
+    }
+  }
+
+  // --- for the summary -------------------------------------------------------------------------
+
+  List<String> problems() {
+    return problems;
+  }
+
+  List<String> events() {
+    return events;
+  }
+
+  MemorySeries memory() {
+    return memory;
+  }
+
+  double wallSeconds() {
+    return secondsSince(startNanos, System.nanoTime());
+  }
+
+  double loadSeconds() {
+    return loadStartNanos == 0 ? 0 : secondsSince(loadStartNanos, loadEndNanos == 0 ? System.nanoTime() : loadEndNanos);
+  }
+
+  double setupSeconds() {
+    return loadStartNanos == 0 ? wallSeconds() : secondsSince(startNanos, loadStartNanos);
+  }
+
+  void log(String line) {
+    System.out.printf(Locale.ROOT, "[%s] %s%n", Instant.now().toString().substring(11, 19), line);
+  }
+
+  static double secondsSince(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1e9;
+  }
+
+  private static void sleepUntil(long nanos) throws InterruptedException {
+    long millis = (nanos - System.nanoTime()) / 1_000_000;
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
+  }
+
+  static Random random(int worker) {
+    return new Random(Arrays.hashCode(new int[] {worker, (int) System.nanoTime()}));
+  }
+}

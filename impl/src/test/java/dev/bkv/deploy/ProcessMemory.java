@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.remote.JMXConnector;
@@ -16,13 +18,25 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * The memory of running JVM children: the live heap (heap used just after a full collection,
- * through the child's platform MemoryMXBean, reached by attaching to it once per process and
+ * The memory of running JVM children: the live heap (the least heap used just after a full
+ * collection, over {@link #READINGS} collections in a row, through the child's platform MemoryMXBean, reached by attaching to it once per process and
  * keeping the connection) and the resident set from {@code /proc/<pid>/status}. One attach per
  * process rather than a {@code jcmd} per sample: on a busy machine each jcmd is a JVM start.
  */
 final class ProcessMemory implements AutoCloseable {
   private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
+
+  /**
+   * The JMX client's own logger, silenced: it warns each time a sampled node is killed under an
+   * open connection, which a soak does every few seconds. Held here so it is not collected.
+   */
+  private static final Logger JMX_CLIENT_LOG = Logger.getLogger("javax.management.remote.misc");
+
+  static {
+    JMX_CLIENT_LOG.setLevel(Level.OFF);
+  }
+
+  static final int READINGS = 3;
 
   private final Map<Long, JMXConnector> connections = new HashMap<>();
 
@@ -41,8 +55,13 @@ final class ProcessMemory implements AutoCloseable {
       }
       MemoryMXBean bean = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
           ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-      bean.gc();
-      long live = bean.getHeapMemoryUsage().getUsed();
+      // The least of a few readings, each just after a full collection: requests in flight come
+      // and go between them, what stays is the live set.
+      long live = Long.MAX_VALUE;
+      for (int i = 0; i < READINGS; i++) {
+        bean.gc();
+        live = Math.min(live, bean.getHeapMemoryUsage().getUsed());
+      }
       Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", "" + pid, "status")));
       if (!rss.find()) {
         return Optional.empty();

@@ -46,9 +46,10 @@ final class SoakSummary {
         soak.counter("leaderPollsWithout"), soak.counter("leaderPolls"));
     b.append('\n');
     MemorySeries m = soak.memory();
-    line(b, "memory: live heap (heap used after a full GC, MemoryMXBean over JMX) and resident set; flat = least-squares slope of the live"
-        + " heap after %.0f s of load and %.0f s of process life at most %s/min, by run time and by age",
-        m.runWarmupSeconds, m.lifeWarmupSeconds, MemorySeries.mib(m.slopeBytesPerMinuteMax));
+    line(b, "memory: live heap (least heap used after each of %d full GCs in a row, MemoryMXBean over JMX) and"
+        + " resident set; flat = least-squares slope of the live heap after %.0f s of load and %.0f s of process life"
+        + " at most %s/min, by run time and by age", ProcessMemory.READINGS, m.runWarmupSeconds, m.lifeWarmupSeconds,
+        MemorySeries.mib(m.slopeBytesPerMinuteMax));
     line(b, "%-9s %5s %14s %14s %14s %s", "process", "used", "live/min(run)", "live/min(age)", "rss/min(run)", "verdict");
     for (MemorySeries.Verdict v : m.verdicts()) {
       line(b, "%-9s %5d %14s %14s %14s %s", v.process(), v.used(), MemorySeries.mib(v.slopeByRun()),

@@ -475,9 +475,10 @@ final class FleetSoak {
         problem(v.process() + ": only " + v.used() + " memory samples after warm-up (at least " + MemorySeries.SAMPLES_MIN
             + " needed): run longer");
       } else if (!v.flat()) {
-        problem(String.format(Locale.ROOT, "%s: memory not flat: %d samples after warm-up, live heap slope %s/min by run"
-            + " time, %s/min by age (bound %s/min)", v.process(), v.used(), MemorySeries.mib(v.slopeByRun()),
-            MemorySeries.mib(v.slopeByAge()), MemorySeries.mib(SLOPE_BYTES_PER_MINUTE_MAX)));
+        problem(String.format(Locale.ROOT, "%s: memory not flat: %d samples after warm-up, live heap slope %s/min"
+            + " (+-%s) by run time, %s/min (+-%s) by age (bound %s/min)", v.process(), v.used(),
+            MemorySeries.mib(v.slopeByRun()), MemorySeries.mib(v.errorByRun()), MemorySeries.mib(v.slopeByAge()),
+            MemorySeries.mib(v.errorByAge()), MemorySeries.mib(SLOPE_BYTES_PER_MINUTE_MAX)));
       }
     }
   }

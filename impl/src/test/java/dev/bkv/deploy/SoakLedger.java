@@ -126,8 +126,8 @@ final class SoakLedger {
           + " wrong guesses were answered since its last recovery (extra guesses)";
     }
     if (used > a.wrongSinceReset + a.lost) {
-      return user + ": " + used + " guesses counted, but only " + a.wrongSinceReset + " answered and " + a.lost
-          + " unanswered ones could count";
+      return user + ": over-counted: " + used + " guesses counted, but only " + a.wrongSinceReset + " answered and "
+          + a.lost + " unanswered ones could count";
     }
     return "";
   }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 
 /** A soak's figures as text: what ran, what the clients were told, the faults, memory, and each problem. */
 final class SoakSummary {
@@ -48,12 +49,20 @@ final class SoakSummary {
     MemorySeries m = soak.memory();
     line(b, "memory: live heap (least heap used after each of %d full GCs in a row, MemoryMXBean over JMX) and"
         + " resident set; flat = least-squares slope of the live heap after %.0f s of load and %.0f s of process life"
-        + " at most %s/min, by run time and by age", ProcessMemory.READINGS, m.runWarmupSeconds, m.lifeWarmupSeconds,
+        + " at most %s/min (unless more than two standard errors above it), by run time and by age within each"
+        + " life", ProcessMemory.READINGS, m.runWarmupSeconds, m.lifeWarmupSeconds,
         MemorySeries.mib(m.slopeBytesPerMinuteMax));
-    line(b, "%-9s %5s %14s %14s %14s %s", "process", "used", "live/min(run)", "live/min(age)", "rss/min(run)", "verdict");
+    line(b, "%-9s %5s %9s %9s %22s %22s %13s %s", "process", "used", "live min", "live max", "live/min by run (+-se)",
+        "live/min by age (+-se)", "rss/min(run)", "verdict");
     for (MemorySeries.Verdict v : m.verdicts()) {
-      line(b, "%-9s %5d %14s %14s %14s %s", v.process(), v.used(), MemorySeries.mib(v.slopeByRun()),
-          MemorySeries.mib(v.slopeByAge()), MemorySeries.mib(v.rssSlopeByRun()), v.flat() ? "flat" : "NOT FLAT");
+      LongSummaryStatistics live = m.samples().stream()
+          .filter(s -> s.process().equals(v.process()) && s.runSeconds() >= m.runWarmupSeconds
+              && s.ageSeconds() >= m.lifeWarmupSeconds)
+          .mapToLong(MemorySeries.Sample::liveBytes).summaryStatistics();
+      line(b, "%-9s %5d %9s %9s %22s %22s %13s %s", v.process(), v.used(), MemorySeries.mib(live.getMin()),
+          MemorySeries.mib(live.getMax()), MemorySeries.mib(v.slopeByRun()) + " +-" + MemorySeries.mib(v.errorByRun()),
+          MemorySeries.mib(v.slopeByAge()) + " +-" + MemorySeries.mib(v.errorByAge()),
+          MemorySeries.mib(v.rssSlopeByRun()), v.flat() ? "flat" : "NOT FLAT");
     }
     line(b, "samples (process, life, s of load, s of life, live heap, resident):");
     for (MemorySeries.Sample s : m.samples()) {

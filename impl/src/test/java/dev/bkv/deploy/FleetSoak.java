@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A soak of the deployed fleet as processes on loopback: the witness, five {@code bkv node}s in
@@ -60,6 +58,8 @@ final class FleetSoak {
    */
   static final double SLOPE_BYTES_PER_MINUTE_MAX = 1024 * 1024;
   static final long SAMPLE_SECONDS = 10;
+  /** Setup, final checks and shutdown together take at most this long beyond the load. */
+  static final long OVERTIME_SECONDS = 900;
 
   record Options(int seconds, int clients, int users, int rate, int killEverySeconds, Path summary, Path dir) {}
 
@@ -70,13 +70,12 @@ final class FleetSoak {
   private final List<String> problems = new CopyOnWriteArrayList<>();
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
-  private final Map<Integer, Long> lifeStartNanos = new ConcurrentHashMap<>();
-  private final Map<Integer, Integer> lives = new ConcurrentHashMap<>();
   private final long startNanos = System.nanoTime();
   private volatile long loadStartNanos;
   private volatile long loadEndNanos;
   private Deployment deployment;
   private Fleet fleet;
+  private SoakFaults faults;
 
   private FleetSoak(Options options) {
     this.options = options;
@@ -151,6 +150,7 @@ final class FleetSoak {
   }
 
   private int run() throws Exception {
+    watchdog();
     Files.createDirectories(options.dir());
     Path work = Files.createTempDirectory(options.dir(), "soak-");
     log("work folder " + work);
@@ -159,9 +159,7 @@ final class FleetSoak {
     Runtime.getRuntime().addShutdownHook(closer);
     try {
       fleet = deployment.start("fleet-1", Optional.empty());
-      for (int node = 1; node <= Deployment.HSMS; node++) {
-        startedLife(node);
-      }
+      faults = new SoakFaults(this, fleet);
       fleet.awaitLeader(LEADER_TIMEOUT);
       log("fleet up: frontend " + fleet.frontendUrl() + ", witness " + deployment.witness.url);
       soak();
@@ -174,6 +172,26 @@ final class FleetSoak {
     return problems.isEmpty() ? 0 : 1;
   }
 
+  /**
+   * Every wait of the soak is bounded on its own; this bounds their sum: past the load's length
+   * and {@link #OVERTIME_SECONDS}, the soak records why, writes its summary and exits 1 (the
+   * shutdown hook then kills every child).
+   */
+  private void watchdog() {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep((options.seconds() + OVERTIME_SECONDS) * 1000L);
+      } catch (InterruptedException e) {
+        return;
+      }
+      problems.add("the soak ran past " + (options.seconds() + OVERTIME_SECONDS) + " s and was stopped");
+      writeSummaryQuietly();
+      System.exit(1);
+    }, "soak-watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** The load, the kills and the datacenter loss, side by side until the deadline; memory and leaders watched. */
   private void soak() throws Exception {
     loadStartNanos = System.nanoTime();
@@ -183,7 +201,7 @@ final class FleetSoak {
       int worker = w;
       threads.add(thread("client-" + w, () -> new SoakClient(this, worker).run(deadline)));
     }
-    threads.add(thread("chaos", () -> chaos(deadline)));
+    threads.add(thread("faults", () -> faults.run(loadStartNanos, deadline)));
     Thread leaders = thread("leaders", () -> watchLeaders(deadline));
     Thread sampler = thread("memory", () -> sampleMemory(deadline));
     for (Thread t : threads) {
@@ -241,148 +259,6 @@ final class FleetSoak {
     problems.add(what);
   }
 
-  // --- kills and the datacenter loss -----------------------------------------------------------
-
-  private void chaos(long deadline) throws Exception {
-    long dcLossAt = loadStartNanos + (long) (options.seconds() * 0.4 * 1e9);
-    long every = options.killEverySeconds() * 1_000_000_000L;
-    long slot = loadStartNanos + every;
-    int next = 1;
-    boolean dcLost = false;
-    while (slot + DOWN_MILLIS * 1_000_000 < deadline) {
-      sleepUntil(slot);
-      restartUnexpectedExits();
-      if (!dcLost && System.nanoTime() >= dcLossAt) {
-        loseDatacenter();
-        dcLost = true;
-      } else {
-        int node = next;
-        next = next % Deployment.HSMS + 1;
-        fleet.kill(node);
-        count("kills");
-        log("killed node " + node + " (SIGKILL)");
-        Thread.sleep(DOWN_MILLIS);
-        startNode(node);
-      }
-      slot = Math.max(slot + every, System.nanoTime());
-    }
-    restartUnexpectedExits();
-  }
-
-  /** A node that exited without being killed is a problem; it is started again so the run goes on. */
-  private void restartUnexpectedExits() throws Exception {
-    for (int node = 1; node <= Deployment.HSMS; node++) {
-      if (fleet.isUp(node) && !fleet.process(node).isAlive()) {
-        String transcript = fleet.transcript(node);
-        problem("node " + node + " exited on its own (code " + fleet.process(node).exitValue() + "): "
-            + transcript.substring(Math.max(0, transcript.length() - 2000)));
-        fleet.kill(node);
-        startNode(node);
-      }
-    }
-  }
-
-  private void startNode(int node) throws Exception {
-    try {
-      fleet.startNode(node);
-      startedLife(node);
-      count("restarts");
-      log("started node " + node);
-    } catch (AssertionError e) {
-      problem("node " + node + " did not start again: " + e.getMessage());
-    }
-  }
-
-  private void startedLife(int node) {
-    lifeStartNanos.put(node, System.nanoTime());
-    lives.merge(node, 1, Integer::sum);
-  }
-
-  /**
-   * The leader's datacenter when it has two nodes (else the other datacenter that has): every
-   * node killed, its sealed log deleted, then started again with empty storage. Its NVRAM (the
-   * HSM's own) says what it had, so it abstains until a leader has rebuilt its log; rebuilt
-   * means every one of them no longer abstains and has the commit index the fleet had when
-   * they came back.
-   */
-  private void loseDatacenter() throws Exception {
-    int leader = fleet.awaitLeader(LEADER_TIMEOUT);
-    Map<String, List<Integer>> sites = new java.util.TreeMap<>();
-    for (int node = 1; node <= Deployment.HSMS; node++) {
-      sites.computeIfAbsent(fleet.datacenter(node), k -> new ArrayList<>()).add(node);
-    }
-    String dc = fleet.datacenter(leader);
-    if (sites.get(dc).size() < 2) {
-      dc = sites.entrySet().stream().filter(e -> e.getValue().size() >= 2).findFirst().orElseThrow().getKey();
-    }
-    List<Integer> lost = sites.get(dc);
-    long lostAt = System.nanoTime();
-    for (int node : lost) {
-      if (fleet.isUp(node)) {
-        fleet.kill(node);
-      }
-      deleteTree(fleet.dataDir(node));
-    }
-    log("datacenter " + dc + " LOST: nodes " + lost + " killed (SIGKILL), storage deleted; leader was node " + leader);
-    events.add(String.format(Locale.ROOT, "datacenter %s lost at %.0f s of load: nodes %s (leader node %d)", dc,
-        secondsSince(loadStartNanos, lostAt), lost, leader));
-    Thread.sleep(DATACENTER_DOWN_MILLIS);
-    long target = commitIndex();
-    long backAt = System.nanoTime();
-    for (int node : lost) {
-      startNode(node);
-    }
-    long deadline = backAt + REBUILD_TIMEOUT.toNanos();
-    List<Map<String, Object>> last = List.of();
-    while (System.nanoTime() < deadline) {
-      last = fleet.status();
-      if (rebuilt(last, lost, target)) {
-        events.add(String.format(Locale.ROOT, "datacenter %s back empty after %.1f s; rebuilt to commit index >= %d"
-            + " %.1f s after its restart (%.1f s after the loss)", dc, secondsSince(lostAt, backAt), target,
-            secondsSince(backAt, System.nanoTime()), secondsSince(lostAt, System.nanoTime())));
-        log(events.get(events.size() - 1));
-        return;
-      }
-      Thread.sleep(250);
-    }
-    problem("datacenter " + dc + " was not rebuilt within " + REBUILD_TIMEOUT + ": " + last);
-  }
-
-  private boolean rebuilt(List<Map<String, Object>> status, List<Integer> lost, long target) throws Exception {
-    int done = 0;
-    for (Map<String, Object> n : status) {
-      if (n.containsKey("error") || !lost.contains(fleet.nodeOfMember((int) Fleet.number(n, "hsm")))) {
-        continue;
-      }
-      if (!Boolean.TRUE.equals(n.get("abstaining")) && Fleet.number(n, "commitIndex") >= target) {
-        done++;
-      }
-    }
-    return done == lost.size();
-  }
-
-  /** The highest commit index a reachable node reports. */
-  private long commitIndex() {
-    long best = 0;
-    for (Map<String, Object> n : fleet.status()) {
-      if (!n.containsKey("error")) {
-        best = Math.max(best, Fleet.number(n, "commitIndex"));
-      }
-    }
-    return best;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
   // --- watchers --------------------------------------------------------------------------------
 
   private void watchLeaders(long deadline) throws InterruptedException {
@@ -422,7 +298,7 @@ final class FleetSoak {
         sleepUntil(next);
         for (int node = 1; node <= Deployment.HSMS; node++) {
           try {
-            sample(meter, "hsm-" + node, lives.get(node), fleet.process(node), lifeStartNanos.get(node));
+            sample(meter, "hsm-" + node, faults.life(node), fleet.process(node), faults.lifeStartNanos(node));
           } catch (AssertionError down) {
             // Killed just now: no sample of it this round.
           }
@@ -449,11 +325,7 @@ final class FleetSoak {
 
   /** With every node up and caught up: each acknowledged user's count, then its key. */
   private void finalChecks() throws Exception {
-    for (int node = 1; node <= Deployment.HSMS; node++) {
-      if (!fleet.isUp(node)) {
-        startNode(node);
-      }
-    }
+    faults.startEveryNode();
     fleet.awaitLeader(LEADER_TIMEOUT);
     long caughtUp = fleet.awaitCaughtUp(REBUILD_TIMEOUT);
     log("every node at commit index " + caughtUp);
@@ -525,7 +397,7 @@ final class FleetSoak {
     return (toNanos - fromNanos) / 1e9;
   }
 
-  private static void sleepUntil(long nanos) throws InterruptedException {
+  static void sleepUntil(long nanos) throws InterruptedException {
     long millis = (nanos - System.nanoTime()) / 1_000_000;
     if (millis > 0) {
       Thread.sleep(millis);

@@ -185,15 +185,6 @@ final class Deployment implements AutoCloseable {
     }
   }
 
-  /** A child that has ended and needs no killing at close (a long run starts thousands). */
-  private void forget(Process process) {
-    synchronized (children) {
-      if (!process.isAlive()) {
-        children.remove(process);
-      }
-    }
-  }
-
   /** The result of one client process, with the machine clock read just before its start and after its end. */
   record ClientRun(int exit, String output, long startNanos, long endNanos) {}
 
@@ -212,22 +203,16 @@ final class Deployment implements AutoCloseable {
     }
     command.addAll(List.of(args).subList(1, args.length));
     long start = System.nanoTime();
-    // Output to a file, so a client that hangs cannot hold the caller past the timeout.
-    Path output = Files.createTempFile(dir, "client", ".out");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     adopt(p);
-    try {
-      if (!p.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("client " + String.join(" ", args) + " did not finish in " + CLIENT_TIMEOUT);
-      }
-      long end = System.nanoTime();
-      return new ClientRun(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8), start, end);
-    } finally {
-      Files.delete(passwordFile);
-      Files.delete(output);
-      forget(p);
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("client " + String.join(" ", args) + " did not finish in " + CLIENT_TIMEOUT);
     }
+    long end = System.nanoTime();
+    Files.delete(passwordFile);
+    return new ClientRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), start, end);
   }
 
   /** Guesses remaining for {@code user} as {@code bkv client status} reports them, or -1 for no record. */

@@ -7,6 +7,9 @@
 #   bench/run.sh FleetTraceBench # what a trace recorder costs the fleet, next to the default no-op sink
 #   bench/run.sh VaultMemory     # vault memory per user only (VaultMemoryBench is not a JMH benchmark)
 #   bench/run.sh FleetLoadLatency  # fleet commit latency at half its peak load only (not JMH either)
+#   bench/run.sh FleetHttpLogins   # logins/s over HTTP with 5 node processes (not JMH), and
+#                                  # FleetLoginBench.fleetLogin in process for the ratio
+#   bench/run.sh WitnessGroupCommit  # the witness's durable appends at 1, 16, 64 submitters and the raw fsync rate
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -48,6 +51,22 @@ if [[ "$include" == ".*Bench.*" ]] || grep -qE -- "$include" <<< "dev.bkv.bench.
   load="$(for storage in memory fsync; do java -cp "$cp" dev.bkv.bench.FleetLoadLatency 5 "$storage"; done)"
 fi
 
+http_logins=""
+http_clients=16
+if [[ "$include" == ".*Bench.*" ]] || grep -qE -- "$include" <<< "dev.bkv.bench.FleetHttpLogins"; then
+  # The in-process figure it is divided by comes from this run: the JMH results above, or a
+  # run of that one benchmark now when the include left it out.
+  logins_jmh="$work/jmh.json"
+  if ! grep -q '"dev.bkv.bench.FleetLoginBench.fleetLogin"' "$logins_jmh"; then
+    echo "bench: JMH $jmh_args FleetLoginBench.fleetLogin (the in-process figure for FleetHttpLogins)" >&2
+    logins_jmh="$work/logins-jmh.json"
+    # shellcheck disable=SC2086
+    java -cp "$cp" org.openjdk.jmh.Main $jmh_args -rf json -rff "$logins_jmh" 'FleetLoginBench.fleetLogin' >&2
+  fi
+  echo "bench: fleet logins over HTTP ($http_clients clients; 5 node processes, frontend, witness on loopback)" >&2
+  http_logins="$(java -cp "$cp" dev.bkv.bench.FleetHttpLogins "$http_clients" "$logins_jmh")"
+fi
+
 echo "bench: openssl speed (native baseline, same run)" >&2
 {
   openssl version
@@ -69,6 +88,22 @@ if [[ -n "$load" ]]; then
     echo
     echo '```'
     echo "$load"
+    echo '```'
+  } >> "bench/results/$name.md"
+fi
+if [[ -n "$http_logins" ]]; then
+  # Not JMH either (separate processes, a fixed window): its line is appended as printed.
+  {
+    echo
+    echo "## Fleet logins over HTTP"
+    echo
+    echo "\`FleetHttpLogins\`: $http_clients client threads doing full OPAQUE logins (recoveries; the phone's KE1/KE3"
+    echo "included, Identity KSF) through \`bkv frontend\` to 5 \`bkv node\` processes (durable storage) on loopback,"
+    echo "5 s warm-up then a 10 s window; divided by \`FleetLoginBench.fleetLogin\` (in process, in memory, server"
+    echo "side only) from the same run."
+    echo
+    echo '```'
+    echo "$http_logins"
     echo '```'
   } >> "bench/results/$name.md"
 fi

@@ -172,7 +172,12 @@ public final class BenchReport {
   static Map<String, Object> build(List<Map<String, Object>> jmh, Map<String, Double> openssl, Map<String, Object> env) {
     Map<String, double[]> ours = new LinkedHashMap<>(); // short name -> {score, error}
     List<Map<String, Object>> consensus = new ArrayList<>();
+    List<Map<String, Object>> groupCommit = new ArrayList<>();
     for (Map<String, Object> result : jmh) {
+      if (GroupCommitReport.isGroupCommit((String) result.get("benchmark"))) {
+        groupCommit.add(result); // throughput rows: their own section
+        continue;
+      }
       if (ConsensusReport.isConsensus((Map<String, Object>) result.get("params"))) {
         consensus.add(result);
         continue;
@@ -216,6 +221,9 @@ public final class BenchReport {
     report.put("results", rows);
     if (!consensus.isEmpty()) {
       report.put(ConsensusReport.KEY, ConsensusReport.build(consensus));
+    }
+    if (!groupCommit.isEmpty()) {
+      report.put(GroupCommitReport.KEY, GroupCommitReport.build(groupCommit));
     }
     return report;
   }
@@ -280,6 +288,9 @@ public final class BenchReport {
     }
     if (report.containsKey(ConsensusReport.KEY)) {
       ConsensusReport.markdown((Map<String, Object>) report.get(ConsensusReport.KEY), md);
+    }
+    if (report.containsKey(GroupCommitReport.KEY)) {
+      GroupCommitReport.markdown((Map<String, Object>) report.get(GroupCommitReport.KEY), md);
     }
     if (report.containsKey(VaultMemoryReport.KEY)) {
       VaultMemoryReport.markdown((List<Object>) report.get(VaultMemoryReport.KEY), md);

@@ -1,6 +1,7 @@
 package dev.bkv.base;
 
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /** Small byte-array helpers shared by the encoders. */
 public final class Bytes {
@@ -20,9 +21,30 @@ public final class Bytes {
     return out;
   }
 
-  /** Constant-time comparison (time depends on lengths only). */
+  /**
+   * Constant-time comparison (time depends on lengths only): the one way MACs, tags, keys and
+   * other secrets are compared in this project.
+   */
   public static boolean constantTimeEquals(byte[] a, byte[] b) {
     return MessageDigest.isEqual(a, b);
+  }
+
+  /** Overwrites each buffer (nulls skipped) with zeros: where a secret's lifetime ends. */
+  public static void zeroize(byte[]... buffers) {
+    for (byte[] buffer : buffers) {
+      if (buffer != null) {
+        Arrays.fill(buffer, (byte) 0);
+      }
+    }
+  }
+
+  /** {@link #concat} of secret parts (shared secrets, say), zeroing the parts. */
+  public static byte[] concatZeroizing(byte[]... parts) {
+    try {
+      return concat(parts);
+    } finally {
+      zeroize(parts);
+    }
   }
 
   /** RFC 8017 I2OSP: {@code value} as a big-endian unsigned integer of {@code length} bytes. */

@@ -1,5 +1,7 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.Bytes;
+import dev.bkv.base.SecretBytes;
 import dev.bkv.bundle.ValidationBundle;
 import dev.bkv.client.RecoveryResult;
 import dev.bkv.client.VaultClient;
@@ -110,6 +112,7 @@ public final class ClientCommand implements Runnable {
           throw new ClientSession.BadInput("give the password with --password-file FILE or the environment variable "
               + PASSWORD_ENV);
         }
+        // The environment's String copy cannot be wiped; the bytes taken from it are, below.
         bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       }
       int end = bytes.length;
@@ -119,12 +122,14 @@ public final class ClientCommand implements Runnable {
           end--;
         }
       }
-      if (end == 0) {
-        throw new ClientSession.BadInput("the password is empty");
+      try {
+        if (end == 0) {
+          throw new ClientSession.BadInput("the password is empty");
+        }
+        return SecretBytes.consume(Arrays.copyOf(bytes, end), Password::new);
+      } finally {
+        Bytes.zeroize(bytes);
       }
-      Password password = new Password(Arrays.copyOf(bytes, end));
-      Arrays.fill(bytes, (byte) 0);
-      return password;
     }
   }
 
@@ -187,15 +192,18 @@ public final class ClientCommand implements Runnable {
   }
 
   static void writeKey(Path file, BackupKey key) throws IOException {
+    byte[] bytes = key.toBytes();
     try {
-      AtomicFile.writeSecret(file, key.toBytes());
+      AtomicFile.writeSecret(file, bytes);
     } catch (StorageException e) {
       throw new IOException(e.getMessage(), e);
+    } finally {
+      Bytes.zeroize(bytes);
     }
   }
 
   static String sha256(BackupKey key) {
-    return Sha256Digest.of(key.toBytes()).toHex();
+    return SecretBytes.consume(key.toBytes(), Sha256Digest::of).toHex();
   }
 
   @Command(name = "verify-fleet", mixinStandardHelpOptions = true,
@@ -267,6 +275,7 @@ public final class ClientCommand implements Runnable {
       if (backupKeyIn != null) {
         byte[] raw = ClientSession.readInput(backupKeyIn, VaultLimits.BACKUP_KEY_BYTES_MAX + 1L);
         if (raw.length < VaultLimits.BACKUP_KEY_BYTES_MIN || raw.length > VaultLimits.BACKUP_KEY_BYTES_MAX) {
+          Bytes.zeroize(raw);
           throw new ClientSession.BadInput("--backup-key " + backupKeyIn + " must hold " + VaultLimits.BACKUP_KEY_BYTES_MIN
               + ".." + VaultLimits.BACKUP_KEY_BYTES_MAX + " bytes, has " + raw.length);
         }

@@ -9,6 +9,7 @@ import dev.bkv.vault.VaultLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -70,6 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
   /** Tests put a faulty transport between the migrator and the new fleet here, to see the rotation's checks fail. */
   UnaryOperator<VaultTransport> migrationWrapper = UnaryOperator.identity();
 
+  /** The demo's randomness (keys, backup keys): tests record what it drew, to look for it in the output. */
+  SecureRandom random = new SecureRandom();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
         + (ksf.equals(Ksf.argon2idDefault()) ? " (production)" : " (not production: for speed only)"));
     DemoWorld world;
     try {
-      world = DemoWorld.create(Optional.ofNullable(keep));
+      world = DemoWorld.create(Optional.ofNullable(keep), random);
     } catch (IllegalArgumentException e) { // a bad --keep, checked before anything starts
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     } catch (IOException e) {

@@ -57,7 +57,10 @@ final class DemoStory {
   private final String bobName;
   private final UnaryOperator<VaultTransport> transportWrapper;
   private final UnaryOperator<VaultTransport> migrationWrapper;
-  private final Password password = Password.utf8("correct horse battery staple");
+  /** The users' real passwords (the attacker's guesses are other strings, printed as the story goes). */
+  static final String PASSWORD_TEXT = "correct horse battery staple";
+  static final String SECOND_PASSWORD_TEXT = "bob's own password";
+  private final Password password = Password.utf8(PASSWORD_TEXT);
   private final byte[] aliceKey = new byte[BACKUP_KEY_BYTES];
   private DemoPhone phone;
   private DemoFleet oldFleet;
@@ -182,7 +185,7 @@ final class DemoStory {
   private void guessLimit() throws Exception {
     checks.step(6, "the guess limit");
     VaultClient bobPhone = phone.client(oldFleet, oldTrusted);
-    Password bobPassword = Password.utf8("bob's own password");
+    Password bobPassword = Password.utf8(SECOND_PASSWORD_TEXT);
     byte[] bobKey = new byte[BACKUP_KEY_BYTES];
     world.random.nextBytes(bobKey);
     bobPhone.register(bob, bobPassword, new BackupKey(bobKey), maxAttempts);

@@ -43,21 +43,22 @@ final class DemoWorld implements AutoCloseable {
 
   final Path dir;
   private final boolean keep;
-  final SecureRandom random = new SecureRandom();
+  final SecureRandom random;
   final Sha256Digest jarHash;
   private final List<AutoCloseable> running = new ArrayList<>();
   OperatorWorkspace workspace;
   Path witnessVkeys;
   String witnessUrl;
 
-  private DemoWorld(Path dir, boolean keep, Sha256Digest jarHash) {
+  private DemoWorld(Path dir, boolean keep, Sha256Digest jarHash, SecureRandom random) {
     this.dir = dir;
+    this.random = random;
     this.keep = keep;
     this.jarHash = jarHash;
   }
 
   /** A world in a new temporary folder, or in {@code keepDir} (absent or empty) which then stays. */
-  static DemoWorld create(Optional<Path> keepDir) throws IOException {
+  static DemoWorld create(Optional<Path> keepDir, SecureRandom random) throws IOException {
     Path dir;
     if (keepDir.isPresent()) {
       dir = keepDir.get().toAbsolutePath().normalize();
@@ -71,7 +72,7 @@ final class DemoWorld implements AutoCloseable {
     Optional<Path> jar = JarHash.runningJar();
     Sha256Digest hash = jar.isPresent() ? JarHash.of(jar.get())
         : Sha256Digest.of(CLASSES_JAR_STAND_IN.getBytes(StandardCharsets.US_ASCII));
-    return new DemoWorld(dir, keepDir.isPresent(), hash);
+    return new DemoWorld(dir, keepDir.isPresent(), hash, random);
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

@@ -89,6 +89,12 @@ public final class Pkcs11Hsm implements Hsm {
     public Config {
       pin = pin.clone();
     }
+
+    /** Never the PIN (a record would print the array's identity only, but say so explicitly). */
+    @Override
+    public String toString() {
+      return "Pkcs11Hsm.Config(" + module + ", slot " + slot + ", pin redacted)";
+    }
   }
 
   private final Provider provider;

@@ -71,7 +71,12 @@ public final class SoftHsm implements Hsm {
       if (stored.isEmpty()) {
         SoftHsm hsm = new SoftHsm(random, EcdsaP256.PrivateKey.generate(random), Aes256Gcm.Key.generate(random),
             ServerSetup.generate(random), nvramFile.read(), nvramFile, keyFile);
-        AtomicFile.writeSecret(keyFile, hsm.encodeKeys());
+        byte[] keys = hsm.encodeKeys();
+        try {
+          AtomicFile.writeSecret(keyFile, keys);
+        } finally {
+          Bytes.zeroize(keys);
+        }
         return hsm;
       }
       return decodeKeys(stored.get(), random, nvramFile, keyFile);
@@ -85,8 +90,12 @@ public final class SoftHsm implements Hsm {
   }
 
   private byte[] encodeKeys(ServerSetup setup) {
-    byte[] body = Bytes.concat(KEY_FILE_MAGIC, identityKey.toBytes(), sealingKey.toBytes(), setup.encode());
-    return Bytes.concat(body, Sha256.hash(body));
+    byte[] body = Bytes.concatZeroizing(KEY_FILE_MAGIC.clone(), identityKey.toBytes(), sealingKey.toBytes(), setup.encode());
+    try {
+      return Bytes.concat(body, Sha256.hash(body));
+    } finally {
+      Bytes.zeroize(body);
+    }
   }
 
   private static SoftHsm decodeKeys(byte[] bytes, SecureRandom random, NvramFile nvramFile, Path keyFile)
@@ -98,13 +107,18 @@ public final class SoftHsm implements Hsm {
       throw new HsmException(HsmException.Reason.NVRAM_FAILED, keyFile + " is not an intact SoftHsm key file");
     }
     int at = KEY_FILE_MAGIC.length;
+    byte[] identityBytes = Arrays.copyOfRange(bytes, at, at + 32);
+    byte[] sealingBytes = Arrays.copyOfRange(bytes, at + 32, at + 64);
+    byte[] setupBytes = Arrays.copyOfRange(bytes, at + 64, bodyLength);
     try {
-      EcdsaP256.PrivateKey identity = EcdsaP256.PrivateKey.decode(Arrays.copyOfRange(bytes, at, at + 32));
-      Aes256Gcm.Key sealing = new Aes256Gcm.Key(Arrays.copyOfRange(bytes, at + 32, at + 64));
-      ServerSetup setup = ServerSetup.decode(Arrays.copyOfRange(bytes, at + 64, bodyLength));
+      EcdsaP256.PrivateKey identity = EcdsaP256.PrivateKey.decode(identityBytes);
+      Aes256Gcm.Key sealing = new Aes256Gcm.Key(sealingBytes);
+      ServerSetup setup = ServerSetup.decode(setupBytes);
       return new SoftHsm(random, identity, sealing, setup, nvramFile.read(), nvramFile, keyFile);
     } catch (DecodeException e) {
       throw new HsmException(HsmException.Reason.NVRAM_FAILED, keyFile + ": " + e.getMessage(), e);
+    } finally {
+      Bytes.zeroize(identityBytes, sealingBytes, setupBytes, bytes); // the whole file, as read
     }
   }
 
@@ -200,7 +214,12 @@ public final class SoftHsm implements Hsm {
     ServerSetup imported = transportOffer.open(this, wrapped, sender);
     if (keyFile != null) {
       try {
-        AtomicFile.writeSecret(keyFile, encodeKeys(imported));
+        byte[] keys = encodeKeys(imported);
+        try {
+          AtomicFile.writeSecret(keyFile, keys);
+        } finally {
+          Bytes.zeroize(keys);
+        }
       } catch (StorageException e) {
         imported.destroy();
         throw new HsmException(HsmException.Reason.NVRAM_FAILED, "storing the fleet secrets: " + e.getMessage(), e);

@@ -100,10 +100,13 @@ final class VaultJournal {
       }
       byte[] plain = unsealOrTampered(hsm, snapshotAad(hsmId, version), snapshot.sealed(), "snapshot at version " + version);
       chain = Arrays.copyOf(plain, CHAIN_BYTES);
+      byte[] encodedState = Arrays.copyOfRange(plain, CHAIN_BYTES, plain.length);
       try {
-        state = SnapshotCodec.decode(Arrays.copyOfRange(plain, CHAIN_BYTES, plain.length));
+        state = SnapshotCodec.decode(encodedState);
       } catch (DecodeException e) {
         throw new BootException(BootException.Reason.TAMPERED, "snapshot does not decode: " + e.getMessage(), e);
+      } finally {
+        Bytes.zeroize(plain, encodedState); // the state's backup keys, in the clear
       }
     }
     long snapshotVersion = version;
@@ -137,6 +140,8 @@ final class VaultJournal {
         }
       } catch (DecodeException e) {
         throw new BootException(BootException.Reason.TAMPERED, "log entry " + v + " does not decode: " + e.getMessage(), e);
+      } finally {
+        Bytes.zeroize(plain); // an Expose entry holds a backup key in the clear
       }
       chainBefore = chain;
       chain = nextChain(chain, v, entry.sealed());
@@ -182,7 +187,13 @@ final class VaultJournal {
    */
   void append(Command command, VaultState stateAfter) throws HsmException, StorageException {
     long v = version + 1;
-    byte[] sealed = hsm.seal(entryAad(hsmId, v, chain), CommandCodec.encode(command));
+    byte[] plain = CommandCodec.encode(command);
+    byte[] sealed;
+    try {
+      sealed = hsm.seal(entryAad(hsmId, v, chain), plain);
+    } finally {
+      Bytes.zeroize(plain);
+    }
     storage.append(v, sealed);
     byte[] next = nextChain(chain, v, sealed);
     hsm.writeNvram(NVRAM_SLOT, new NvramImage.Cell(v, next));
@@ -195,7 +206,14 @@ final class VaultJournal {
 
   /** Seals the whole state at the current version and lets the storage drop the log it covers. */
   void snapshot(VaultState state) throws HsmException, StorageException {
-    byte[] sealed = hsm.seal(snapshotAad(hsmId, version), Bytes.concat(chain, SnapshotCodec.encode(state)));
+    byte[] encodedState = SnapshotCodec.encode(state);
+    byte[] plain = Bytes.concat(chain, encodedState);
+    byte[] sealed;
+    try {
+      sealed = hsm.seal(snapshotAad(hsmId, version), plain);
+    } finally {
+      Bytes.zeroize(encodedState, plain);
+    }
     Check.that(sealed.length <= VaultStorage.SEALED_BLOB_BYTES_MAX, "sealed snapshot within SEALED_BLOB_BYTES_MAX");
     storage.writeSnapshot(version, sealed);
     snapshotVersion = version;

@@ -1,6 +1,7 @@
 package dev.bkv.hsm;
 
 import dev.bkv.base.Bytes;
+import dev.bkv.base.SecretBytes;
 import dev.bkv.crypto.Aes256Gcm;
 import dev.bkv.crypto.HkdfSha256;
 import dev.bkv.crypto.HmacSha256;
@@ -113,7 +114,9 @@ public final class VaultProtocol {
   }
 
   public static byte[] confirmation(SessionKey session, Outcome outcome, UserId userId) {
-    HmacSha256.Key key = new HmacSha256.Key(derive(session, CONFIRM_KEY_INFO).toBytes());
+    Aes256Gcm.Key derived = derive(session, CONFIRM_KEY_INFO);
+    HmacSha256.Key key = SecretBytes.consume(derived.toBytes(), HmacSha256.Key::new);
+    derived.destroy();
     byte[] tag = HmacSha256.mac(key, userAad(outcome.label, userId));
     key.destroy();
     return tag;
@@ -125,11 +128,11 @@ public final class VaultProtocol {
 
   private static Aes256Gcm.Key derive(SessionKey session, byte[] info) {
     byte[] ikm = session.toBytes();
-    byte[] okm = HkdfSha256.derive(new byte[0], ikm, info, Aes256Gcm.KEY_BYTES);
-    Arrays.fill(ikm, (byte) 0);
-    Aes256Gcm.Key key = new Aes256Gcm.Key(okm);
-    Arrays.fill(okm, (byte) 0);
-    return key;
+    try {
+      return SecretBytes.consume(HkdfSha256.derive(new byte[0], ikm, info, Aes256Gcm.KEY_BYTES), Aes256Gcm.Key::new);
+    } finally {
+      Bytes.zeroize(ikm);
+    }
   }
 
   private static byte[] seal(Aes256Gcm.Key key, byte[] aad, byte[] plaintext, SecureRandom random) {

@@ -178,8 +178,13 @@ public final class SealedLog {
     }
     long firstIndex = keepThrough + 1;
     byte[] prevHash = tailHash;
-    byte[] sealed = sealer.seal(SealedLogFormat.recordAad(context, firstIndex, entries.size(), prevHash),
-        SealedLogFormat.recordPlaintext(entries));
+    byte[] plaintext = SealedLogFormat.recordPlaintext(entries);
+    byte[] sealed;
+    try {
+      sealed = sealer.seal(SealedLogFormat.recordAad(context, firstIndex, entries.size(), prevHash), plaintext);
+    } finally {
+      Bytes.zeroize(plaintext); // commands in the clear, an Expose's backup key among them
+    }
     byte[] frame = SealedLogFormat.frame(firstIndex, entries.size(), prevHash, sealed);
     if (SEGMENT_HEADER_BYTES + frame.length > limits.segmentBytesMax()) {
       throw new IllegalArgumentException("record of " + frame.length + " bytes does not fit in segmentBytesMax " + limits.segmentBytesMax());
@@ -260,8 +265,13 @@ public final class SealedLog {
 
   /** Writes the snapshot file (the commit point), then deletes the segments before the anchor's. */
   private void replaceSnapshot(SnapshotImage newSnapshot, Anchor newAnchor) throws StorageException {
-    byte[] file = SealedLogFormat.snapshotFile(sealer.seal(SealedLogFormat.snapshotAad(context),
-        SealedLogFormat.snapshotPlaintext(newSnapshot, newAnchor)));
+    byte[] plaintext = SealedLogFormat.snapshotPlaintext(newSnapshot, newAnchor);
+    byte[] file;
+    try {
+      file = SealedLogFormat.snapshotFile(sealer.seal(SealedLogFormat.snapshotAad(context), plaintext));
+    } finally {
+      Bytes.zeroize(plaintext); // the vault state in the clear, backup keys among it
+    }
     long kept = 0;
     for (Map.Entry<Long, Long> segment : segmentBytes.tailMap(newAnchor.seq(), true).entrySet()) {
       kept += segment.getValue();

@@ -5,6 +5,7 @@ import dev.bkv.crypto.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -117,7 +118,8 @@ final class SealedLogFormat {
       byte[] payload = new byte[length];
       System.arraycopy(plaintext, payloadAt, payload, 0, length);
       payloadAt += length;
-      entries.add(new LogRecord(term, payload));
+      entries.add(new LogRecord(term, payload)); // the record keeps its own copy
+      Arrays.fill(payload, (byte) 0);
     }
     return payloadAt == plaintext.length ? entries : null;
   }

@@ -3,6 +3,7 @@ package dev.bkv.storage;
 import static dev.bkv.storage.SealedLogFormat.FRAME_FIXED_BYTES;
 import static dev.bkv.storage.SealedLogFormat.SEGMENT_HEADER_BYTES;
 
+import dev.bkv.base.Bytes;
 import dev.bkv.storage.SealedLogFormat.Anchor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -152,7 +153,8 @@ final class SealedLogReader {
       return false;
     }
     byte[] state = Arrays.copyOfRange(plaintext, SealedLogFormat.SNAPSHOT_FIXED_BYTES, plaintext.length);
-    scan.snapshot = Optional.of(new SnapshotImage(lastIndex, lastTerm, state));
+    scan.snapshot = Optional.of(new SnapshotImage(lastIndex, lastTerm, state)); // which keeps its own copy
+    Bytes.zeroize(state, plaintext);
     scan.anchor = new Anchor(anchorSeq, anchorOffset, anchorHash);
     return true;
   }
@@ -241,6 +243,7 @@ final class SealedLogReader {
       plaintext = ((AesGcmSealer) sealer).unsealWithoutTagForBug(sealed); // the seeded defect: use it anyway
     }
     List<LogRecord> entries = count < 0 ? null : SealedLogFormat.parsePlaintext(plaintext, count);
+    Bytes.zeroize(plaintext); // the records keep their own copies
     if (entries == null) {
       damage(name + " has a record at byte " + offset + " that authenticates but does not decode");
       return -1;

@@ -140,7 +140,8 @@ public final class VaultRecord {
   }
 
   boolean sameRegistrationRecord(byte[] other) {
-    return java.util.Arrays.equals(registrationRecord, other);
+    // Constant time: the record holds the masking key and the envelope's tag.
+    return dev.bkv.base.Bytes.constantTimeEquals(registrationRecord, other);
   }
 
   /**

@@ -18,11 +18,12 @@ import java.util.function.LongSupplier;
  * have any epoch: the operator may have published earlier epochs through another witness.
  *
  * <p>The last epoch of each namespace is read from the log's own entries when the witness
- * opens, so it can never disagree with the log. Check and append run under one lock: two
- * concurrent requests cannot both extend the same epoch.
+ * opens, so it can never disagree with the log. The epoch check and the bundle's place in the
+ * log's queue are taken under one lock: two concurrent requests cannot both extend the same
+ * epoch. Beyond the log's queue limit a request is refused with 503 and a Retry-After.
  */
 final class BundleGate {
-  /** What the witness answers; {@code retryAfterSeconds} is set only for 429. */
+  /** What the witness answers; {@code retryAfterSeconds} is set only for 429 and 503. */
   sealed interface Outcome permits Logged, Refused {}
 
   record Logged(BundleReceipt receipt) implements Outcome {}
@@ -32,6 +33,9 @@ final class BundleGate {
       return new Refused(status, reason, OptionalLong.empty());
     }
   }
+
+  /** Retry-After when the log's queue is full: a group commit takes milliseconds. */
+  static final long BUSY_RETRY_SECONDS = 1;
 
   private final String origin;
   private final BundleLog log;
@@ -61,7 +65,13 @@ final class BundleGate {
     return gate;
   }
 
-  synchronized Outcome submit(byte[] body) throws IOException {
+  /**
+   * Checks and logs one request. The checks that need no shared state (signature, parse,
+   * namespace) run unlocked so concurrent requests verify in parallel; the epoch check and
+   * the bundle's place in the log queue are taken under one lock, and only the wait for
+   * the disk runs outside it, shared with the other requests of the same group commit.
+   */
+  Outcome submit(byte[] body) throws IOException {
     Verdict<BundleSubmission.Signed> signed = BundleSubmission.open(body, origin, operators.verifiers());
     if (!signed.isVerified()) {
       return Refused.of(403, signed.reasonOrEmpty());
@@ -82,16 +92,39 @@ final class BundleGate {
     if (!bundle.namespace().equals(operator)) {
       return Refused.of(403, "key " + operator + " may only publish namespace " + operator + ", not " + bundle.namespace());
     }
+    Reserved reserved;
+    try {
+      reserved = reserve(bundle, bytes);
+    } catch (BundleLog.Busy busy) {
+      return new Refused(503, busy.getMessage(), OptionalLong.of(BUSY_RETRY_SECONDS));
+    }
+    if (reserved.refused() != null) {
+      return reserved.refused();
+    }
+    return new Logged(log.await(reserved.pending()));
+  }
+
+  /** Either a place in the log's queue or the refusal of the epoch check. */
+  private record Reserved(BundleLog.Pending pending, Refused refused) {}
+
+  /**
+   * Queues the bundle when it is already logged or queued (its existing place, for a retry)
+   * or the next epoch of its namespace; else the 409 refusal. The epoch recorded here is
+   * the queued one: a second request for the same epoch, even while the first still waits
+   * for the disk, fails the check. Should the group commit fail, the log refuses every
+   * append until it is reopened, and reopening reads the epochs back from the log itself.
+   */
+  private synchronized Reserved reserve(ValidationBundle bundle, byte[] bytes) throws IOException {
     if (log.contains(bytes)) {
-      return new Logged(log.append(bytes)); // the append finds it and returns its receipt
+      return new Reserved(log.enqueue(bytes), null); // finds it: its index, or its place in the queue
     }
     Long last = lastEpochByNamespace.get(bundle.namespace());
     if (last != null && bundle.epoch() != last + 1) {
-      return Refused.of(409, "epoch " + bundle.epoch() + " of " + bundle.namespace() + " does not follow the last logged epoch "
-          + last + " (expected " + (last + 1) + ")");
+      return new Reserved(null, Refused.of(409, "epoch " + bundle.epoch() + " of " + bundle.namespace()
+          + " does not follow the last logged epoch " + last + " (expected " + (last + 1) + ")"));
     }
-    BundleReceipt receipt = log.append(bytes);
+    BundleLog.Pending pending = log.enqueue(bytes);
     lastEpochByNamespace.put(bundle.namespace(), bundle.epoch());
-    return new Logged(receipt);
+    return new Reserved(pending, null);
   }
 }

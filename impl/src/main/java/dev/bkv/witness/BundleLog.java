@@ -21,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,11 +43,15 @@ import java.util.Optional;
  * <p>Start-up ({@link #open}) first checks, without writing, that the two files agree (see
  * {@link LogRecovery}); where they do not, it refuses with one line naming the file, and the
  * directory stays as it was for an operator to restore from a backup. The log is never
- * shortened. What a crash mid-append leaves is then completed, never dropped: one intact
- * record past the checkpoint (forced, never acknowledged) is covered by a new checkpoint, as
- * the interrupted append would have done; a torn record is moved to
+ * shortened. What a crash mid-append leaves is then completed, never dropped: the intact
+ * records of one group past the checkpoint (written, never acknowledged) are covered by a
+ * new checkpoint, as the interrupted group commit would have done; a torn tail is moved to
  * {@code entries.unacknowledged-<size>-<hash>} before the entries file is cut back to the
  * last whole record.
+ *
+ * <p>Appends are group-committed: concurrent submitters queue their bundles, one of them
+ * writes every queued record and forces the file once, one checkpoint covers the group, and
+ * then each gets its receipt. The queue is bounded ({@link #PENDING_MAX}).
  *
  * <p>A bundle that is already in the log is not appended again: its receipt names the index
  * it already has, so a client that retries after a lost reply never duplicates an entry.
@@ -58,6 +63,16 @@ public final class BundleLog implements AutoCloseable {
   public static final int BUNDLE_BYTES_MAX = Tiles.ENTRY_BYTES_MAX;
   /** Entries one witness log holds (memory: about 64 bytes of hashes per entry). */
   public static final long ENTRIES_MAX = 1L << 20;
+  /** Appends waiting for the disk at once; more are refused (Busy) instead of queued without bound. */
+  public static final int PENDING_MAX = 1024;
+  /**
+   * Records one group commit writes before its single force and checkpoint. It also bounds
+   * what a crash can leave past the checkpoint, which start-up tells from a rolled-back
+   * checkpoint by this count (LogRecovery).
+   */
+  static final int GROUP_ENTRIES_MAX = 128;
+  /** Bytes of records one group commit writes (one record of any size is always allowed). */
+  static final int GROUP_BYTES_MAX = 1 << 20;
 
   static final String LOG_DIR = "log";
   static final String ENTRIES_FILE = "entries";
@@ -74,9 +89,46 @@ public final class BundleLog implements AutoCloseable {
   private final MerkleTree tree = new MerkleTree();
   private final List<Long> offsets = new ArrayList<>();
   private final Map<Hash, Long> indexByLeaf = new HashMap<>();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Map<Hash, Pending> pendingByLeaf = new HashMap<>();
   private long endOffset;
   private SignedNote checkpoint;
   private boolean failed;
+  /** Whether a waiter is writing a group now; the next group waits for it. */
+  private boolean writing;
+  /** Records of the group being written: no longer queued, not yet in the tree. */
+  private int inFlight;
+  /** Groups made durable since open: each cost one fsync of the entries and one checkpoint replace. */
+  private long groupCommits;
+
+  /** A bundle queued for a group commit; the fields after construction change only under the log's lock. */
+  static final class Pending {
+    private final byte[] bundle;
+    private final Hash leafHash;
+    private long index = -1;
+    private boolean done;
+    private IOException failure;
+
+    private Pending(byte[] bundle, Hash leafHash) {
+      this.bundle = bundle;
+      this.leafHash = leafHash;
+    }
+
+    /** A bundle found in the log: nothing to wait for. */
+    static Pending logged(byte[] bundle, long index) {
+      Pending p = new Pending(bundle, Rfc6962.leafHash(bundle));
+      p.index = index;
+      p.done = true;
+      return p;
+    }
+  }
+
+  /** Refused because too many appends wait for the disk already: the caller may retry shortly. */
+  public static final class Busy extends RuntimeException {
+    Busy(String message) {
+      super(message);
+    }
+  }
 
   private BundleLog(WitnessKeys keys, CrashPoints crash, Path checkpointFile, FileChannel entries) {
     this.keys = keys;
@@ -122,13 +174,18 @@ public final class BundleLog implements AutoCloseable {
     }
     checkpoint = found.checkpoint().get();
     if (found.tail() instanceof LogRecovery.Unacknowledged extra) {
-      // Forced but never acknowledged: covering it finishes the interrupted append and
-      // signs exactly the checkpoint that append would have signed (if it did sign one and
-      // only the rename was lost, the same text and log signature again, Ed25519 being
-      // deterministic), so no client can see a fork.
+      // Written but never acknowledged (one group at most): covering them finishes the
+      // interrupted group commit and signs exactly the checkpoint it would have signed (if
+      // it did sign one and only the rename was lost, the same text and log signature
+      // again, Ed25519 being deterministic), so no client can see a fork.
       entries.force(true);
-      remember(extra.leafHash(), extra.offset());
+      for (int i = 0; i < extra.leafHashes().size(); i++) {
+        remember(extra.leafHashes().get(i), extra.offsets().get(i));
+      }
       endOffset = extra.end();
+      if (extra.torn().isPresent()) {
+        setAside(extra.torn().get());
+      }
       writeCheckpoint();
     } else if (found.tail() instanceof LogRecovery.Torn torn) {
       setAside(torn);
@@ -150,20 +207,33 @@ public final class BundleLog implements AutoCloseable {
     entries.force(true);
   }
 
-  private void remember(Hash leafHash, long position) {
+  private long remember(Hash leafHash, long position) {
     long index = tree.append(leafHash);
     offsets.add(position);
     indexByLeaf.putIfAbsent(leafHash, index);
+    return index;
   }
 
   /**
    * Appends {@code bundle} (or finds it already logged) and returns its receipt. Durable
-   * before it returns: the record and the covering checkpoint are on disk.
+   * before it returns: the record and the covering checkpoint are on disk. Concurrent
+   * callers share one group commit (see {@link #enqueue}).
    *
    * @throws IllegalArgumentException when the bundle is empty or longer than BUNDLE_BYTES_MAX
+   * @throws Busy when PENDING_MAX submissions are already waiting for the disk
    * @throws IOException when the disk fails; the log then refuses appends until reopened
    */
-  public synchronized BundleReceipt append(byte[] bundle) throws IOException {
+  public BundleReceipt append(byte[] bundle) throws IOException {
+    return await(enqueue(bundle));
+  }
+
+  /**
+   * Queues {@code bundle} for the next group commit, or finds it logged or queued already,
+   * without waiting for the disk; {@link #await} then makes it durable. The queue position
+   * is the bundle's place in the log, so a caller that must order appends (the gate's epoch
+   * rule) only has to order its calls to this method.
+   */
+  synchronized Pending enqueue(byte[] bundle) throws IOException {
     if (bundle.length < 1 || bundle.length > BUNDLE_BYTES_MAX) {
       throw new IllegalArgumentException("bundle must be 1 to " + BUNDLE_BYTES_MAX + " bytes, got " + bundle.length);
     }
@@ -173,36 +243,179 @@ public final class BundleLog implements AutoCloseable {
     Hash leafHash = Rfc6962.leafHash(bundle);
     Long existing = indexByLeaf.get(leafHash);
     if (existing != null) {
-      return receipt(bundle, existing);
+      return Pending.logged(bundle, existing);
     }
-    if (tree.size() >= ENTRIES_MAX) {
+    Pending queued = pendingByLeaf.get(leafHash);
+    if (queued != null) {
+      return queued; // a retry racing its first attempt waits for the same record
+    }
+    if (tree.size() + inFlight + queue.size() >= ENTRIES_MAX) {
       throw new IllegalStateException("witness log is full (" + ENTRIES_MAX + " entries)");
     }
-    failed = true; // cleared only when every durable step below completes
-    ByteBuffer record = ByteBuffer.allocate(Math.toIntExact(LogRecovery.recordBytes(bundle)));
-    record.putInt(bundle.length).put(bundle).put(leafHash.toBytes()).flip();
-    long position = endOffset;
-    while (record.hasRemaining()) {
-      position += entries.write(record, position);
+    if (queue.size() >= PENDING_MAX) {
+      throw new Busy("witness log has " + PENDING_MAX + " appends waiting for the disk; retry shortly");
     }
-    entries.force(true);
-    crash.reached(CrashPoints.Point.ENTRY_WRITTEN);
-    remember(leafHash, endOffset);
-    endOffset = position;
-    writeCheckpoint();
-    failed = false;
-    return receipt(bundle, tree.size() - 1);
+    Pending pending = new Pending(bundle, leafHash);
+    queue.addLast(pending);
+    pendingByLeaf.put(leafHash, pending);
+    return pending;
   }
 
-  private BundleReceipt receipt(byte[] bundle, long index) throws IOException {
+  /**
+   * Waits until {@code pending} is durable and returns its receipt. The first waiter that
+   * finds no group being written becomes the writer: it takes every queued record (up to a
+   * group's limits), writes them and forces the entries file ONCE, covers them with ONE
+   * checkpoint, and only then releases every waiter of the group. Submitters arriving
+   * meanwhile queue up for the next group. No receipt exists before its group's checkpoint
+   * is on disk, and a failed group acknowledges none of its members.
+   */
+  BundleReceipt await(Pending pending) throws IOException {
+    long index = durableIndex(pending);
+    // Signed outside the lock: the group's submitters sign their receipts in parallel while
+    // the next group is written.
+    Ed25519.Signature signature = new Ed25519.Signature(keys.bundle().sign(pending.bundle));
+    return new BundleReceipt(signature, proof(index));
+  }
+
+  /** Blocks until {@code pending}'s group is durable (writing it, or a later one, if none is being written). */
+  private long durableIndex(Pending pending) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        List<Pending> group;
+        long start;
+        synchronized (this) {
+          while (!pending.done && writing) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              interrupted = true; // the record may be written already: keep waiting for its outcome
+            }
+          }
+          if (pending.done) {
+            if (pending.failure != null) {
+              throw new IOException("witness log stopped after a storage error; restart the witness to recover",
+                  pending.failure);
+            }
+            return pending.index;
+          }
+          writing = true;
+          group = takeGroup();
+          inFlight = group.size();
+          start = endOffset;
+        }
+        commitGroup(group, start);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The oldest queued records that fit in one group; at least one, which is always allowed. */
+  private List<Pending> takeGroup() {
+    List<Pending> group = new ArrayList<>();
+    long bytes = 0;
+    while (!queue.isEmpty() && group.size() < GROUP_ENTRIES_MAX) {
+      long next = LogRecovery.recordBytes(queue.peekFirst().bundle);
+      if (!group.isEmpty() && bytes + next > GROUP_BYTES_MAX) {
+        break;
+      }
+      bytes += next;
+      group.add(queue.removeFirst());
+    }
+    return group;
+  }
+
+  /** Writes and forces the group outside the lock (readers go on), then covers it with a checkpoint. */
+  private void commitGroup(List<Pending> group, long start) {
+    IOException failure = null;
+    long end = start;
+    try {
+      end = writeRecords(group, start);
+      crash.reached(CrashPoints.Point.ENTRIES_UNFORCED);
+      entries.force(true);
+      crash.reached(CrashPoints.Point.ENTRY_WRITTEN);
+    } catch (IOException | RuntimeException e) {
+      failure = e instanceof IOException io ? io : new IOException(e);
+    }
+    synchronized (this) {
+      try {
+        if (failure == null) {
+          long position = start;
+          for (Pending p : group) {
+            p.index = remember(p.leafHash, position);
+            position += LogRecovery.recordBytes(p.bundle);
+          }
+          endOffset = end;
+          writeCheckpoint();
+          groupCommits++;
+        }
+      } catch (IOException | RuntimeException e) {
+        failure = e instanceof IOException io ? io : new IOException(e);
+      } finally {
+        finish(group, failure);
+        if (failure != null) {
+          failed = true;
+          // Memory may be ahead of the disk: nothing queued is written by this process any more.
+          finish(new ArrayList<>(queue), failure);
+          queue.clear();
+        }
+        writing = false;
+        inFlight = 0;
+        notifyAll();
+      }
+    }
+  }
+
+  private void finish(List<Pending> group, IOException failure) {
+    for (Pending p : group) {
+      p.failure = failure;
+      p.done = true;
+      pendingByLeaf.remove(p.leafHash);
+    }
+  }
+
+  private long writeRecords(List<Pending> group, long start) throws IOException {
+    long bytes = 0;
+    for (Pending p : group) {
+      bytes += LogRecovery.recordBytes(p.bundle);
+    }
+    ByteBuffer records = ByteBuffer.allocate(Math.toIntExact(bytes));
+    for (Pending p : group) {
+      records.putInt(p.bundle.length).put(p.bundle).put(p.leafHash.toBytes());
+    }
+    records.flip();
+    long position = start;
+    while (records.hasRemaining()) {
+      position += entries.write(records, position);
+    }
+    return position;
+  }
+
+  /** The inclusion proof of entry {@code index} in the current checkpoint, which covers it. */
+  private synchronized TlogProof proof(long index) throws IOException {
     InclusionProof inclusion = InclusionProof.generate(tree, index, tree.size());
-    TlogProof proof = new TlogProof(Optional.empty(), index, inclusion.hashes(), checkpoint);
-    return new BundleReceipt(new Ed25519.Signature(keys.bundle().sign(bundle)), proof);
+    return new TlogProof(Optional.empty(), index, inclusion.hashes(), checkpoint);
   }
 
   /** The latest checkpoint, signed by the log key, with any cosignatures attached. */
   public synchronized SignedNote checkpoint() {
     return checkpoint;
+  }
+
+  /**
+   * Group commits made durable since this log was opened. Each forced the entries file once
+   * and replaced the checkpoint (two more forces: the temporary file and the directory).
+   */
+  public synchronized long groupCommits() {
+    return groupCommits;
+  }
+
+  /** Appends queued and not yet taken by a group commit (tests wait on it to shape groups). */
+  synchronized int queued() {
+    return queue.size();
   }
 
   public synchronized long size() {
@@ -224,9 +437,10 @@ public final class BundleLog implements AutoCloseable {
     return Optional.of(Tiles.encodeEntryBundle(bundles));
   }
 
-  /** Whether these exact bytes are an entry already (a retried submission). */
+  /** Whether these exact bytes are an entry already, or queued to be one (a retried submission). */
   public synchronized boolean contains(byte[] bundle) {
-    return indexByLeaf.containsKey(Rfc6962.leafHash(bundle));
+    Hash leafHash = Rfc6962.leafHash(bundle);
+    return indexByLeaf.containsKey(leafHash) || pendingByLeaf.containsKey(leafHash);
   }
 
   /** The bundle at {@code index}, read back from disk and checked against its leaf hash. */

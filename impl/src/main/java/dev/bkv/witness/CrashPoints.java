@@ -10,7 +10,9 @@ import java.io.IOException;
 @FunctionalInterface
 public interface CrashPoints {
   enum Point {
-    /** An entry record was appended to the entries file and forced to disk. */
+    /** A group's records were written to the entries file, not yet forced. */
+    ENTRIES_UNFORCED,
+    /** A group's records were appended to the entries file and forced to disk. */
     ENTRY_WRITTEN,
     /** A replacement file was written and forced, not yet renamed over the target. */
     TEMP_WRITTEN,

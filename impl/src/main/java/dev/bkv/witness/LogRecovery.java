@@ -22,17 +22,20 @@ import java.util.Optional;
  * that disagrees. It never writes, so a refusal leaves the directory exactly as it was for
  * an operator to repair from a backup.
  *
- * <p>What a crash can leave is narrow, because the log appends one record at a time and
- * covers it with a checkpoint before the next append starts: the checkpointed records, then
- * at most ONE more record, either intact (forced, never acknowledged) or torn. Anything else
- * (no checkpoint beside a non-empty entries file, fewer intact records than the checkpoint
- * covers, a root mismatch, two or more records past the checkpoint, a tail longer than one
- * record) is not a crash but a lost, replaced or rolled-back file.
+ * <p>What a crash can leave is narrow, because the log writes one group of records at a time
+ * and covers it with a checkpoint before the next group starts: the checkpointed records,
+ * then at most ONE group's worth (BundleLog.GROUP_ENTRIES_MAX records, TAIL_BYTES_MAX bytes):
+ * intact records (written, never acknowledged), then perhaps a torn rest. Anything else (no
+ * checkpoint beside a non-empty entries file, fewer intact records than the checkpoint
+ * covers, a root mismatch, more than a group's records or bytes past the checkpoint) is not
+ * a crash but a lost, replaced or rolled-back file.
  */
 final class LogRecovery {
   static final int LENGTH_BYTES = 4;
   /** Largest record a single append writes, in bytes: length, bundle, leaf hash. */
   static final int RECORD_BYTES_MAX = LENGTH_BYTES + BundleLog.BUNDLE_BYTES_MAX + Hash.BYTES;
+  /** Most bytes one group commit writes, so most a crash can leave past the checkpoint. */
+  static final int TAIL_BYTES_MAX = Math.max(BundleLog.GROUP_BYTES_MAX, RECORD_BYTES_MAX);
 
   private LogRecovery() {}
 
@@ -42,10 +45,13 @@ final class LogRecovery {
   /** The entries file ends exactly after the checkpointed records. */
   record NoTail() implements Tail {}
 
-  /** One intact record the checkpoint does not cover yet: appended and forced, never acknowledged. */
-  record Unacknowledged(Hash leafHash, long offset, long end) implements Tail {}
+  /**
+   * Intact records of one group the checkpoint does not cover yet (written, never
+   * acknowledged), at {@code offsets}, then perhaps a torn rest from where they end.
+   */
+  record Unacknowledged(List<Hash> leafHashes, List<Long> offsets, long end, Optional<Torn> torn) implements Tail {}
 
-  /** Bytes of a record whose write was cut short, starting at {@code offset}. */
+  /** Bytes of records whose write was cut short, starting at {@code offset}. */
   record Torn(long offset, byte[] bytes) implements Tail {}
 
   /**
@@ -106,21 +112,39 @@ final class LogRecovery {
     if (position == fileSize) {
       return new NoTail();
     }
-    Optional<byte[]> next = readRecord(entries, position, fileSize);
-    if (next.isPresent() && position + recordBytes(next.get()) == fileSize) {
-      return new Unacknowledged(Rfc6962.leafHash(next.get()), position, fileSize);
+    if (fileSize - position > TAIL_BYTES_MAX) {
+      throw olderCheckpoint(entries, size, fileSize);
     }
-    if (next.isPresent() || fileSize - position > RECORD_BYTES_MAX) {
-      // One append writes one record and the next starts only after a checkpoint covers
-      // it, so more than one record's worth past the checkpoint means the checkpoint file
-      // is older than the entries: rolled back, not crashed.
-      throw refusal(file(BundleLog.CHECKPOINT_FILE) + " covers " + size + " entries but " + file(BundleLog.ENTRIES_FILE)
-          + " holds " + describe(entries, 0, fileSize) + ", more than one append past it; " + file(BundleLog.CHECKPOINT_FILE)
-          + " is older than the entries: restore the latest " + file(BundleLog.CHECKPOINT_FILE) + " from a backup");
+    List<Hash> leafHashes = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
+    long end = position;
+    for (Optional<byte[]> next; (next = readRecord(entries, end, fileSize)).isPresent(); end += recordBytes(next.get())) {
+      if (leafHashes.size() == BundleLog.GROUP_ENTRIES_MAX) {
+        // One group commit writes at most GROUP_ENTRIES_MAX records and the next starts only
+        // after a checkpoint covers them, so more past the checkpoint means the checkpoint
+        // file is older than the entries: rolled back, not crashed.
+        throw olderCheckpoint(entries, size, fileSize);
+      }
+      leafHashes.add(Rfc6962.leafHash(next.get()));
+      offsets.add(end);
     }
-    ByteBuffer torn = ByteBuffer.allocate(Math.toIntExact(fileSize - position));
-    readFully(entries, torn, position);
-    return new Torn(position, torn.array());
+    Optional<Torn> torn = Optional.empty();
+    if (end < fileSize) {
+      ByteBuffer rest = ByteBuffer.allocate(Math.toIntExact(fileSize - end));
+      readFully(entries, rest, end);
+      torn = Optional.of(new Torn(end, rest.array()));
+    }
+    if (leafHashes.isEmpty()) {
+      return torn.get();
+    }
+    return new Unacknowledged(leafHashes, offsets, end, torn);
+  }
+
+  private static IOException olderCheckpoint(FileChannel entries, long size, long fileSize) throws IOException {
+    return refusal(file(BundleLog.CHECKPOINT_FILE) + " covers " + size + " entries but " + file(BundleLog.ENTRIES_FILE)
+        + " holds " + describe(entries, 0, fileSize) + ", more than one group commit past it; "
+        + file(BundleLog.CHECKPOINT_FILE) + " is older than the entries: restore the latest "
+        + file(BundleLog.CHECKPOINT_FILE) + " from a backup");
   }
 
   /** "N entries", plus the bytes after them that are not an intact record. */

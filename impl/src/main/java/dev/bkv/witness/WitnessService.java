@@ -14,7 +14,7 @@ import java.util.Optional;
  * <pre>
  * POST /add-checkpoint     C2SP tlog-witness v1.0.0: cosign another log's checkpoint
  * POST /bkv/add-bundle     log an operator-signed validation bundle (BundleSubmission);
- *                          200 with a bkv.dev/bundle-receipt@v1, else 400/403/409/429/413
+ *                          200 with a bkv.dev/bundle-receipt@v1, else 400/403/409/429/413, 503 (queue full)
  * GET  /checkpoint         C2SP tlog-tiles: this witness's log checkpoint
  * GET  /tile/...           C2SP tlog-tiles: hash tiles and entry bundles
  * GET  /bkv/vkeys          the witness's public keys (log, cosigner, bundle), one per line
@@ -34,7 +34,7 @@ public final class WitnessService {
 
   /**
    * An HTTP reply; {@code cacheControl} is empty when no caching header is needed, and
-   * {@code retryAfter} (the Retry-After header, in seconds) is empty except on 429.
+   * {@code retryAfter} (the Retry-After header, in seconds) is empty except on 429 and 503.
    */
   public record Reply(int status, String contentType, byte[] body, String cacheControl, String retryAfter) {
     public Reply(int status, String contentType, byte[] body, String cacheControl) {

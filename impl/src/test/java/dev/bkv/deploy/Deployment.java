@@ -18,11 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +63,8 @@ final class Deployment implements AutoCloseable {
   final Path witnessKeys;
   final ListeningChild witness;
   private final List<Process> children = new ArrayList<>();
+  /** What each child printed, by who it was (live transcripts, kept after the child ends): searched for secrets at the end. */
+  private final Map<String, Supplier<String>> printed = new LinkedHashMap<>();
 
   private Deployment(Path dir, Path op, Path anchors, Path witnessKeys, ListeningChild witness) {
     this.dir = dir;
@@ -69,6 +73,23 @@ final class Deployment implements AutoCloseable {
     this.witnessKeys = witnessKeys;
     this.witness = witness;
     children.add(witness.process);
+    printed.put("witness", witness::transcript);
+  }
+
+  /** Keeps what {@code who} prints, for {@link #printed()}. */
+  void recordOutput(String who, Supplier<String> text) {
+    synchronized (printed) {
+      printed.put(who + " #" + printed.size(), text);
+    }
+  }
+
+  /** Everything the children printed so far, by who printed it. */
+  Map<String, String> printed() {
+    synchronized (printed) {
+      Map<String, String> all = new LinkedHashMap<>();
+      printed.forEach((who, text) -> all.put(who, text.get()));
+      return all;
+    }
   }
 
   /** The workspace, the witness serving, and the first fleet published (no node started yet). */
@@ -212,7 +233,9 @@ final class Deployment implements AutoCloseable {
     }
     long end = System.nanoTime();
     Files.delete(passwordFile);
-    return new ClientRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), start, end);
+    String output = new String(out, StandardCharsets.UTF_8);
+    recordOutput("client " + user + " " + args[0], () -> output);
+    return new ClientRun(p.exitValue(), output, start, end);
   }
 
   /** Guesses remaining for {@code user} as {@code bkv client status} reports them, or -1 for no record. */

@@ -83,6 +83,7 @@ final class Fleet {
     }
     ListeningChild child = ListeningChild.start(wrap.apply(node, command), Deployment.START_TIMEOUT);
     deployment.adopt(child.process);
+    deployment.recordOutput(id + " node " + node, child::transcript);
     nodes.put(node, child);
   }
 
@@ -90,6 +91,7 @@ final class Fleet {
     frontend = ListeningChild.start(Deployment.java("frontend", "--config", dir.resolve("frontend.conf").toString(),
         "--witness", deployment.witness.url), Deployment.START_TIMEOUT);
     deployment.adopt(frontend.process);
+    deployment.recordOutput(id + " frontend", frontend::transcript);
   }
 
   String frontendUrl() {

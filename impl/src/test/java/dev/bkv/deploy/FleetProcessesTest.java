@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.modelcheck.SpecCatalog;
 import dev.bkv.testsupport.CliRun;
+import dev.bkv.testsupport.SecretLeaks;
+import dev.bkv.testsupport.SoftHsmKeyFiles;
 import dev.bkv.tracecheck.NodeTraceMerge;
 import dev.bkv.tracecheck.TraceReport;
 import dev.bkv.tracecheck.TraceValidation;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with two of five left nothing leads; the datacenter comes back, then the leader. Throughout,
  * every acknowledged registration is recoverable and each user's guesses remaining are exactly
  * the maximum less the wrong guesses its clients made since its last recovery: no guess lost,
- * none granted twice.
+ * none granted twice. No process of the run prints a password, a backup key, or a key from
+ * any HSM's key file.
  */
 class FleetProcessesTest {
   private static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
@@ -116,7 +120,30 @@ class FleetProcessesTest {
           "--published", d.op.resolve("public").toString());
       assertEquals(0, audit.exit(), audit.out() + audit.err());
       assertTrue(audit.out().contains(next) && audit.out().contains("fleet-1"), audit.out());
+
+      // No process printed a password, a backup key or a key of any HSM's key file.
+      Map<String, String> printed = new LinkedHashMap<>(d.printed());
+      printed.put("fleet migrate", migrated.out() + migrated.err());
+      printed.put("audit", audit.out() + audit.err());
+      assertNoSecretPrinted(printed, users, d.op);
     }
+  }
+
+  private static void assertNoSecretPrinted(Map<String, String> printed, Users users, Path operatorDir) throws Exception {
+    List<SecretLeaks.Secret> secrets = new ArrayList<>();
+    for (String u : USERS) {
+      secrets.add(SecretLeaks.Secret.text(u + "'s password", Users.password(u)));
+      secrets.add(new SecretLeaks.Secret(u + "'s backup key", Files.readAllBytes(users.keyFile(u))));
+    }
+    List<SecretLeaks.Secret> hsmKeys = SoftHsmKeyFiles.secrets(operatorDir);
+    assertTrue(hsmKeys.size() >= 4 * 2 * Deployment.HSMS, "both fleets' HSM key files: " + hsmKeys.size());
+    secrets.addAll(hsmKeys);
+    assertTrue(printed.keySet().stream().filter(w -> w.contains(" node ")).count() >= 2 * Deployment.HSMS, printed.keySet().toString());
+    for (Map.Entry<String, String> output : printed.entrySet()) {
+      SecretLeaks.assertNoLeak(output.getKey(), output.getValue(), secrets);
+    }
+    System.out.println("e2e: no secret printed: " + secrets.size() + " secrets searched in the output of " + printed.size()
+        + " processes and commands (" + printed.values().stream().mapToLong(String::length).sum() + " chars)");
   }
 
   /** The nodes' trace lines of the traced phase, merged, are one behaviour of spec/QuorumVault. */

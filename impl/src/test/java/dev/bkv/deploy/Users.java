@@ -70,7 +70,7 @@ final class Users {
     return "correct horse " + user;
   }
 
-  private Path keyFile(String user) {
+  Path keyFile(String user) {
     return dir.resolve(user + ".key");
   }
 

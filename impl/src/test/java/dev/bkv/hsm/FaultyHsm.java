@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * A SoftHsm with faults a test can switch on: NVRAM writes that fail (a crash between the
  * log write and the NVRAM advance), and an NVRAM that reads back an older cell (for the
- * "storage ahead of NVRAM" case, which a real HSM would never show). Keeps every NVRAM write.
+ * "storage ahead of NVRAM" case, which a real HSM would never show). Keeps every NVRAM write,
+ * and every plaintext sealed or unsealed (to check the caller wipes it).
  */
 final class FaultyHsm implements Hsm {
   final SoftHsm inner;
@@ -20,6 +21,12 @@ final class FaultyHsm implements Hsm {
   /** When set, readNvram returns this instead of the real cell. */
   NvramImage.Cell nvramOverride;
   final List<NvramImage.Cell> nvramWrites = new ArrayList<>();
+
+  /** A plaintext the caller handed to seal or got from unseal: the caller's array itself, and a copy taken then. */
+  record Plaintext(byte[] callers, byte[] asItWas) {}
+
+  final List<Plaintext> sealed = new ArrayList<>();
+  final List<Plaintext> unsealed = new ArrayList<>();
 
   FaultyHsm(SecureRandom random) {
     this.inner = SoftHsm.inMemory(random);
@@ -42,12 +49,15 @@ final class FaultyHsm implements Hsm {
 
   @Override
   public byte[] seal(byte[] associatedData, byte[] plaintext) throws HsmException {
+    sealed.add(new Plaintext(plaintext, plaintext.clone()));
     return inner.seal(associatedData, plaintext);
   }
 
   @Override
-  public byte[] unseal(byte[] associatedData, byte[] sealed) throws HsmException {
-    return inner.unseal(associatedData, sealed);
+  public byte[] unseal(byte[] associatedData, byte[] sealedBlob) throws HsmException {
+    byte[] plaintext = inner.unseal(associatedData, sealedBlob);
+    unsealed.add(new Plaintext(plaintext, plaintext.clone()));
+    return plaintext;
   }
 
   @Override

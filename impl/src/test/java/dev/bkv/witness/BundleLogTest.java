@@ -121,8 +121,10 @@ class BundleLogTest {
         IOException stopped = assertThrows(IOException.class, () -> log.append(bundle(3)));
         assertTrue(stopped.getMessage().contains("restart"), stopped.getMessage());
       }
-      // Every point comes after the record was forced: recovery covers it with a checkpoint
-      // (the renamed one, or an identical one signed again) instead of dropping it.
+      // Every point comes after the record was written (a crash of the process keeps what
+      // it wrote; a power cut before the force may not, see BundleLogGroupCommitTest):
+      // recovery covers it with a checkpoint (the renamed one, or an identical one signed
+      // again) instead of dropping it.
       try (BundleLog log = BundleLog.open(crashDir, keys, CrashPoints.NONE)) {
         assertEquals(3, log.size(), point.name());
         assertFalse(Files.exists(crashDir.resolve("log/checkpoint.tmp")), "leftover temporary removed");
@@ -188,14 +190,16 @@ class BundleLogTest {
 
   @Test
   void whenAnOlderCheckpointIsPutBack_thenTheLogRefusesNamingItAndChangesNothing() throws Exception {
+    // More records past the checkpoint than one group commit writes cannot come from a crash.
     appendAndClose(5);
     byte[] older = Files.readAllBytes(dir.resolve("log/checkpoint"));
-    appendAndClose(ENTRIES);
+    int entries = 5 + BundleLog.GROUP_ENTRIES_MAX + 1;
+    appendAndClose(entries);
     Files.write(dir.resolve("log/checkpoint"), older);
     Map<String, String> before = snapshot();
     IOException e = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
-    assertEquals("witness log: log/checkpoint covers 5 entries but log/entries holds " + ENTRIES + " entries,"
-        + " more than one append past it; log/checkpoint is older than the entries:"
+    assertEquals("witness log: log/checkpoint covers 5 entries but log/entries holds " + entries + " entries,"
+        + " more than one group commit past it; log/checkpoint is older than the entries:"
         + " restore the latest log/checkpoint from a backup", e.getMessage());
     assertEquals(before, snapshot(), "a refusal writes nothing");
   }
@@ -216,7 +220,7 @@ class BundleLogTest {
   }
 
   @Test
-  void whenTheEntriesFileIsDeletedOrHasMoreThanOneRecordOfGarbage_thenTheLogRefusesAndChangesNothing() throws Exception {
+  void whenTheEntriesFileIsDeletedOrHasMoreThanAGroupOfGarbage_thenTheLogRefusesAndChangesNothing() throws Exception {
     appendAndClose(2);
     Path entries = dir.resolve("log/entries");
     byte[] kept = Files.readAllBytes(entries);
@@ -226,11 +230,11 @@ class BundleLogTest {
     assertEquals("witness log: log/entries is missing but log/checkpoint covers 2 entries;"
         + " restore log/entries from a backup", missing.getMessage());
     assertEquals(before, snapshot());
-    byte[] garbage = Arrays.copyOf(kept, kept.length + LogRecovery.RECORD_BYTES_MAX + 1);
+    byte[] garbage = Arrays.copyOf(kept, kept.length + LogRecovery.TAIL_BYTES_MAX + 1);
     Files.write(entries, garbage);
     IOException tooLong = assertThrows(IOException.class, () -> open(CrashPoints.NONE));
     assertTrue(tooLong.getMessage().startsWith("witness log: log/checkpoint covers 2 entries but log/entries holds 2 entries and "
-        + (LogRecovery.RECORD_BYTES_MAX + 1) + " bytes that are not an entry"), tooLong.getMessage());
+        + (LogRecovery.TAIL_BYTES_MAX + 1) + " bytes that are not an entry"), tooLong.getMessage());
     assertArrayEquals(garbage, Files.readAllBytes(entries));
   }
 
@@ -328,7 +332,7 @@ class BundleLogTest {
     }
   }
 
-  private static byte[] record(byte[] bundle) {
+  static byte[] record(byte[] bundle) {
     ByteBuffer out = ByteBuffer.allocate(4 + bundle.length + Hash.BYTES);
     out.putInt(bundle.length).put(bundle).put(dev.bkv.tlog.Rfc6962.leafHash(bundle).toBytes());
     return out.array();

@@ -1,11 +1,11 @@
 package dev.bkv.crypto.opaque;
 
 import dev.bkv.base.Bytes;
+import dev.bkv.base.SecretBytes;
 import dev.bkv.crypto.HkdfSha256;
 import dev.bkv.crypto.HmacSha256;
 import dev.bkv.crypto.P256Group.Element;
 import dev.bkv.crypto.P256Group.KeyPair;
-import java.util.Arrays;
 import java.util.Optional;
 
 /** RFC 9807 envelope creation (Store) and recovery (Recover) for the internal key mode. */
@@ -73,18 +73,18 @@ final class EnvelopeCrypto {
   //   (client_private_key, client_public_key) = DeriveDiffieHellmanKeyPair(seed)
   private static Keys keys(HkdfSha256.Prk randomizedPassword, Nonce envelopeNonce) {
     byte[] nonce = envelopeNonce.raw();
-    HmacSha256.Key authKey =
-        new HmacSha256.Key(KeySchedule.expand(randomizedPassword, Bytes.concat(nonce, AUTH_KEY), OpaqueSuite.HASH_BYTES));
-    ExportKey exportKey =
-        new ExportKey(KeySchedule.expand(randomizedPassword, Bytes.concat(nonce, EXPORT_KEY), OpaqueSuite.HASH_BYTES));
-    byte[] seed = KeySchedule.expand(randomizedPassword, Bytes.concat(nonce, PRIVATE_KEY), OpaqueSuite.SEED_BYTES);
-    KeyPair clientKeyPair = KeySchedule.deriveDiffieHellmanKeyPair(seed);
-    Arrays.fill(seed, (byte) 0);
+    HmacSha256.Key authKey = SecretBytes.consume(
+        KeySchedule.expand(randomizedPassword, Bytes.concat(nonce, AUTH_KEY), OpaqueSuite.HASH_BYTES), HmacSha256.Key::new);
+    ExportKey exportKey = SecretBytes.consume(
+        KeySchedule.expand(randomizedPassword, Bytes.concat(nonce, EXPORT_KEY), OpaqueSuite.HASH_BYTES), ExportKey::new);
+    KeyPair clientKeyPair = SecretBytes.consume(
+        KeySchedule.expand(randomizedPassword, Bytes.concat(nonce, PRIVATE_KEY), OpaqueSuite.SEED_BYTES),
+        KeySchedule::deriveDiffieHellmanKeyPair);
     return new Keys(authKey, exportKey, clientKeyPair);
   }
 
   /** masking_key = Expand(randomized_password, "MaskingKey", Nh), as RecoverCredentials derives it. */
   static MaskingKey maskingKey(HkdfSha256.Prk randomizedPassword) {
-    return new MaskingKey(KeySchedule.expand(randomizedPassword, MASKING_KEY, OpaqueSuite.HASH_BYTES));
+    return SecretBytes.consume(KeySchedule.expand(randomizedPassword, MASKING_KEY, OpaqueSuite.HASH_BYTES), MaskingKey::new);
   }
 }

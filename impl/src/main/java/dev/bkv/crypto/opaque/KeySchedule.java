@@ -2,6 +2,7 @@ package dev.bkv.crypto.opaque;
 
 import dev.bkv.base.Bytes;
 import dev.bkv.base.Check;
+import dev.bkv.base.SecretBytes;
 import dev.bkv.crypto.HkdfSha256;
 import dev.bkv.crypto.HmacSha256;
 import dev.bkv.crypto.P256Group.KeyPair;
@@ -9,7 +10,6 @@ import dev.bkv.crypto.P256Group.Scalar;
 import dev.bkv.crypto.Sha256;
 import dev.bkv.crypto.oprf.Oprf;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * RFC 9807's key derivations: per-user OPRF keys, DeriveDiffieHellmanKeyPair, the
@@ -38,10 +38,10 @@ final class KeySchedule {
    * The public half is never used, so it is not computed.
    */
   static Scalar deriveOprfKey(OprfSeed oprfSeed, CredentialIdentifier credentialIdentifier) {
-    byte[] seed = HkdfSha256.expand(
-        new HkdfSha256.Prk(oprfSeed.raw()), Bytes.concat(credentialIdentifier.raw(), OPRF_KEY_LABEL), OpaqueSuite.OPRF_KEY_BYTES);
-    Oprf.Seed oprfKeySeed = new Oprf.Seed(seed);
-    Arrays.fill(seed, (byte) 0);
+    HkdfSha256.Prk prk = new HkdfSha256.Prk(oprfSeed.raw());
+    byte[] seed = HkdfSha256.expand(prk, Bytes.concat(credentialIdentifier.raw(), OPRF_KEY_LABEL), OpaqueSuite.OPRF_KEY_BYTES);
+    prk.destroy(); // a copy of the oprf_seed
+    Oprf.Seed oprfKeySeed = SecretBytes.consume(seed, Oprf.Seed::new);
     Scalar oprfKey = Oprf.deriveSecretKey(oprfKeySeed, DERIVE_KEY_PAIR_INFO);
     oprfKeySeed.destroy();
     return oprfKey;
@@ -64,14 +64,16 @@ final class KeySchedule {
    */
   static HkdfSha256.Prk randomizedPassword(Oprf.Output oprfOutput, Ksf ksf) {
     byte[] output = oprfOutput.toBytes();
-    byte[] stretched = ksf.stretch(output);
-    Check.that(stretched.length == output.length, "KSF output as long as its input");
-    byte[] ikm = Bytes.concat(output, stretched);
-    HkdfSha256.Prk randomizedPassword = HkdfSha256.extract(new byte[0], ikm);
-    Arrays.fill(output, (byte) 0);
-    Arrays.fill(stretched, (byte) 0);
-    Arrays.fill(ikm, (byte) 0);
-    return randomizedPassword;
+    byte[] stretched = null;
+    byte[] ikm = null;
+    try {
+      stretched = ksf.stretch(output);
+      Check.that(stretched.length == output.length, "KSF output as long as its input");
+      ikm = Bytes.concat(output, stretched);
+      return HkdfSha256.extract(new byte[0], ikm);
+    } finally {
+      Bytes.zeroize(output, stretched, ikm);
+    }
   }
 
   /** Expand(secret, info, length) for the short labels of the envelope and masking steps. */
@@ -112,13 +114,13 @@ final class KeySchedule {
     HkdfSha256.Prk prk = HkdfSha256.extract(new byte[0], ikm);
     byte[] preambleHash = Sha256.hash(preamble);
     // handshake_secret = Derive-Secret(prk, "HandshakeSecret", Hash(preamble))
-    HkdfSha256.Prk handshakeSecret = new HkdfSha256.Prk(deriveSecret(prk, HANDSHAKE_SECRET, preambleHash));
+    HkdfSha256.Prk handshakeSecret = SecretBytes.consume(deriveSecret(prk, HANDSHAKE_SECRET, preambleHash), HkdfSha256.Prk::new);
     // session_key = Derive-Secret(prk, "SessionKey", Hash(preamble))
-    SessionKey sessionKey = new SessionKey(deriveSecret(prk, SESSION_KEY, preambleHash));
+    SessionKey sessionKey = SecretBytes.consume(deriveSecret(prk, SESSION_KEY, preambleHash), SessionKey::new);
     // Km2 = Derive-Secret(handshake_secret, "ServerMAC", "")
-    HmacSha256.Key km2 = new HmacSha256.Key(deriveSecret(handshakeSecret, SERVER_MAC, new byte[0]));
+    HmacSha256.Key km2 = SecretBytes.consume(deriveSecret(handshakeSecret, SERVER_MAC, new byte[0]), HmacSha256.Key::new);
     // Km3 = Derive-Secret(handshake_secret, "ClientMAC", "")
-    HmacSha256.Key km3 = new HmacSha256.Key(deriveSecret(handshakeSecret, CLIENT_MAC, new byte[0]));
+    HmacSha256.Key km3 = SecretBytes.consume(deriveSecret(handshakeSecret, CLIENT_MAC, new byte[0]), HmacSha256.Key::new);
     prk.destroy();
     return new DerivedKeys(handshakeSecret, km2, km3, sessionKey);
   }

@@ -14,6 +14,15 @@ public final class Mac extends FixedBytes {
     return Bytes.constantTimeEquals(unsafeBytes(), other.unsafeBytes());
   }
 
+  /**
+   * Never the tag: the server holds expected_client_mac before the client sends it, and a
+   * printed copy would complete a login without the password.
+   */
+  @Override
+  public String toString() {
+    return "Mac(" + length() + " bytes)";
+  }
+
   byte[] raw() {
     return unsafeBytes();
   }

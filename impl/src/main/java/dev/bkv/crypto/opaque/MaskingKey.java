@@ -19,6 +19,12 @@ public final class MaskingKey extends FixedBytes {
     return new MaskingKey(bytes);
   }
 
+  /** Never the key: it hides the envelope from anyone who sees a credential response. */
+  @Override
+  public String toString() {
+    return "MaskingKey(secret)";
+  }
+
   byte[] raw() {
     return unsafeBytes();
   }

@@ -1,5 +1,6 @@
 package dev.bkv.crypto.opaque;
 
+import dev.bkv.base.SecretBytes;
 import dev.bkv.crypto.P256Group.Element;
 import dev.bkv.crypto.P256Group.Scalar;
 import dev.bkv.crypto.oprf.Oprf;
@@ -62,7 +63,7 @@ public final class OpaqueServer {
       return new ServerLoginResult.LoginFailed(ServerLoginResult.Reason.CLIENT_AUTHENTICATION_FAILED);
     }
     // return state.session_key (a copy: the caller may destroy the state afterwards)
-    return new ServerLoginResult.LoginSucceeded(new SessionKey(state.sessionKey().toBytes()));
+    return new ServerLoginResult.LoginSucceeded(SecretBytes.consume(state.sessionKey().toBytes(), SessionKey::new));
   }
 
   /** GenerateKE2's outputs, with the derived keys kept for the test vectors. */

@@ -9,9 +9,13 @@ public final class Password extends SecretBytes {
     super(bytes, 0, OpaqueSuite.PASSWORD_BYTES_MAX, "OPAQUE password");
   }
 
-  /** The UTF-8 encoding of {@code text} (what opaque-ke's JavaScript bindings use). */
+  /**
+   * The UTF-8 encoding of {@code text} (what opaque-ke's JavaScript bindings use). The
+   * encoding is zeroed once copied; {@code text} itself cannot be: a Java String is immutable
+   * and may be interned, so callers that can should build a Password from bytes instead.
+   */
   public static Password utf8(String text) {
-    return new Password(text.getBytes(StandardCharsets.UTF_8));
+    return consume(text.getBytes(StandardCharsets.UTF_8), Password::new);
   }
 
   byte[] raw() {

@@ -55,12 +55,13 @@ public final class ServerSetup {
     int fakeAt = keyAt + OpaqueSuite.PRIVATE_KEY_BYTES;
     byte[] seed = Arrays.copyOfRange(bytes, 0, keyAt);
     byte[] key = Arrays.copyOfRange(bytes, keyAt, fakeAt);
-    Scalar serverPrivateKey = Scalar.decode("ServerSetup.server_private_key", key);
-    Element fake = Element.decode("ServerSetup.fake_client_public_key", Arrays.copyOfRange(bytes, fakeAt, bytes.length));
-    OprfSeed oprfSeed = new OprfSeed(seed);
-    Arrays.fill(seed, (byte) 0);
-    Arrays.fill(key, (byte) 0);
-    return restore(oprfSeed, serverPrivateKey, fake);
+    try {
+      Scalar serverPrivateKey = Scalar.decode("ServerSetup.server_private_key", key);
+      Element fake = Element.decode("ServerSetup.fake_client_public_key", Arrays.copyOfRange(bytes, fakeAt, bytes.length));
+      return restore(new OprfSeed(seed), serverPrivateKey, fake);
+    } finally {
+      Bytes.zeroize(seed, key);
+    }
   }
 
   /** The secret encoding, for sealing inside the trust boundary only. */

@@ -55,13 +55,14 @@ final class ThreeDh {
     // dh2 = DiffieHellman(server_private_key, ke1.auth_request.client_public_keyshare)
     // dh3 = DiffieHellman(server_private_keyshare, client_public_key)
     // ikm = concat(dh1, dh2, dh3)
-    byte[] ikm = Bytes.concat(
+    byte[] ikm = Bytes.concatZeroizing(
         dh(serverKeyshare.privateKey(), clientPublicKeyshare),
         dh(serverPrivateKey, clientPublicKeyshare),
         dh(serverKeyshare.privateKey(), clientPublicKey));
     serverKeyshare.privateKey().destroy();
     // Km2, Km3, session_key = DeriveKeys(ikm, preamble)
     KeySchedule.DerivedKeys keys = KeySchedule.deriveKeys(ikm, preamble);
+    Bytes.zeroize(ikm);
     byte[] preambleHash = Sha256.hash(preamble);
     // server_mac = MAC(Km2, Hash(preamble))
     Mac serverMac = new Mac(HmacSha256.mac(keys.km2(), preambleHash));
@@ -85,7 +86,7 @@ final class ThreeDh {
     // dh2 = DiffieHellman(state.client_secret, cleartext_credentials.server_public_key)
     // dh3 = DiffieHellman(client_private_key, ke2.auth_response.server_public_keyshare)
     // ikm = concat(dh1, dh2, dh3)
-    byte[] ikm = Bytes.concat(
+    byte[] ikm = Bytes.concatZeroizing(
         dh(clientSecret, serverPublicKeyshare), dh(clientSecret, serverPublicKey), dh(clientPrivateKey, serverPublicKeyshare));
     // preamble = Preamble(cleartext_credentials.client_identity, state.ke1, cleartext_credentials.server_identity,
     //                     ke2.credential_response, ke2.auth_response.server_nonce, ke2.auth_response.server_public_keyshare)
@@ -93,6 +94,7 @@ final class ThreeDh {
         context, cleartext, ke1, ke2.credentialResponse(), ke2.authResponse().serverNonce(), serverPublicKeyshare);
     // Km2, Km3, session_key = DeriveKeys(ikm, preamble)
     KeySchedule.DerivedKeys keys = KeySchedule.deriveKeys(ikm, preamble);
+    Bytes.zeroize(ikm);
     // expected_server_mac = MAC(Km2, Hash(preamble))
     Mac expectedServerMac = new Mac(HmacSha256.mac(keys.km2(), Sha256.hash(preamble)));
     // if !ct_equal(ke2.server_mac, expected_server_mac): raise ServerAuthenticationError

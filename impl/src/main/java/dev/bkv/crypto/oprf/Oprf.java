@@ -93,9 +93,11 @@ public final class Oprf {
     // while skS == 0: (counter > 255 raises DeriveKeyPairError)
     for (int counter = 0; counter < DERIVE_KEY_PAIR_ATTEMPTS_MAX; counter++) {
       //   skS = G.HashToScalar(deriveInput || I2OSP(counter, 1), DST = "DeriveKeyPair" || contextString)
-      Optional<Scalar> skS =
-          P256Group.hashToScalar(Bytes.concat(deriveInput, Bytes.i2osp(counter, 1)), DERIVE_KEY_PAIR_DST);
+      byte[] hashInput = Bytes.concat(deriveInput, Bytes.i2osp(counter, 1));
+      Optional<Scalar> skS = P256Group.hashToScalar(hashInput, DERIVE_KEY_PAIR_DST);
+      Bytes.zeroize(hashInput); // both hold the seed
       if (skS.isPresent()) {
+        Bytes.zeroize(deriveInput);
         return skS.get();
       }
     }

@@ -59,8 +59,9 @@ final class SoakSummary {
           .filter(s -> s.process().equals(v.process()) && s.runSeconds() >= m.runWarmupSeconds
               && s.ageSeconds() >= m.lifeWarmupSeconds)
           .mapToLong(MemorySeries.Sample::liveBytes).summaryStatistics();
-      line(b, "%-9s %5d %9s %9s %22s %22s %13s %s", v.process(), v.used(), MemorySeries.mib(live.getMin()),
-          MemorySeries.mib(live.getMax()), MemorySeries.mib(v.slopeByRun()) + " +-" + MemorySeries.mib(v.errorByRun()),
+      line(b, "%-9s %5d %9s %9s %22s %22s %13s %s", v.process(), v.used(),
+          live.getCount() == 0 ? "-" : MemorySeries.mib(live.getMin()),
+          live.getCount() == 0 ? "-" : MemorySeries.mib(live.getMax()), MemorySeries.mib(v.slopeByRun()) + " +-" + MemorySeries.mib(v.errorByRun()),
           MemorySeries.mib(v.slopeByAge()) + " +-" + MemorySeries.mib(v.errorByAge()),
           MemorySeries.mib(v.rssSlopeByRun()), v.flat() ? "flat" : "NOT FLAT");
     }

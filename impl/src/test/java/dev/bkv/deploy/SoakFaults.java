@@ -1,16 +1,13 @@
 package dev.bkv.deploy;
 
-import java.io.IOException;
+import dev.bkv.testsupport.TestFiles;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * A soak's faults: one node after another killed with SIGKILL and started again, every {@code
@@ -127,7 +124,9 @@ final class SoakFaults {
       if (fleet.isUp(node)) {
         fleet.kill(node);
       }
-      deleteTree(fleet.dataDir(node));
+      if (Files.exists(fleet.dataDir(node))) {
+        TestFiles.deleteTree(fleet.dataDir(node));
+      }
     }
     soak.log("datacenter " + dc + " LOST: nodes " + lost + " killed (SIGKILL), storage deleted; leader was node " + leader);
     soak.events().add(String.format(Locale.ROOT, "datacenter %s lost at %.0f s of load: nodes %s (leader node %d)", dc,
@@ -176,16 +175,5 @@ final class SoakFaults {
       }
     }
     return best;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -50,6 +50,12 @@ final class Deployment implements AutoCloseable {
   static final String TIMING = "election-timeout-ms 1250 2500\nheartbeat-ms 250\nanswer-timeout-ms 4000\n";
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(90);
+  /**
+   * The loopback ports the deployment's servers take, as {@code LOW-HIGH} (default 20000-31999,
+   * below Linux's ephemeral range); with it set, the witness takes one of them too instead of any
+   * free port. For runs that share the machine with others, each in its own range.
+   */
+  static final String PORTS_PROPERTY = "bkv.deploy.ports";
 
   final Path dir;
   final Path op;
@@ -97,7 +103,8 @@ final class Deployment implements AutoCloseable {
     Files.writeString(witnessKeys, created.out().substring(created.out().indexOf('\n') + 1));
     CliRun vkey = must(run("fleet", "submitter-key", "--dir", op.toString()));
     must(run("witness", "add-operator", "--dir", wdir.toString(), "--vkey", vkey.out().strip()));
-    ListeningChild witness = ListeningChild.start(java("witness", "serve", "--dir", wdir.toString(), "--port", "0"),
+    String witnessPort = System.getProperty(PORTS_PROPERTY) == null ? "0" : "" + freePortBlock(1);
+    ListeningChild witness = ListeningChild.start(java("witness", "serve", "--dir", wdir.toString(), "--port", witnessPort),
         START_TIMEOUT);
     Deployment d = new Deployment(dir, op, dir.resolve("client-anchors.txt"), witnessKeys, witness);
     try {
@@ -273,18 +280,27 @@ final class Deployment implements AutoCloseable {
   }
 
   /**
-   * A block of {@code count} consecutive free loopback ports (checked by binding each), below
-   * Linux's ephemeral range (32768 and up), where an outgoing connection could take one of them
-   * while a node is down.
+   * A block of {@code count} consecutive free loopback ports (checked by binding each) in the
+   * range {@link #PORTS_PROPERTY} names, by default below Linux's ephemeral range (32768 and up),
+   * where an outgoing connection could take one of them while a node is down.
    */
   static int freePortBlock(int count) throws IOException {
+    String range = System.getProperty(PORTS_PROPERTY, "20000-31999");
+    Matcher m = Pattern.compile("(\\d{4,5})-(\\d{4,5})").matcher(range);
+    if (!m.matches() || Integer.parseInt(m.group(1)) + count > Integer.parseInt(m.group(2)) + 1
+        || Integer.parseInt(m.group(2)) > 65535) {
+      throw new IllegalArgumentException(PORTS_PROPERTY + " must be LOW-HIGH with room for " + count + " ports, got "
+          + range);
+    }
+    int low = Integer.parseInt(m.group(1));
+    int bases = Integer.parseInt(m.group(2)) + 1 - count - low + 1;
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(120);
+      int base = low + ThreadLocalRandom.current().nextInt(bases);
       if (allFree(base, count)) {
         return base;
       }
     }
-    throw new IOException("no block of " + count + " free ports found");
+    throw new IOException("no block of " + count + " free ports found in " + range);
   }
 
   private static boolean allFree(int base, int count) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
@@ -29,7 +29,8 @@ final class Fleet {
   private final Path dir;
   private final Optional<Path> traces;
   private final BiFunction<Integer, List<String>, List<String>> wrap;
-  private final Map<Integer, ListeningChild> nodes = new TreeMap<>();
+  // Concurrent: a soak kills and starts nodes while other threads sample them.
+  private final Map<Integer, ListeningChild> nodes = new ConcurrentSkipListMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private ListeningChild frontend;
 
@@ -122,6 +123,30 @@ final class Fleet {
     }
     frontend.process.destroy();
     frontend.process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** The running node's process. */
+  Process process(int node) {
+    ListeningChild child = nodes.get(node);
+    if (child == null) {
+      throw new AssertionError("node " + node + " is not running");
+    }
+    return child.process;
+  }
+
+  Process frontendProcess() {
+    return frontend.process;
+  }
+
+  /** Everything node {@code node}'s current process has printed. */
+  String transcript(int node) {
+    ListeningChild child = nodes.get(node);
+    return child == null ? "" : child.transcript();
+  }
+
+  /** The folder of node {@code node}'s sealed log (the host's storage; the HSM's own folder is apart). */
+  Path dataDir(int node) throws Exception {
+    return config(node).getParent().resolve(configValue(node, "data-dir")).normalize();
   }
 
   boolean isUp(int node) {

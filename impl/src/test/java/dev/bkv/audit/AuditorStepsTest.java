@@ -261,4 +261,21 @@ class AuditorStepsTest {
       assertTrue(EvidenceCheck.check(b1, one.evidence(), root, FleetRun.JAR).isVerified());
     }
   }
+
+  @Test
+  void anAuditReadsAtMostTheLimitOfPublishedFiles() throws Exception {
+    try (AuditWorld w = new AuditWorld(temp)) {
+      AuditWorld.Fleet one = w.fleet("fleet-1", 3);
+      Auditor.Inputs in = w.inputs(Optional.empty(), Optional.of(FleetRun.JAR), Optional.empty());
+      var atLimit = java.util.Collections.nCopies(Auditor.PUBLISHED_FILES_MAX, one.evidence());
+      assertEquals(Auditor.PUBLISHED_FILES_MAX, new Auditor.Inputs(in.log(), in.logPolicy(), in.witnessBundleKey(),
+          in.namespace(), List.of(), atLimit, in.pinned(), in.vendorRoot(), in.expectedJar(), in.lastAudited())
+          .evidence().size());
+      var overLimit = java.util.Collections.nCopies(Auditor.PUBLISHED_FILES_MAX + 1, one.evidence());
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new Auditor.Inputs(in.log(), in.logPolicy(), in.witnessBundleKey(), in.namespace(), List.of(), overLimit,
+              in.pinned(), in.vendorRoot(), in.expectedJar(), in.lastAudited()));
+      assertEquals("an audit reads at most " + Auditor.PUBLISHED_FILES_MAX + " published files", e.getMessage());
+    }
+  }
 }

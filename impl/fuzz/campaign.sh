@@ -4,12 +4,12 @@
 # fuzzerTestOneInput whose first input byte picks a decoder of its area (testsupport.FuzzSelector);
 # its seeds are the regression inputs the normal build replays.
 #
-#   impl/fuzz/campaign.sh [-d SECONDS] [-o DIR] [TARGET...]     (default: 600 s each, every target)
+#   impl/fuzz/campaign.sh [-d SECONDS] [-m] [-o DIR] [TARGET...]   (default: 600 s each, every target)
 #
 # Writes into DIR (default impl/target/fuzz-campaign): logs/<target>.log, corpus/<target>/ (what the
-# fuzzer kept), added/<target>/ (the inputs of that corpus that cover more than the seeds, after
-# libFuzzer's merge: candidates for the committed seeds), findings/<target>/ (crash and timeout
-# inputs) and summary.md. Exit code: 0 when no target found anything, 1 when one did, 2 on bad
+# fuzzer kept), findings/<target>/ (crash and timeout inputs) and summary.md. With -m, each
+# target's corpus is then merged (libFuzzer -merge=1) into a copy of its seeds, and the inputs
+# that cover more than the seeds land in added/<target>/: the candidates for new committed seeds. Exit code: 0 when no target found anything, 1 when one did, 2 on bad
 # usage. The classes are copied before the first target starts, so the tree may change meanwhile.
 set -euo pipefail
 
@@ -22,23 +22,26 @@ declare -A CLASS=(
   [peer]=dev.bkv.consensus.PeerFuzzTest
   [http]=dev.bkv.net.HttpFuzzTest
 )
-# One input that takes longer than this is a hang; the slowest legitimate input (an OPAQUE
-# login, a witness fsync on a busy disk) takes well under a second.
-TIMEOUT_SECONDS=10
+# One input that takes longer than this is a hang. The slowest legitimate input (an OPAQUE
+# login, a witness fsync) takes well under a second alone, but a campaign runs niced on a
+# shared machine, where an input can wait seconds for a core.
+TIMEOUT_SECONDS=60
 NICE=${NICE:-15}
 HEAP=${FUZZ_HEAP:-1g}
 
 usage() {
-  echo "usage: $0 [-d SECONDS] [-o DIR] [TARGET...]   targets: ${TARGETS_ALL[*]}" >&2
+  echo "usage: $0 [-d SECONDS] [-m] [-o DIR] [TARGET...]   targets: ${TARGETS_ALL[*]}" >&2
   exit 2
 }
 
 duration=600
+merge=false
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/impl/target/fuzz-campaign
-while getopts "d:o:h" opt; do
+while getopts "d:mo:h" opt; do
   case $opt in
     d) [[ $OPTARG =~ ^[1-9][0-9]*$ ]] || usage; duration=$OPTARG ;;
+    m) merge=true ;;
     o) out=$OPTARG ;;
     *) usage ;;
   esac
@@ -88,18 +91,20 @@ for t in "${targets[@]}"; do
     "$out/corpus/$t" "$seeds" > "$log" 2>&1 || true
   seconds=$(( $(date +%s) - start ))
 
-  # What the campaign adds over the seeds: merge its corpus into a copy of them; the files
-  # that the merge adds cover something no seed does.
-  merged=$out/merge-$t
-  rm -rf "$merged" "$out/added/$t"
-  mkdir -p "$merged" "$out/added/$t"
-  cp "$seeds"/* "$merged"/ 2>/dev/null || true
-  jazzer --target_class="$class" -merge=1 -timeout="$TIMEOUT_SECONDS" -rss_limit_mb=4096 \
-    "$merged" "$out/corpus/$t" > "$out/logs/$t.merge.log" 2>&1 || true
-  for f in "$merged"/*; do
-    [[ -e $seeds/$(basename "$f") ]] || cp "$f" "$out/added/$t/"
-  done
-  rm -rf "$merged"
+  if $merge; then
+    # What the campaign adds over the seeds: merge its corpus into a copy of them; the files
+    # that the merge adds cover something no seed does.
+    merged=$out/merge-$t
+    rm -rf "$merged" "$out/added/$t"
+    mkdir -p "$merged" "$out/added/$t"
+    cp "$seeds"/* "$merged"/ 2>/dev/null || true
+    jazzer --target_class="$class" -merge=1 -timeout="$TIMEOUT_SECONDS" -rss_limit_mb=4096 \
+      "$merged" "$out/corpus/$t" > "$out/logs/$t.merge.log" 2>&1 || true
+    for f in "$merged"/*; do
+      [[ -e $seeds/$(basename "$f") ]] || cp "$f" "$out/added/$t/"
+    done
+    rm -rf "$merged"
+  fi
 
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
   field() { sed -nE "s/.* $1: ([0-9]+).*/\1/p" <<< "$last"; }
@@ -109,7 +114,7 @@ for t in "${targets[@]}"; do
   findings=$(find "$out/findings/$t" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
   found=$((found + findings))
   echo "| $t | ${class##*.} | $seconds | ${runs:-?} | ${rate:-?} | $(field cov) | $(field ft) | ${corp:-?} |" \
-    "$(find "$seeds" -type f | wc -l) | $(find "$out/added/$t" -type f | wc -l) | $findings |" >> "$summary"
+    "$(find "$seeds" -type f | wc -l) | $($merge && find "$out/added/$t" -type f | wc -l || echo -) | $findings |" >> "$summary"
   echo "$(date -u +%T) $t: ${runs:-?} executions, $findings findings"
 done
 echo >> "$summary"

@@ -36,9 +36,21 @@ import dev.bkv.testsupport.FuzzSelector;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.FormatException;
 import dev.bkv.tlog.VerifierSet;
+import dev.bkv.witness.CrashPoints;
+import dev.bkv.witness.Witness;
+import dev.bkv.witness.WitnessFixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The fuzz target of the text formats a client, an auditor, an operator or a node reads:
@@ -77,7 +89,9 @@ public class TextFormatsFuzzTest {
       bytes("trustAnchors", TextFormatsFuzzTest::trustAnchors),
       bytes("nodeConfig", TextFormatsFuzzTest::nodeConfig),
       bytes("frontendConfig", TextFormatsFuzzTest::frontendConfig),
-      bytes("json", TextFormatsFuzzTest::json));
+      bytes("json", TextFormatsFuzzTest::json),
+      bytes("pinnedVerifier", TextFormatsFuzzTest::pinnedVerifier),
+      bytes("witnessFiles", TextFormatsFuzzTest::witnessFiles));
 
   @FuzzTest(maxDuration = "10m")
   void fuzz(FuzzedDataProvider data) throws Exception {
@@ -87,6 +101,11 @@ public class TextFormatsFuzzTest {
   /** Jazzer's entry point when the campaign runs this target outside JUnit. */
   public static void fuzzerTestOneInput(FuzzedDataProvider data) throws Exception {
     TARGETS.run(data);
+  }
+
+  /** Jazzer calls this once before a campaign starts: see {@link FuzzSelector#warmUp}. */
+  public static void fuzzerInitialize() throws Exception {
+    TARGETS.warmUp();
   }
 
   static void validationBundle(byte[] input) {
@@ -217,5 +236,99 @@ public class TextFormatsFuzzTest {
     }
     String rendered = Json.write(value);
     assertEquals(rendered, Json.write(Json.parse(rendered)));
+  }
+
+  /** Pinned mode with a bundle offered: a verdict for any bytes, and acceptance only of the pinned key set. */
+  static void pinnedVerifier(byte[] input) throws BundleFormatException {
+    ValidationBundle pinned = BundleFixtures.bundle("fleet-1", 1, Optional.empty());
+    BundleVerdict verdict = BundleVerifier.verifyPinned(pinned, input);
+    assertNotNull(verdict.specReason());
+    if (verdict instanceof BundleVerdict.Accepted) {
+      assertEquals(keyLines(pinned), keyLines(ValidationBundle.parse(input)), "accepted another fleet's keys");
+    }
+  }
+
+  /** The lines that fix a fleet's keys and quorum, in order. */
+  private static List<String> keyLines(ValidationBundle bundle) {
+    return Arrays.stream(bundle.text().split("\n", -1)).filter(l -> l.startsWith("key ") || l.startsWith("quorum "))
+        .toList();
+  }
+
+  /**
+   * The witness's own folder is on an untrusted disk: with any one of its files replaced by
+   * fuzzed bytes ({@code file (1) | bytes}), it opens or refuses with IOException or
+   * FormatException, and a refusal leaves every file as it was.
+   */
+  static void witnessFiles(byte[] input) throws Exception {
+    if (input.length == 0) {
+      return;
+    }
+    List<Path> files = WitnessFolder.FILES;
+    Path file = files.get((input[0] & 0xff) % files.size());
+    Path dir = Files.createTempDirectory("bkv-fuzz-witness-files");
+    try {
+      for (Map.Entry<Path, byte[]> f : WitnessFolder.TEMPLATE.entrySet()) {
+        Files.createDirectories(dir.resolve(f.getKey()).getParent());
+        Files.write(dir.resolve(f.getKey()), f.getKey().equals(file) ? Arrays.copyOfRange(input, 1, input.length)
+            : f.getValue());
+      }
+      Map<Path, byte[]> before = WitnessFolder.read(dir);
+      try (Witness opened = Witness.open(dir, () -> FleetRun.T0, CrashPoints.NONE)) {
+        assertNotNull(opened.log().checkpoint());
+      } catch (IOException | FormatException refused) {
+        Map<Path, byte[]> after = WitnessFolder.read(dir);
+        assertEquals(before.keySet(), after.keySet(), "a refused open added or removed files: " + refused);
+        for (Path p : before.keySet()) {
+          assertArrayEquals(before.get(p), after.get(p), "a refused open changed " + p + ": " + refused);
+        }
+      }
+    } finally {
+      WitnessFolder.delete(dir);
+    }
+  }
+
+  /** A witness folder that has logged a bundle and cosigned a checkpoint: every file it keeps. */
+  private static final class WitnessFolder {
+    static final Map<Path, byte[]> TEMPLATE = template();
+    static final List<Path> FILES = List.copyOf(TEMPLATE.keySet());
+
+    static Map<Path, byte[]> template() {
+      try {
+        Path dir = Files.createTempDirectory("bkv-fuzz-witness-template");
+        try {
+          WitnessFixtures.init(dir);
+          WitnessFixtures.OtherLog log = new WitnessFixtures.OtherLog("fuzz.example/log", 1);
+          try (Witness w = Witness.open(dir, () -> FleetRun.T0, CrashPoints.NONE)) {
+            w.checkpoints().knownLogs().addKey(log.origin, log.key.verifier().vkey());
+            log.grow(3);
+            w.checkpoints().addCheckpoint(log.request(0));
+            w.log().append(BundleFixtures.bundle("fleet-1", 1, Optional.empty()).toBytes());
+          }
+          return read(dir);
+        } finally {
+          delete(dir);
+        }
+      } catch (Exception e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    static Map<Path, byte[]> read(Path dir) throws IOException {
+      Map<Path, byte[]> files = new LinkedHashMap<>();
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+          files.put(dir.relativize(p), Files.readAllBytes(p));
+        }
+      }
+      return files;
+    }
+
+    static void delete(Path dir) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }

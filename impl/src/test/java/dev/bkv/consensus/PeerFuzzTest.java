@@ -54,6 +54,11 @@ public class PeerFuzzTest {
     TARGETS.run(data);
   }
 
+  /** Jazzer calls this once before a campaign starts: see {@link FuzzSelector#warmUp}. */
+  public static void fuzzerInitialize() throws Exception {
+    TARGETS.warmUp();
+  }
+
   /** With the MAC checked, at every member: an accepted message is exactly its encoding. */
   static void wire(byte[] input) {
     for (int self = 0; self < MEMBERS; self++) {

@@ -81,6 +81,11 @@ public class HttpFuzzTest {
     TARGETS.run(data);
   }
 
+  /** Jazzer calls this once before a campaign starts: see {@link FuzzSelector#warmUp}. */
+  public static void fuzzerInitialize() throws Exception {
+    TARGETS.warmUp();
+  }
+
   /** One request as the handler sees it. */
   record Request(String method, String path, byte[] body) {
     static Request of(byte[] input) {

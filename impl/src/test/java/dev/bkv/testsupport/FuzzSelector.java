@@ -23,7 +23,12 @@ public final class FuzzSelector {
     void fuzz(byte[] input) throws Exception;
   }
 
-  public record Entry(String name, Target target) {}
+  /** {@code raw}: the decoder itself when it takes raw bytes (for {@link #warmUp}), else null. */
+  public record Entry(String name, Target target, BytesTarget raw) {}
+
+  /** Inputs every raw decoder runs once before a campaign, whatever it does with them. */
+  private static final List<byte[]> WARM_UP_INPUTS =
+      List.of(new byte[0], new byte[] {0}, new byte[] {0, 0}, new byte[] {1, 2, 3, 4});
 
   private final List<Entry> entries;
 
@@ -39,11 +44,11 @@ public final class FuzzSelector {
   }
 
   public static Entry bytes(String name, BytesTarget target) {
-    return new Entry(name, data -> target.fuzz(data.consumeRemainingAsBytes()));
+    return new Entry(name, data -> target.fuzz(data.consumeRemainingAsBytes()), target);
   }
 
   public static Entry provider(String name, Target target) {
-    return new Entry(name, target);
+    return new Entry(name, target, null);
   }
 
   /** The selector byte that reaches {@code name}; seeds are written with it in front. */
@@ -58,6 +63,22 @@ public final class FuzzSelector {
 
   public List<Entry> entries() {
     return entries;
+  }
+
+  /**
+   * Runs every raw decoder on a few short inputs. A campaign calls this once before it
+   * starts (Jazzer's {@code fuzzerInitialize}): the first input that reaches a decoder loads
+   * and instruments its classes and builds its fixtures, which on a loaded machine takes
+   * longer than the per-input timeout and would be reported as a hang.
+   */
+  public void warmUp() throws Exception {
+    for (Entry e : entries) {
+      if (e.raw() != null) {
+        for (byte[] input : WARM_UP_INPUTS) {
+          e.raw().fuzz(input.clone());
+        }
+      }
+    }
   }
 
   /** Consumes the selector (the first byte; none selects the first target) and runs the target it picks. */

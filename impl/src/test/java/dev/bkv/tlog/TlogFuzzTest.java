@@ -72,6 +72,11 @@ public class TlogFuzzTest {
     TARGETS.run(data);
   }
 
+  /** Jazzer calls this once before a campaign starts: see {@link FuzzSelector#warmUp}. */
+  public static void fuzzerInitialize() throws Exception {
+    TARGETS.warmUp();
+  }
+
   static void signedNote(byte[] input) {
     try {
       SignedNote note = SignedNote.parse(input);

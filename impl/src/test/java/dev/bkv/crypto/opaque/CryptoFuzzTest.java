@@ -70,6 +70,11 @@ public class CryptoFuzzTest {
     TARGETS.run(data);
   }
 
+  /** Jazzer calls this once before a campaign starts: see {@link FuzzSelector#warmUp}. */
+  public static void fuzzerInitialize() throws Exception {
+    TARGETS.warmUp();
+  }
+
   @FunctionalInterface
   private interface Codec {
     byte[] roundTrip(byte[] input) throws DecodeException;

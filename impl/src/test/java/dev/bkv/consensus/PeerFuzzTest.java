@@ -139,6 +139,10 @@ public class PeerFuzzTest {
       if (sent.contains(Arrays.toString(bytes))) {
         return; // a tampering that happened to give back a genuine message
       }
+      assertDroppedAndUnchanged(i, bytes);
+    }
+
+    void assertDroppedAndUnchanged(int i, byte[] bytes) {
       ReplicaCore core = cores[i];
       String before = state(core);
       Output out = core.onPeerMessage(bytes);

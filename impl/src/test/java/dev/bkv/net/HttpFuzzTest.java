@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -142,12 +144,18 @@ public class HttpFuzzTest {
   }
 
   static void node(byte[] input) throws DecodeException {
+    checkNode(NodeHttpServer::service, input);
+  }
+
+  /** The node's checks, for the node's service as {@code serviceOf} builds it around a node. */
+  static void checkNode(Function<NodeHttpServer.Node, AsyncHandler.Service> serviceOf, byte[] input)
+      throws DecodeException {
     Request r = Request.of(input);
     if (r.body().length > NodeHttpServer.bodyBytesMax(r.path())) {
       return; // AsyncHandler answers 413 before the service sees it
     }
     RecordingNode node = new RecordingNode();
-    HttpReply reply = answer(NodeHttpServer.service(node).handle(r.method(), r.path(), r.body()), r);
+    HttpReply reply = answer(serviceOf.apply(node).handle(r.method(), r.path(), r.body()), r);
     assertTrue(reply.status() < 500, () -> "node answered " + reply.status() + " to " + r.method() + " " + r.path());
     boolean post = r.method().equals("POST");
     switch (r.path()) {
@@ -167,8 +175,8 @@ public class HttpFuzzTest {
           try {
             decoded = FirmwareCodec.decodeRequest(r.body());
           } catch (DecodeException malformed) {
-            Refused refused = new Refused(assertInstanceOf(FirmwareResponse.Refused.class, response));
-            assertEquals(FirmwareResponse.Reason.MALFORMED_REQUEST, refused.response().reason());
+            FirmwareResponse.Refused refused = assertInstanceOf(FirmwareResponse.Refused.class, response);
+            assertEquals(FirmwareResponse.Reason.MALFORMED_REQUEST, refused.reason());
             assertEquals(0, node.calls(), "a malformed vault request reached the node");
             return;
           }
@@ -197,9 +205,6 @@ public class HttpFuzzTest {
     assertNotNull(reply.headers().get("Allow"));
     assertEquals(0, node.calls(), "a request with the wrong method reached the node");
   }
-
-  /** A record wrapper so the pattern above reads as a check rather than a cast. */
-  private record Refused(FirmwareResponse.Refused response) {}
 
   // ---------------------------------------------------------------------------------------
   // Frontend
@@ -252,12 +257,17 @@ public class HttpFuzzTest {
   }
 
   static void frontend(byte[] input) {
+    checkFrontend(FrontendHttpServer::service, input);
+  }
+
+  /** The frontend's checks, for the frontend's service as {@code serviceOf} builds it around its relays. */
+  static void checkFrontend(Function<FrontendHttpServer.Backend, AsyncHandler.Service> serviceOf, byte[] input) {
     Request r = Request.of(input);
     if (r.body().length > FirmwareCodec.REQUEST_BYTES_MAX) {
       return; // AsyncHandler answers 413 before the service sees it
     }
     RecordingBackend backend = new RecordingBackend(input.length % 2 == 0);
-    HttpReply reply = answer(FrontendHttpServer.service(backend).handle(r.method(), r.path(), r.body()), r);
+    HttpReply reply = answer(serviceOf.apply(backend).handle(r.method(), r.path(), r.body()), r);
     assertTrue(reply.status() < 500, () -> "frontend answered " + reply.status() + " to " + r.method() + " " + r.path());
     boolean get = r.method().equals("GET");
     List<String> expected;
@@ -325,12 +335,17 @@ public class HttpFuzzTest {
   }
 
   static void witness(byte[] input) {
+    checkWitness(FuzzWitness.SERVICE::handle, FuzzWitness::state, input);
+  }
+
+  /** The witness's checks, for a witness as a service and a rendering of its state. */
+  static void checkWitness(WitnessHandler.Service service, Supplier<String> state, byte[] input) {
     Request r = Request.of(input);
-    String before = FuzzWitness.state();
-    WitnessService.Reply reply = FuzzWitness.SERVICE.handle(r.method(), r.path(), r.body());
+    String before = state.get();
+    WitnessService.Reply reply = service.handle(r.method(), r.path(), r.body());
     assertTrue(reply.status() < 500, () -> "witness answered " + reply.status() + " " + reply.bodyText());
     if (reply.status() >= 400 || !r.method().equals("POST")) {
-      assertEquals(before, FuzzWitness.state(), () -> "a refused or read request changed the witness: " + reply.status());
+      assertEquals(before, state.get(), () -> "a refused or read request changed the witness: " + reply.status());
     }
     if (reply.status() == 200 && r.path().equals("/bkv/add-bundle")) {
       try {

@@ -33,6 +33,7 @@ import dev.bkv.node.ConfigException;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.node.NodeConfig;
 import dev.bkv.testsupport.FuzzSelector;
+import dev.bkv.testsupport.TestFiles;
 import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.FormatException;
 import dev.bkv.tlog.VerifierSet;
@@ -40,12 +41,10 @@ import dev.bkv.witness.CrashPoints;
 import dev.bkv.witness.Witness;
 import dev.bkv.witness.WitnessFixtures;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -283,7 +282,7 @@ public class TextFormatsFuzzTest {
         }
       }
     } finally {
-      WitnessFolder.delete(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 
@@ -306,7 +305,7 @@ public class TextFormatsFuzzTest {
           }
           return read(dir);
         } finally {
-          delete(dir);
+          TestFiles.deleteTree(dir);
         }
       } catch (Exception e) {
         throw new ExceptionInInitializerError(e);
@@ -321,14 +320,6 @@ public class TextFormatsFuzzTest {
         }
       }
       return files;
-    }
-
-    static void delete(Path dir) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -7,7 +7,9 @@
 #   impl/fuzz/campaign.sh [-d SECONDS] [-m] [-o DIR] [TARGET...]   (default: 600 s each, every target)
 #
 # Writes into DIR (default impl/target/fuzz-campaign): logs/<target>.log, corpus/<target>/ (what the
-# fuzzer kept), findings/<target>/ (crash and timeout inputs) and summary.md. With -m, each
+# fuzzer kept), findings/<target>/ (crash and timeout inputs) and summary.md. A campaign starts from
+# the target's regression seeds and from impl/fuzz/corpus/<target>/, the corpus earlier campaigns
+# kept after minimization, which the normal build does not replay. With -m, each
 # target's corpus is then merged (libFuzzer -merge=1) into a copy of its seeds, and the inputs
 # that cover more than the seeds land in added/<target>/: the candidates for new committed seeds. Exit code: 0 when no target found anything, 1 when one did, 2 on bad
 # usage. The classes are copied before the first target starts, so the tree may change meanwhile.
@@ -86,9 +88,11 @@ for t in "${targets[@]}"; do
   echo "$(date -u +%T) fuzzing $t ($class) for $duration s"
   start=$(date +%s)
   # --keep_going: a finding is recorded and the campaign goes on, so one bug does not hide others.
+  kept=()
+  [[ -d $root/impl/fuzz/corpus/$t ]] && kept=("$root/impl/fuzz/corpus/$t")
   jazzer --target_class="$class" --keep_going=50 -max_total_time="$duration" -timeout="$TIMEOUT_SECONDS" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$out/findings/$t/" \
-    "$out/corpus/$t" "$seeds" > "$log" 2>&1 || true
+    "$out/corpus/$t" "$seeds" "${kept[@]}" > "$log" 2>&1 || true
   seconds=$(( $(date +%s) - start ))
 
   if $merge; then

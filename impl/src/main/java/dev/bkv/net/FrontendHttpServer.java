@@ -93,7 +93,7 @@ public final class FrontendHttpServer implements AutoCloseable {
     }
   }
 
-  /** What an admitted request costs: production relays over HTTP; the fuzz target records instead. */
+  /** Where an admitted request goes: in production over HTTP to the nodes and the witness, in the fuzz target to a recorder. */
   interface Backend {
     CompletableFuture<HttpReply> relay(byte[] request);
 

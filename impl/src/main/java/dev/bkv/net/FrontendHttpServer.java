@@ -58,31 +58,90 @@ public final class FrontendHttpServer implements AutoCloseable {
         .executor(executor).build();
     FrontendRouter router = new FrontendRouter(config.nodes(), client, executor);
     BundleSource bundles = new BundleSource(config.fleetId(), config.bundle());
-    AsyncHandler handler = new AsyncHandler((method, path, body) -> {
-      if (path.equals("/bkv/vault")) {
-        return method.equals("POST") ? router.relay(body) : done(HttpReply.notAllowed("POST"));
+    Backend backend = new Backend() {
+      @Override
+      public CompletableFuture<HttpReply> relay(byte[] request) {
+        return router.relay(request);
       }
-      if (!method.equals("GET")) {
-        return done(path.equals("/bkv/bundle") || path.equals("/bkv/status") || path.startsWith("/bkv/log/")
-            ? HttpReply.notAllowed("GET") : HttpReply.text(404, "no such resource: " + path));
-      }
-      if (path.equals("/bkv/bundle")) {
+
+      @Override
+      public CompletableFuture<HttpReply> bundle() {
         return CompletableFuture.supplyAsync(bundles::reply, executor);
       }
-      if (path.equals("/bkv/status")) {
-        return status(client, config);
+
+      @Override
+      public CompletableFuture<HttpReply> status() {
+        return FrontendHttpServer.status(client, config);
       }
-      if (path.startsWith("/bkv/log/")) {
-        return log(client, config, path.substring("/bkv/log/".length()));
+
+      @Override
+      public boolean relaysLog() {
+        return config.witness().isPresent();
       }
-      return done(HttpReply.text(404, "no such resource: " + path));
-    }, path -> FirmwareCodec.REQUEST_BYTES_MAX, IN_FLIGHT_MAX);
+
+      @Override
+      public CompletableFuture<HttpReply> log(String path) {
+        return FrontendHttpServer.log(client, config.witness().orElseThrow(), path);
+      }
+    };
+    AsyncHandler handler = new AsyncHandler(service(backend), path -> FirmwareCodec.REQUEST_BYTES_MAX, IN_FLIGHT_MAX);
     try {
       return new FrontendHttpServer(JettyShell.start("bkv-frontend", address, handler), executor);
     } catch (IOException e) {
       executor.shutdownNow();
       throw e;
     }
+  }
+
+  /** Where an admitted request goes: in production over HTTP to the nodes and the witness, in the fuzz target to a recorder. */
+  interface Backend {
+    CompletableFuture<HttpReply> relay(byte[] request);
+
+    CompletableFuture<HttpReply> bundle();
+
+    CompletableFuture<HttpReply> status();
+
+    boolean relaysLog();
+
+    /** {@code path}: a log path {@link #isLogPath} accepted. */
+    CompletableFuture<HttpReply> log(String path);
+  }
+
+  /** The frontend's requests as a function of method, path and complete body, below the socket. */
+  static AsyncHandler.Service service(Backend backend) {
+    return (method, path, body) -> {
+      if (path.equals("/bkv/vault")) {
+        return method.equals("POST") ? backend.relay(body) : done(HttpReply.notAllowed("POST"));
+      }
+      if (!method.equals("GET")) {
+        return done(path.equals("/bkv/bundle") || path.equals("/bkv/status") || path.startsWith("/bkv/log/")
+            ? HttpReply.notAllowed("GET") : HttpReply.text(404, "no such resource: " + path));
+      }
+      if (path.equals("/bkv/bundle")) {
+        return backend.bundle();
+      }
+      if (path.equals("/bkv/status")) {
+        return backend.status();
+      }
+      if (path.startsWith("/bkv/log/")) {
+        String logPath = path.substring("/bkv/log/".length());
+        if (!backend.relaysLog()) {
+          return done(HttpReply.text(404, "this frontend relays no witness log"));
+        }
+        if (!isLogPath(logPath)) {
+          return done(HttpReply.text(400, "not a log path: "
+              + (logPath.length() > 80 ? logPath.substring(0, 80) + "..." : logPath)));
+        }
+        return backend.log(logPath);
+      }
+      return done(HttpReply.text(404, "no such resource: " + path));
+    };
+  }
+
+  /** Only log paths (no "..", no query) of bounded length are relayed to the witness. */
+  static boolean isLogPath(String path) {
+    return path.length() <= LOG_PATH_CHARS_MAX && path.matches("[A-Za-z0-9._/-]+") && !path.contains("..")
+        && !path.startsWith("/");
   }
 
   private static CompletableFuture<HttpReply> done(HttpReply reply) {
@@ -138,16 +197,9 @@ public final class FrontendHttpServer implements AutoCloseable {
     return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
-  /** Relays {@code GET <witness>/<path>}; only log paths (no "..", no query) of bounded length pass. */
-  private static CompletableFuture<HttpReply> log(HttpClient client, FrontendConfig config, String path) {
-    if (config.witness().isEmpty()) {
-      return done(HttpReply.text(404, "this frontend relays no witness log"));
-    }
-    if (path.length() > LOG_PATH_CHARS_MAX || !path.matches("[A-Za-z0-9._/-]+") || path.contains("..")
-        || path.startsWith("/")) {
-      return done(HttpReply.text(400, "not a log path: " + (path.length() > 80 ? path.substring(0, 80) + "..." : path)));
-    }
-    HttpRequest get = HttpRequest.newBuilder(URI.create(config.witness().get() + "/" + path)).timeout(LOG_TIMEOUT).GET()
+  /** Relays {@code GET <witness>/<path>} for a path {@link #isLogPath} accepted. */
+  private static CompletableFuture<HttpReply> log(HttpClient client, URI witness, String path) {
+    HttpRequest get = HttpRequest.newBuilder(URI.create(witness + "/" + path)).timeout(LOG_TIMEOUT).GET()
         .build();
     return client.sendAsync(get, HttpResponse.BodyHandlers.ofInputStream()).handle((response, failure) -> {
       if (failure != null) {

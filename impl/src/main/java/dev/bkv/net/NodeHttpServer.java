@@ -6,6 +6,7 @@ import dev.bkv.hsm.FirmwareCodec;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
 import dev.bkv.node.NodeHost;
+import dev.bkv.node.NodeStatus;
 import dev.bkv.node.NodeUnavailable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,6 +32,15 @@ public final class NodeHttpServer implements AutoCloseable {
   private final JettyShell shell;
   private final NodeHost host;
 
+  /** What the HTTP face asks of its node: {@link NodeHost} in production, a recording stand-in in the fuzz target. */
+  interface Node {
+    boolean offerPeerMessage(byte[] bytes);
+
+    CompletableFuture<NodeHost.Reply> request(FirmwareRequest request);
+
+    CompletableFuture<NodeStatus> status();
+  }
+
   private NodeHttpServer(JettyShell shell, NodeHost host) {
     this.shell = shell;
     this.host = host;
@@ -38,17 +48,37 @@ public final class NodeHttpServer implements AutoCloseable {
 
   /** Binds {@code address} (port 0: a free port) and serves {@code host}. */
   public static NodeHttpServer start(InetSocketAddress address, NodeHost host) throws IOException {
-    AtomicInteger vaultInFlight = new AtomicInteger();
-    AsyncHandler handler = new AsyncHandler((method, path, body) -> serve(host, vaultInFlight, method, path, body),
-        NodeHttpServer::bodyBytesMax, IN_FLIGHT_MAX);
+    Node node = new Node() {
+      @Override
+      public boolean offerPeerMessage(byte[] bytes) {
+        return host.offerPeerMessage(bytes);
+      }
+
+      @Override
+      public CompletableFuture<NodeHost.Reply> request(FirmwareRequest request) {
+        return host.request(request);
+      }
+
+      @Override
+      public CompletableFuture<NodeStatus> status() {
+        return host.status();
+      }
+    };
+    AsyncHandler handler = new AsyncHandler(service(node), NodeHttpServer::bodyBytesMax, IN_FLIGHT_MAX);
     return new NodeHttpServer(JettyShell.start("bkv-node-" + host.config().member(), address, handler), host);
+  }
+
+  /** The node's requests as a function of method, path and complete body, below the socket. */
+  static AsyncHandler.Service service(Node node) {
+    AtomicInteger vaultInFlight = new AtomicInteger();
+    return (method, path, body) -> serve(node, vaultInFlight, method, path, body);
   }
 
   static int bodyBytesMax(String path) {
     return path.equals("/bkv/peer") ? PeerCodec.MESSAGE_BYTES_MAX : FirmwareCodec.REQUEST_BYTES_MAX;
   }
 
-  private static CompletableFuture<HttpReply> serve(NodeHost host, AtomicInteger vaultInFlight, String method,
+  private static CompletableFuture<HttpReply> serve(Node host, AtomicInteger vaultInFlight, String method,
       String path, byte[] body) {
     switch (path) {
       case "/bkv/peer":
@@ -72,7 +102,7 @@ public final class NodeHttpServer implements AutoCloseable {
     }
   }
 
-  private static CompletableFuture<HttpReply> vault(NodeHost host, AtomicInteger vaultInFlight, byte[] body) {
+  private static CompletableFuture<HttpReply> vault(Node host, AtomicInteger vaultInFlight, byte[] body) {
     FirmwareRequest request;
     try {
       request = FirmwareCodec.decodeRequest(body);

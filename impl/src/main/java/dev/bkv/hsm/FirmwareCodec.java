@@ -12,6 +12,9 @@ import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.UserId;
 import dev.bkv.vault.VaultLimits;
 import dev.bkv.vault.Wire;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -309,7 +312,7 @@ public final class FirmwareCodec {
           throw new DecodeException("refusal.reason", "unknown reason " + reasonCode);
         }
         byte[] detail = in.bytes16("refusal.detail", 0, 4 * DETAIL_CHARS_MAX);
-        response = new FirmwareResponse.Refused(reason, new String(detail, StandardCharsets.UTF_8));
+        response = new FirmwareResponse.Refused(reason, utf8("refusal.detail", detail));
         break;
       }
       case MIGRATED:
@@ -417,5 +420,18 @@ public final class FirmwareCodec {
 
   private static LoginId loginId(Wire.Reader in) throws DecodeException {
     return new LoginId(in.fixed("login_id", LoginId.BYTES));
+  }
+
+  /**
+   * Strict UTF-8: malformed bytes are refused rather than replaced by U+FFFD, which would
+   * re-encode to other bytes, so that only a response's canonical encoding decodes.
+   */
+  private static String utf8(String field, byte[] bytes) throws DecodeException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new DecodeException(field, "not UTF-8");
+    }
   }
 }

@@ -28,6 +28,8 @@ class ConstantTimeSitesTest {
 
   /** Early-exit comparisons of public bytes: file, the line as written, and why it may exit early. */
   private static final Map<String, String> PUBLIC_COMPARISONS = new TreeMap<>(Map.of(
+      "crypto/Aes256Gcm.java: if (Arrays.equals(iv, keyed.lastSealNonce)) {",
+      "a nonce, which travels in the clear next to its ciphertext",
       "crypto/P256Spki.java: if (!Arrays.equals(spki.getEncoded(ASN1Encoding.DER), der)) {",
       "a public key's canonical DER",
       "crypto/opaque/CredentialIdentifier.java: return other instanceof CredentialIdentifier && Arrays.equals(((CredentialIdentifier) other).bytes, bytes);",

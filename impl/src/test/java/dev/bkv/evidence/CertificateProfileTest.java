@@ -46,13 +46,19 @@ class CertificateProfileTest {
   /** A v3 certificate with the given basicConstraints CA flag and key usage bits, both critical unless said. */
   static byte[] certificate(X500Name issuer, EcdsaP256.PrivateKey signer, X500Name subject, SubjectPublicKeyInfo key,
       long notBefore, long notAfter, Boolean ca, Integer usage, boolean critical) throws IOException {
+    return certificate(issuer, signer, subject, key, notBefore, notAfter, ca, critical, usage, critical);
+  }
+
+  static byte[] certificate(X500Name issuer, EcdsaP256.PrivateKey signer, X500Name subject, SubjectPublicKeyInfo key,
+      long notBefore, long notAfter, Boolean ca, boolean caCritical, Integer usage, boolean usageCritical)
+      throws IOException {
     X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, BigInteger.TEN, new Date(notBefore * 1000),
         new Date(notAfter * 1000), subject, key);
     if (ca != null) {
-      builder.addExtension(Extension.basicConstraints, critical, new BasicConstraints(ca));
+      builder.addExtension(Extension.basicConstraints, caCritical, new BasicConstraints(ca));
     }
     if (usage != null) {
-      builder.addExtension(Extension.keyUsage, critical, new KeyUsage(usage));
+      builder.addExtension(Extension.keyUsage, usageCritical, new KeyUsage(usage));
     }
     return builder.build(new EcdsaContentSigner(signer)).getEncoded();
   }
@@ -132,6 +138,10 @@ class CertificateProfileTest {
     assertEquals(lacks, deviceReason(certificate(HsmVendor.ROOT_NAME, ROOT_KEY, DEVICE_NAME, key, T0, T0 + YEAR, null,
         KeyUsage.digitalSignature, true), T0));
     assertEquals(lacks, deviceReason(certificate(HsmVendor.ROOT_NAME, ROOT_KEY, DEVICE_NAME, key, T0, T0 + YEAR, false,
+        KeyUsage.digitalSignature, false), T0));
+    assertEquals(lacks, deviceReason(certificate(HsmVendor.ROOT_NAME, ROOT_KEY, DEVICE_NAME, key, T0, T0 + YEAR, false, false,
+        KeyUsage.digitalSignature, true), T0));
+    assertEquals(lacks, deviceReason(certificate(HsmVendor.ROOT_NAME, ROOT_KEY, DEVICE_NAME, key, T0, T0 + YEAR, false, true,
         KeyUsage.digitalSignature, false), T0));
   }
 

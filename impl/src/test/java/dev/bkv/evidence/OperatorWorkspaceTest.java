@@ -274,6 +274,13 @@ class OperatorWorkspaceTest {
   }
 
   @Test
+  void aWorkspaceWithoutAFleetsFolderHasNoFleets() throws Exception {
+    OperatorWorkspace workspace = initialize(tmp.resolve("ops"));
+    Files.move(workspace.dir().resolve("fleets"), tmp.resolve("moved"));
+    assertEquals(List.of(), workspace.fleetIds());
+  }
+
+  @Test
   void filesAreReadWithinTheirLimit_andAMissingOneIsNamed() throws Exception {
     Path file = tmp.resolve("a/b/file");
     OperatorWorkspace.write(file, new byte[] {1, 2, 3});

@@ -10,7 +10,6 @@ import dev.bkv.bundle.BundleFixtures;
 import dev.bkv.fleet.FleetConfig;
 import dev.bkv.tlog.Ed25519Note;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -294,9 +293,5 @@ class OperatorWorkspaceTest {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.sorted().toList();
     }
-  }
-
-  static String ascii(byte[] bytes) {
-    return new String(bytes, StandardCharsets.US_ASCII);
   }
 }

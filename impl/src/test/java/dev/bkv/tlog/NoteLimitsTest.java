@@ -283,7 +283,9 @@ class NoteLimitsTest {
     OpenedNote opened = note.open(VerifierSet.of(LOG.verifier(), WITNESS.verifier())).value();
     assertEquals(2, opened.verified().size());
     assertEquals(1234, opened.verified().get(1).timestamp().getAsLong());
-    assertDoesNotThrow(() -> CosignatureV1.signedMessage(new byte[0], 0));
+    byte[] text = TEXT.getBytes(StandardCharsets.UTF_8);
+    assertEquals(0, WITNESS.verifier().verify(text, WITNESS.cosign(text, 0).signature()).orElseThrow().timestamp()
+        .getAsLong(), "time 0 is a valid timestamp");
   }
 
   @Test
@@ -320,6 +322,13 @@ class NoteLimitsTest {
     String twice = LOG.verifier().vkey() + "\n" + LOG.verifier().vkey() + "\n";
     assertTrue(assertThrows(FormatException.class, () -> VerifierSet.parseVkeys(twice)).getMessage()
         .startsWith("two trusted keys share name and ID"));
+  }
+
+  @Test
+  void decimalsAreDigitsOnly() throws FormatException {
+    assertEquals(1909, Decimal.parse("1909", "n"));
+    assertEquals("n must be decimal digits only", assertThrows(FormatException.class, () -> Decimal.parse("1/", "n")).getMessage());
+    assertEquals("n must be decimal digits only", assertThrows(FormatException.class, () -> Decimal.parse("1:", "n")).getMessage());
   }
 
   // ---- Checkpoint

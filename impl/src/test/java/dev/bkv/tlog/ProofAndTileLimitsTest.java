@@ -293,9 +293,25 @@ class ProofAndTileLimitsTest {
     assertEquals(2, leaves.fetches("tile/0/001"), "the least recently read tile was dropped");
   }
 
+  @Test
+  void theClientBoundsEachFetchByWhatItAsksFor_andNamesAWrongLength() throws IOException {
+    CountingLeaves leaves = new CountingLeaves(512);
+    TileClient client = new TileClient(leaves, new Checkpoint("example.com/log", 512, Rfc6962.EMPTY_ROOT));
+    client.node(0, 0);
+    assertEquals(256 * Hash.BYTES, leaves.bytesMax.get("tile/0/000"));
+    client.entryBundle(1);
+    assertEquals(Tiles.BUNDLE_BYTES_MAX, leaves.bytesMax.get("tile/entries/001"));
+    TestLogs.TileServer server = new TestLogs.TileServer(TestLogs.entries(300, 1));
+    server.overrides.put("tile/0/000", new byte[31]);
+    TileClient shortTile = new TileClient(server, new Checkpoint("example.com/log", 300, server.tree.root()));
+    assertEquals("tile/0/000 has 31 bytes, expected 8192",
+        assertThrows(IOException.class, () -> shortTile.node(0, 3)).getMessage());
+  }
+
   /** Serves tiles of hashes derived from the tile index alone, counting fetches; no tree is built. */
   static final class CountingLeaves implements TileFetcher {
     final java.util.Map<String, Integer> fetched = new java.util.HashMap<>();
+    final java.util.Map<String, Integer> bytesMax = new java.util.HashMap<>();
     final long size;
 
     CountingLeaves(long size) {
@@ -309,6 +325,7 @@ class ProofAndTileLimitsTest {
     @Override
     public byte[] fetch(String path, int bytesMax) throws IOException {
       fetched.merge(path, 1, Integer::sum);
+      this.bytesMax.put(path, bytesMax);
       try {
         TilePath tile = TilePath.parse(path);
         byte[] out = new byte[tile.width() * Hash.BYTES];
@@ -330,13 +347,16 @@ class ProofAndTileLimitsTest {
     TileClient other = new TileClient(server, new Checkpoint("example.com/log", 301, server.tree.rootHash(301)));
     IOException e = assertThrows(IOException.class, () -> other.node(0, 300));
     assertEquals("full tile has 32 bytes", e.getMessage());
+    java.util.Map<String, Integer> asked = new java.util.HashMap<>();
     TileClient fullMissing = new TileClient(new TileFetcher() {
       @Override
       public byte[] fetch(String path, int bytesMax) throws IOException {
+        asked.merge(path, 1, Integer::sum);
         throw new IOException("404 " + path);
       }
     }, new Checkpoint("example.com/log", 512, Rfc6962.EMPTY_ROOT));
     assertEquals("404 tile/0/000", assertThrows(IOException.class, () -> fullMissing.node(0, 0)).getMessage());
+    assertEquals(java.util.Map.of("tile/0/000", 1), asked, "a missing full tile has nothing to fall back to");
   }
 
   @Test

@@ -64,7 +64,7 @@ class SnapshotDecodingTest {
     assertEquals("snapshot: " + (atMax.length - 5) + " trailing bytes", refusal(atMax).getMessage());
     byte[] overMax = new byte[VaultLimits.SNAPSHOT_BYTES_MAX + 1];
     overMax[0] = 1;
-    assertEquals("snapshot", snapshotField(overMax));
+    assertEquals("snapshot: 58720257 bytes exceeds 58720256", refusal(overMax).getMessage());
   }
 
   @Test

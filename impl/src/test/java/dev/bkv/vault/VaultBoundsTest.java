@@ -104,6 +104,8 @@ class VaultBoundsTest {
     DecodeException tooShort = assertThrows(DecodeException.class, () -> new Wire.Reader(twoBytes).bytes8("s", 3, 9));
     assertEquals("s: length 2 not in [3, 9]", tooShort.getMessage());
     assertArrayEquals(new byte[] {5, 6}, new Wire.Reader(twoBytes).bytes8("s", 2, 2));
+    DecodeException tooLong = assertThrows(DecodeException.class, () -> new Wire.Reader(twoBytes).bytes8("s", 0, 1));
+    assertEquals("s: length 2 not in [0, 1]", tooLong.getMessage());
   }
 
   @Test
@@ -263,6 +265,31 @@ class VaultBoundsTest {
     assertEquals(List.of(user("a"), user("b"), user("c"), user("d"), user("e")), vault.usersAfter(Optional.empty(), 5));
     assertEquals(List.of(), vault.usersAfter(Optional.of(user("e")), 5));
     assertThrows(Check.InvariantViolation.class, () -> vault.usersAfter(Optional.empty(), 0));
+  }
+
+  @Test
+  void aPageHoldsTheSmallestUsersWhateverTheStorageOrder() {
+    VaultState vault = new VaultState();
+    List<UserId> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      UserId u = user(String.format("u%03d", (i * 7919) % 200));
+      all.add(u);
+      vault.apply(new RegisterStore(u, R1, RECORD, 3));
+    }
+    java.util.Collections.sort(all);
+    assertEquals(all.subList(0, 3), vault.usersAfter(Optional.empty(), 3));
+    assertEquals(all.subList(101, 111), vault.usersAfter(Optional.of(all.get(100)), 10));
+  }
+
+  @Test
+  void anExportCarriesTheSourceSetupOfAnImportedRecordOnly() {
+    VaultState nativeRecord = VaultStateTest.exposed(3);
+    Response.MigratedOut out = (Response.MigratedOut) nativeRecord.apply(new MigrateOut(ALICE, R1, TARGET));
+    assertArrayEquals(new byte[0], out.sourceSetup());
+    VaultState imported = new VaultState();
+    imported.apply(new MigrateIn(ALICE, R1, RECORD, 0, 3, key(1), SETUP, SOURCE));
+    Response.MigratedOut again = (Response.MigratedOut) imported.apply(new MigrateOut(ALICE, R1, TARGET));
+    assertArrayEquals(SETUP, again.sourceSetup());
   }
 
   @Test

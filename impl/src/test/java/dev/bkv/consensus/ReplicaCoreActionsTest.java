@@ -572,6 +572,22 @@ class ReplicaCoreActionsTest {
   }
 
   @Test
+  void aLeaderRefusesRequestsThatWouldPassEntriesMaxAfterItsSnapshot() {
+    int max = ReplicaLog.ENTRIES_MAX;
+    ReplicaCore core = ReplicaCore.create(0, THREE, KEYS_THREE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION,
+        new Nvram(1, Nvram.NO_VOTE, new LogHead(1, max - 1), 0),
+        new RecoveredLog(Optional.empty(), java.util.Collections.nCopies(max - 1, entry(1, 0))));
+    core.onElectionTimeout();
+    core.receive(new Message.Vote(2, 1, 0));
+    Output two = core.onClientRequest(List.of(new byte[1], new byte[1]));
+    assertEquals(new Output.Refusal("log full until the next compaction", 0), two.refusal().orElseThrow());
+    assertTrue(two.logWrite().isEmpty());
+    assertEquals(new Output.Appended(max, 1, 2), core.onClientRequest(List.of(new byte[1])).appended().orElseThrow());
+    core.onLogWritten();
+    assertTrue(core.onClientRequest(List.of(new byte[1])).refusal().isPresent());
+  }
+
+  @Test
   void limitsAreOneToTheEntriesOfOneMessage() {
     int max = PeerCodec.ENTRIES_PER_MESSAGE_MAX;
     new ReplicaCore.Limits(1, 1);

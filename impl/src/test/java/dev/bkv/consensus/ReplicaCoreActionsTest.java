@@ -41,6 +41,12 @@ class ReplicaCoreActionsTest {
         new Nvram(term, Nvram.NO_VOTE, head, 0), new RecoveredLog(Optional.empty(), entries));
   }
 
+  /** HSM 0 of five, new. */
+  private static ReplicaCore firstOfFive() {
+    return ReplicaCore.create(0, FIVE, KEYS_FIVE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION, Nvram.INITIAL,
+        RecoveredLog.EMPTY);
+  }
+
   private static ReplicaCore fresh(int self) {
     return withLog(self, 0, List.of());
   }
@@ -94,8 +100,7 @@ class ReplicaCoreActionsTest {
 
   @Test
   void aSecondTimeoutForgetsTheVotesOfTheFirstElection() {
-    ReplicaCore core = ReplicaCore.create(0, FIVE, KEYS_FIVE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION,
-        Nvram.INITIAL, RecoveredLog.EMPTY);
+    ReplicaCore core = firstOfFive();
     core.onElectionTimeout();
     core.receive(new Message.Vote(1, 2, 0));
     assertTrue(core.votedForMe(2));
@@ -499,8 +504,7 @@ class ReplicaCoreActionsTest {
 
   @Test
   void inFiveHsmsOneAcknowledgementIsNoQuorumAndTwoAre() {
-    ReplicaCore core = ReplicaCore.create(0, FIVE, KEYS_FIVE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION,
-        Nvram.INITIAL, RecoveredLog.EMPTY);
+    ReplicaCore core = firstOfFive();
     core.onElectionTimeout();
     core.receive(new Message.Vote(1, 1, 0));
     core.receive(new Message.Vote(1, 2, 0));

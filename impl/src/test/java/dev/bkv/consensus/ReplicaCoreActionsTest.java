@@ -335,7 +335,13 @@ class ReplicaCoreActionsTest {
     assertEquals(List.of(1L), indexes(out.committed()));
     assertEquals(1, core.commitIndex());
     assertTrue(core.writing());
-    assertThrows(Check.InvariantViolation.class, () -> core.receive(new Message.Vote(1, 2, 1)));
+    List<Message> whileWriting = List.of(new Message.Vote(1, 2, 1), new Message.RequestVote(2, 2, 1, 5, 5),
+        new Message.AppendEntries(1, 0, 1, 2, 1, List.of(), 2), new Message.AppendAck(1, 2, 1, true, 2),
+        new Message.InstallSnapshot(1, 0, 1, new Snapshot(5, 1, STATE)));
+    for (Message m : whileWriting) {
+      assertThrows(Check.InvariantViolation.class, () -> core.receive(m), m.kind() + " while writing");
+    }
+    assertThrows(Check.InvariantViolation.class, () -> core.compact(new Snapshot(1, 1, STATE)));
     assertThrows(Check.InvariantViolation.class, () -> core.onClientRequest(List.of(new byte[1])));
 
     Output written = core.onLogWritten();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Rebuilding the project reproduces the jar hash" (issue 4, deployment evidence): the
+ * "Rebuilding the project reproduces the jar hash" (deployment evidence): the
  * checkout's sources are copied to a temporary directory and impl is rebuilt there, offline;
  * the new jar must have the same SHA-256 as impl/target/bkv-impl.jar, the jar whose hash the
  * HSMs' deployment statements name. A difference lists the entries that differ.

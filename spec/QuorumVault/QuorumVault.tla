@@ -72,8 +72,9 @@ CONSTANTS
 
 \* The requests a leader appends: a registration's store, a login's guess,
 \* the three ends of a login (expose a stored registration, recover, fail),
-\* and the no-op a new leader appends in its term.
-AllClientOps == {"Store", "Guess", "Expose", "Recover", "Fail", "Noop"}
+\* and the no-op a new leader appends in its term.  "Retry" is no new
+\* command: it lets the client send a guess's KE1 again (its answer was lost).
+AllClientOps == {"Store", "Guess", "Retry", "Expose", "Recover", "Fail", "Noop"}
 
 \* Registration ids a client may store (two suffice to replace one with another).
 RegIds == 1..2
@@ -95,6 +96,7 @@ AllBugs == {
     "NoPrevLogTermCheck",      \* a follower checks prevLogIndex but not prevLogTerm
     "UnboundedCommitIndex",    \* a follower adopts the leader's commit index as it is
     "AttemptLimitOffByOne",    \* a guess is still counted when attempts = MaxAttempts
+    "RetryCountedAgain",       \* the vault ignores a guess's login id: a KE1 sent again counts again
     "ReplayedRecoverResets"    \* a finished login's session stays open: a replayed KE3 is appended again
 }
 
@@ -240,19 +242,22 @@ Net(new) == msgs' = msgs \cup new
 \* entries.  Fields marked ghost are not in the Java entry: they tie an entry
 \* to the history (which password a guess used, which answered guess a login
 \* finishes) and are never read by the vault; the trace checker compares
-\* entries without them (see Visible).
+\* entries without them (see Visible).  A guess's login identifies its KE1
+\* (Java: the SHA-256 of KE1): a KE1 sent again carries the same login, and
+\* since KE1 holds the blinded password, the same login is the same guess.
 NoopCmd           == [op |-> "Noop"]
 StoreCmd(u, r, m) == [op |-> "Store", user |-> u, reg |-> r, max |-> m]
-GuessCmd(u, ok)   == [op |-> "Guess", user |-> u, right |-> ok]            \* right: ghost
+GuessCmd(u, ok, l) == [op |-> "Guess", user |-> u, right |-> ok, login |-> l]  \* right: ghost
 \* The end of a login (op "Expose", "Recover" or "Fail") for session s: the
 \* user and registration its guess was answered for.
 FinishCmd(op, s)  == [op |-> op, user |-> s.user, reg |-> s.reg, guess |-> s.id]  \* guess: ghost
 
 \* Per user: the registration (0: none), its phase, guesses used and limit,
-\* and the last registration destroyed or deleted (R11).
-NoRecord == [reg |-> 0, phase |-> "None", used |-> 0, max |-> 0, retired |-> 0]
+\* the login of the last guess counted since the count was last set (Nil:
+\* none), and the last registration destroyed or deleted (R11).
+NoRecord == [reg |-> 0, phase |-> "None", used |-> 0, max |-> 0, last |-> Nil, retired |-> 0]
 UserInit == IF Preregistered
-            THEN [reg |-> 1, phase |-> "Exposed", used |-> 0, max |-> MaxAttempts, retired |-> 0]
+            THEN [reg |-> 1, phase |-> "Exposed", used |-> 0, max |-> MaxAttempts, last |-> Nil, retired |-> 0]
             ELSE NoRecord
 VaultInit == [u \in User |-> UserInit]
 
@@ -268,29 +273,35 @@ GuessCounts(v) ==
 RecoverTakes(v, c) == v.reg = c.reg /\ v.phase = "Exposed"
 ExposeTakes(v, c)  == v.reg = c.reg /\ v.phase = "Stored"
 
+\* R15: the guess the record counted last, sent again (a retry after a lost
+\* answer): answered again, counted no more.
+Repeated(v, c) == v.phase # "None" /\ v.last = c.login /\ ~Bug("RetryCountedAgain")
+
 \* Applies command c to the per-user state v.
 ApplyUser(v, c) ==
     CASE c.op = "Store" ->
             IF v.phase = "None"
             \* R11 a retired registration is refused; R1 a new record, no guess used.
             THEN IF c.reg = v.retired THEN v
-                 ELSE [reg |-> c.reg, phase |-> "Stored", used |-> 0, max |-> c.max, retired |-> 0]
+                 ELSE [reg |-> c.reg, phase |-> "Stored", used |-> 0, max |-> c.max, last |-> Nil,
+                       retired |-> 0]
             \* R2 the same registration again changes nothing.
             ELSE IF v.reg = c.reg THEN v
             \* R3 another registration replaces it, keeping the guesses used.
             ELSE [reg |-> c.reg, phase |-> "Stored", used |-> Min(v.used, c.max), max |-> c.max,
-                  retired |-> 0]
+                  last |-> Nil, retired |-> 0]
       [] c.op = "Guess" ->
-            \* R10 no record: nothing to count.  R5 count one.  R6 none left: destroy.
-            IF v.phase = "None" THEN v
-            ELSE IF GuessCounts(v) THEN [v EXCEPT !.used = v.used + 1]
+            \* R10 no record: nothing to count.  R15 the last guess again: nothing
+            \* to count.  R5 count one.  R6 none left: destroy.
+            IF v.phase = "None" \/ Repeated(v, c) THEN v
+            ELSE IF GuessCounts(v) THEN [v EXCEPT !.used = v.used + 1, !.last = c.login]
             ELSE Destroyed(v)
       \* R4 a login on the stored registration exposes it, with no guess used.
       [] c.op = "Expose" ->
-            IF ExposeTakes(v, c) THEN [v EXCEPT !.phase = "Exposed", !.used = 0] ELSE v
+            IF ExposeTakes(v, c) THEN [v EXCEPT !.phase = "Exposed", !.used = 0, !.last = Nil] ELSE v
       \* R7 a successful login on the exposed registration resets the count.
       [] c.op = "Recover" ->
-            IF RecoverTakes(v, c) THEN [v EXCEPT !.used = 0] ELSE v
+            IF RecoverTakes(v, c) THEN [v EXCEPT !.used = 0, !.last = Nil] ELSE v
       \* R8 a failed login keeps the count; with none left the record is destroyed.
       [] c.op = "Fail" ->
             IF v.reg = c.reg /\ v.phase # "None" /\ v.used >= v.max THEN Destroyed(v) ELSE v
@@ -306,14 +317,15 @@ VaultAfter(xlog, n) ==
 
 \* The password-dependent response (KE2) that the entry at k releases, if any:
 \* the user, the registration and phase it was counted against, the limit,
-\* its guess (the entry's <<term, index>>) and whether it used the password.
+\* its answer (the entry's <<term, index>>), its login (KE1: a repeated guess
+\* is answered again) and whether it used the password.
 KE2Of(xlog, k) ==
     LET e == xlog[k] IN
     IF e.cmd.op # "Guess" THEN {}
     ELSE LET v == VaultAfter(xlog, k - 1)[e.cmd.user] IN
-         IF GuessCounts(v)
+         IF Repeated(v, e.cmd) \/ GuessCounts(v)
          THEN {[user |-> e.cmd.user, reg |-> v.reg, phase |-> v.phase, max |-> v.max,
-                id |-> <<e.term, k>>, right |-> e.cmd.right]}
+                id |-> <<e.term, k>>, login |-> e.cmd.login, right |-> e.cmd.right]}
          ELSE {}
 
 \* The successful login that the entry at k completes, if any: a recovery
@@ -674,10 +686,28 @@ ClientRegisterStore(i, u, r, max) ==
 \* attacker's).
 GuessKinds == IF ClientOps \cap {"Recover", "Expose"} # {} THEN BOOLEAN ELSE {FALSE}
 
-\* A login attempt (OPAQUE KE1) with a right or wrong password; it is counted
-\* when the entry is applied, and KE2 is released once the entry is committed.
-ClientGuess(i, u, right) ==
-    /\ ClientRequest(i, GuessCmd(u, right), sessions[i])
+\* A login attempt (OPAQUE KE1) with a right or wrong password, identified by
+\* login; it is counted when the entry is applied, and KE2 is released once
+\* the entry is committed.
+ClientGuess(i, u, right, login) ==
+    /\ ClientRequest(i, GuessCmd(u, right, login), sessions[i])
+
+\* The login of a new KE1 sent to leader i: the place its entry takes in the
+\* log (no other entry is ever appended at that term and index).
+FreshLogin(i) == <<currentTerm[i], Len(log[i]) + 1>>
+
+\* The index of the last guess of u in xlog (0: none).
+LastGuessOf(xlog, u) ==
+    Max({0} \cup {k \in 1..Len(xlog) : xlog[k].cmd.op = "Guess" /\ xlog[k].cmd.user = u})
+
+\* The client sends the KE1 of u's latest login again, as a retry does when
+\* its answer was lost (a timeout, a leader change): the latest guess of u
+\* that leader i holds, committed or not, appended once more.
+ClientRetryGuess(i, u) ==
+    LET k == LastGuessOf(log[i], u) IN
+    /\ "Retry" \in ClientOps
+    /\ k # 0
+    /\ ClientRequest(i, log[i][k].cmd, sessions[i])
 
 \* The client ends a login that leader i answered (KE3, or giving up), once:
 \* the session closes (the bug keeps it open, so a replayed KE3 is appended
@@ -800,7 +830,8 @@ Next ==
     \/ \E i \in Server : ReceiveAppendAck(i)
     \/ \E i \in Server, u \in User, r \in RegIds : ClientRegisterStore(i, u, r, MaxAttempts)
     \/ \E i \in Server, u \in User : ClientRegisterExpose(i, u)
-    \/ \E i \in Server, u \in User, ok \in GuessKinds : ClientGuess(i, u, ok)
+    \/ \E i \in Server, u \in User, ok \in GuessKinds : ClientGuess(i, u, ok, FreshLogin(i))
+    \/ \E i \in Server, u \in User : ClientRetryGuess(i, u)
     \/ \E i \in Server, u \in User : ClientRecover(i, u)
     \/ \E i \in Server, u \in User : ClientGuessFailed(i, u)
     \/ \E i \in Server : LeaderNoop(i)
@@ -864,7 +895,25 @@ AnswersUpTo(x) ==
         /\ y.user = x.user /\ y.reg = x.reg /\ y.id[2] <= x.id[2]
         /\ ~\E z \in recovered : /\ z.user = x.user /\ z.reg = x.reg
                                  /\ y.id[2] < z.idx /\ z.idx < x.id[2]}
-GuessLimit == \A x \in released : Cardinality(AnswersUpTo(x)) <= x.max
+\* A KE1 answered twice (a retry) is one guess: the limit bounds the distinct
+\* logins answered, since each carries one blinded password.
+GuessLimit == \A x \in released : Cardinality({y.login : y \in AnswersUpTo(x)}) <= x.max
+
+\* No over-count: a KE1 sent again right after itself (no other guess, store,
+\* or successful login of the user between the two entries) changes nothing
+\* the user can see: no guess counted, no record destroyed.  Stated over the
+\* committed entries of the live HSMs' logs, with the user's record before
+\* and after the repeated entry.
+PrevLoginEvent(xlog, k, u) ==
+    Max({0} \cup {j \in 1..(k - 1) : /\ xlog[j].cmd.op \in {"Guess", "Store", "Expose", "Recover"}
+                                     /\ xlog[j].cmd.user = u})
+SeenByUser(v) == [reg |-> v.reg, phase |-> v.phase, used |-> v.used]
+RetryCountsNothing ==
+    \A s \in Live : \A k \in 1..Min(commitIndex[s], Len(log[s])) :
+        LET c == log[s][k].cmd
+            j == IF c.op = "Guess" THEN PrevLoginEvent(log[s], k, c.user) ELSE 0
+        IN (j # 0 /\ log[s][j].cmd.op = "Guess" /\ log[s][j].cmd.login = c.login) =>
+               SeenByUser(VaultAfter(log[s], k)[c.user]) = SeenByUser(VaultAfter(log[s], k - 1)[c.user])
 
 \* G2: an acknowledged registration is still held by a surviving HSM (and so,
 \* by LeaderCompleteness, by every future leader), while the host's faults
@@ -901,7 +950,7 @@ UpToDateHoldsCommitted ==
 Fairness ==
     /\ \A i \in Server :
           /\ WF_vars(Timeout(i))
-          /\ WF_vars(\E u \in User : \E ok \in GuessKinds : ClientGuess(i, u, ok))
+          /\ WF_vars(\E u \in User : \E ok \in GuessKinds : ClientGuess(i, u, ok, FreshLogin(i)))
           /\ WF_vars(SendAppendEntries(i))
           /\ WF_vars(PersistHead(i))
           /\ WF_vars(ReceiveRequestVote(i))

@@ -22,6 +22,8 @@
 (*     that wrongly does nothing is still caught;                          *)
 (*   - ghost fields of log entries (which password a guess used, which     *)
 (*     answered guess a login finishes): compared without them (Visible).  *)
+(*     A guess's login is visible: the log holds it as the hex SHA-256 of  *)
+(*     KE1, and a retried KE1 is a ClientGuess with a login seen before.   *)
 (*                                                                         *)
 (* Every safety invariant of QuorumVault stays on while the traces are     *)
 (* walked (the trace models list them).  A trace is accepted when TLC      *)
@@ -50,7 +52,7 @@ AsSet(tuple) == {tuple[k] : k \in DOMAIN tuple}
 VisibleEntry(e) ==
     LET c == e.cmd IN
     CASE c.op = "Noop"  -> [term |-> e.term, op |-> "Noop"]
-      [] c.op = "Guess" -> [term |-> e.term, op |-> "Guess", user |-> c.user]
+      [] c.op = "Guess" -> [term |-> e.term, op |-> "Guess", user |-> c.user, login |-> c.login]
       [] c.op = "Store" -> [term |-> e.term, op |-> "Store", user |-> c.user, reg |-> c.reg,
                             max |-> c.max]
       [] OTHER          -> [term |-> e.term, op |-> c.op, user |-> c.user, reg |-> c.reg]
@@ -124,7 +126,8 @@ EventStep(i) ==
       [] ev.action = "LeaderNoop"           -> LeaderNoop(i)
       [] ev.action = "ClientRegisterStore"  ->
             Requested(i, ClientRegisterStore(i, ev.cmd.user, ev.cmd.reg, ev.cmd.max))
-      [] ev.action = "ClientGuess"          -> Requested(i, ClientGuess(i, ev.cmd.user, ev.right))
+      [] ev.action = "ClientGuess"          ->
+            Requested(i, ClientGuess(i, ev.cmd.user, ev.right, ev.cmd.login))
       [] ev.action = "ClientRegisterExpose" -> Finished(i, "Expose")
       [] ev.action = "ClientRecover"        -> Finished(i, "Recover")
       [] ev.action = "ClientGuessFailed"    -> Finished(i, "Fail")

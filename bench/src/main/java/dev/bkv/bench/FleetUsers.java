@@ -3,6 +3,7 @@ package dev.bkv.bench;
 import dev.bkv.base.Bytes;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.Sha256;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
@@ -103,7 +104,10 @@ public final class FleetUsers {
     long firstId = cluster.nextRequestIds(batch);
     List<ReplicatedVault.Request> requests = new ArrayList<>(batch);
     for (int n = 0; n < batch; n++) {
-      requests.add(new ReplicatedVault.Request(firstId + n, new Command.CountGuess(ids[(int) ((cursor + n) % ids.length)])));
+      // Every request is a new login: its KE1 digest is the request id's hash, never sent before.
+      Command guess = new Command.CountGuess(ids[(int) ((cursor + n) % ids.length)],
+          Sha256Digest.of(Bytes.i2osp(firstId + n, 8)));
+      requests.add(new ReplicatedVault.Request(firstId + n, guess));
     }
     List<ReplicatedVault.Released> done = cluster.commit(requests);
     for (ReplicatedVault.Released r : done) {

@@ -227,7 +227,7 @@ public final class FleetFirmware {
 
   private Step loginStart(long requestId, FirmwareRequest.LoginStart request) {
     // Count before reveal: the guess is counted by a committed entry before KE2 exists.
-    return submit(requestId, new LoginStartOp(request), new Command.CountGuess(request.userId()));
+    return submit(requestId, new LoginStartOp(request), new Command.CountGuess(request.userId(), request.ke1Digest()));
   }
 
   private Step loginFinish(long requestId, LoginId loginId, Optional<FirmwareRequest.LoginFinish> finish) {

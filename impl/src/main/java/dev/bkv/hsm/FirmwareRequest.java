@@ -1,5 +1,6 @@
 package dev.bkv.hsm;
 
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.KE1;
 import dev.bkv.crypto.opaque.KE3;
 import dev.bkv.crypto.opaque.RegistrationRecord;
@@ -91,6 +92,11 @@ public sealed interface FirmwareRequest
     /** A login under BKV's own context. */
     public LoginStart(UserId userId, LoginPurpose purpose, KE1 ke1) {
       this(userId, purpose, ke1, OpaqueContext.BKV);
+    }
+
+    /** The login's name in its CountGuess: the same KE1 sent again is the same guess (R15). */
+    public Sha256Digest ke1Digest() {
+      return Sha256Digest.of(ke1.encode());
     }
 
     @Override

@@ -222,7 +222,7 @@ public final class VaultFirmware {
     Optional<VaultRecord> record = state.record(userId);
     if (record.isPresent() && request.purpose().appliesTo(record.get().phase())) {
       // Count before reveal: the guess is durable before KE2 exists.
-      Response counted = applyDurably(new Command.CountGuess(userId));
+      Response counted = applyDurably(new Command.CountGuess(userId, request.ke1Digest()));
       if (counted instanceof Response.GuessCounted) {
         Response.GuessCounted guess = (Response.GuessCounted) counted;
         ServerLoginStart start = server.startLogin(storedRecord(guess.registrationRecord()),

@@ -1,6 +1,8 @@
 package dev.bkv.sim;
 
+import dev.bkv.base.Bytes;
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Command;
@@ -88,6 +90,8 @@ final class SimClients {
   private final List<Client> clients = new ArrayList<>();
   private final List<Finished> finished = new ArrayList<>();
   private int replaysDue;
+  /** Logins begun so far: names each new login's KE1 (a resent command keeps its name: a retry, R15). */
+  private long loginsBegun;
 
   SimClients(SplittableRandom random, Host host, int userCount) {
     this.random = random;
@@ -233,7 +237,7 @@ final class SimClients {
       }
       case LOGIN_RIGHT:
       case LOGIN_WRONG:
-        c.command = new Command.CountGuess(user);
+        c.command = newLogin(user);
         break;
       default:
         c.command = null;
@@ -290,7 +294,7 @@ final class SimClients {
       Response response = ((ReplicatedVault.Released) outcome).response();
       if (registering && c.stage == 0) {
         // Stored: now log in against the record with the right password, as the firmware's client does.
-        c.command = new Command.CountGuess(c.command.userId());
+        c.command = newLogin(c.command.userId());
         c.backupKey = new BackupKey(bytes(BACKUP_KEY_BYTES));
         c.stage = STAGE_LOGIN;
         c.retryAt = now;
@@ -346,6 +350,15 @@ final class SimClients {
     c.op = null;
     c.requestId = -1;
     c.command = null;
+  }
+
+  /**
+   * A new login's CountGuess. Its KE1 digest is a counter's hash, not drawn from the schedule's
+   * random stream, so that a seed replays the schedule it always did.
+   */
+  private Command.CountGuess newLogin(UserId user) {
+    loginsBegun++;
+    return new Command.CountGuess(user, Sha256Digest.of(user.toBytes(), Bytes.i2osp(loginsBegun, 8)));
   }
 
   private byte[] bytes(int count) {

@@ -1,14 +1,16 @@
 package dev.bkv.trace;
 
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.vault.Command;
 import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.UserId;
 
 /**
  * A log entry's command in the spec's vocabulary (an entry without its term). Fields an op
- * does not have are null ({@code user}, {@code reg}) or 0 ({@code max}).
+ * does not have are null ({@code user}, {@code reg}, {@code login}) or 0 ({@code max}). A
+ * guess's {@code login} is the SHA-256 of its KE1 (the spec's login id).
  */
-public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
+public record Cmd(Op op, UserId user, RegistrationId reg, int max, Sha256Digest login) {
   /** The spec's ops, with their names. */
   public enum Op {
     NOOP("Noop"),
@@ -37,8 +39,13 @@ public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
     }
   }
 
-  public static final Cmd NOOP = new Cmd(Op.NOOP, null, null, 0);
-  public static final Cmd UNDECODABLE = new Cmd(Op.UNDECODABLE, null, null, 0);
+  public static final Cmd NOOP = new Cmd(Op.NOOP, null, null, 0, null);
+  public static final Cmd UNDECODABLE = new Cmd(Op.UNDECODABLE, null, null, 0, null);
+
+  /** A command without a login (every op but a guess). */
+  public Cmd(Op op, UserId user, RegistrationId reg, int max) {
+    this(op, user, reg, max, null);
+  }
 
   public Cmd {
     if (op == null) {
@@ -54,7 +61,7 @@ public record Cmd(Op op, UserId user, RegistrationId reg, int max) {
         return new Cmd(Op.STORE, c.userId(), c.registrationId(), c.maxAttempts());
       }
       case COUNT_GUESS:
-        return new Cmd(Op.GUESS, command.userId(), null, 0);
+        return new Cmd(Op.GUESS, command.userId(), null, 0, ((Command.CountGuess) command).ke1Digest());
       case REGISTER_EXPOSE:
         return new Cmd(Op.EXPOSE, command.userId(), ((Command.RegisterExpose) command).registrationId(), 0);
       case RECOVER_SUCCEEDED:

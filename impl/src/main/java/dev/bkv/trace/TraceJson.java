@@ -209,6 +209,9 @@ final class TraceJson {
     if (c.op() == Cmd.Op.STORE) {
       m.put("max", c.max());
     }
+    if (c.login() != null) {
+      m.put("login", c.login().toHex());
+    }
     return m;
   }
 

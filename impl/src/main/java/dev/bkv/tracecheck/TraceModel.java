@@ -25,7 +25,7 @@ final class TraceModel {
   static final String BATCH_FILE = "batch.json";
   /** Every safety invariant of QuorumVault stays on, and ReportStuck prints where a trace stops. */
   static final String INVARIANTS = "TypeOK ElectionSafety LogMatching LeaderCompleteness StateMachineSafety "
-      + "CommitIndexInLog GuessLimit Durability RollbackSafety UpToDateHoldsCommitted ReportStuck";
+      + "CommitIndexInLog GuessLimit RetryCountsNothing Durability RollbackSafety UpToDateHoldsCommitted ReportStuck";
 
   /** The command that checks the batch; writes the batch, module and config into {@code dir}. */
   static TlcInvocation write(List<RenderedTrace> traces, Set<String> bugs, Path specRoot, Path dir, int workers)

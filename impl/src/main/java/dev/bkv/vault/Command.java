@@ -102,11 +102,19 @@ public sealed interface Command
     }
   }
 
-  /** A login began (KE1 arrived): count the guess. Applied before KE2 exists. */
-  record CountGuess(UserId userId) implements Command {
+  /**
+   * A login began (KE1 arrived): count the guess. Applied before KE2 exists. {@code ke1Digest}
+   * (SHA-256 of KE1) names the login: KE1 carries the blinded password, so the same KE1 sent
+   * again (a retry after a lost answer) is the same guess, answered again and not counted
+   * again (R15).
+   */
+  record CountGuess(UserId userId, Sha256Digest ke1Digest) implements Command {
     public CountGuess {
       if (userId == null) {
         throw new IllegalArgumentException("user id missing");
+      }
+      if (ke1Digest == null) {
+        throw new IllegalArgumentException("KE1 digest missing");
       }
     }
 

@@ -28,6 +28,7 @@ public final class CommandCodec {
         break;
       }
       case COUNT_GUESS:
+        out.fixed(((Command.CountGuess) command).ke1Digest().toBytes());
         break;
       case RECOVER_SUCCEEDED:
         out.fixed(((Command.RecoverSucceeded) command).registrationId().toBytes());
@@ -95,7 +96,8 @@ public final class CommandCodec {
         break;
       }
       case COUNT_GUESS:
-        command = new Command.CountGuess(userId);
+        command = new Command.CountGuess(userId,
+            new Sha256Digest(in.fixed("command.ke1_digest", dev.bkv.crypto.Sha256.DIGEST_BYTES)));
         break;
       case RECOVER_SUCCEEDED:
         command = new Command.RecoverSucceeded(userId, registrationId(in));

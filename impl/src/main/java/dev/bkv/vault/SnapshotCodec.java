@@ -21,8 +21,10 @@ import java.util.TreeSet;
  * key and then {@code target_bundle[32]}; an EXPOSED or MIGRATED record then ends with
  * {@code bytes8 source_setup} (empty when not imported); after the records come {@code u32 retired_count ||
  * retired ids} (0 or more) and {@code u32 imported_count || imported_count x
- * registration_id[16]} in increasing unsigned order. Formats 1 and 2 stay exactly as they were,
- * so a state without migration encodes as before.
+ * registration_id[16]} in increasing unsigned order. A state in which some record remembers the
+ * KE1 of the last guess it counted (R15) is format 4: format 3 with every record ending in
+ * {@code u8 has_last_ke1 || (last_ke1_digest[32] if 1)}. Formats 1 to 3 stay exactly as they
+ * were, so a state without those fields encodes as before.
  */
 public final class SnapshotCodec {
   public static final int FORMAT = 1;
@@ -30,6 +32,8 @@ public final class SnapshotCodec {
   public static final int FORMAT_WITH_RETIRED = 2;
   /** Records with their migration fields, retired ids and imported ids (R12-R13). */
   public static final int FORMAT_WITH_MIGRATION = 3;
+  /** Format 3 whose records also carry the digest of the last KE1 they counted (R15). */
+  public static final int FORMAT_WITH_LAST_KE1 = 4;
   static final int HEADER_BYTES = 1 + 4;
   /**
    * What one record of a typical registration takes (a 16-byte user id, a ~130-byte OPAQUE
@@ -47,9 +51,13 @@ public final class SnapshotCodec {
   /** As {@link #encode(VaultState)}; a test-only seeded bug may write every guess count as 0. */
   public static byte[] encode(VaultState state, SnapshotOptions options) {
     boolean retired = !state.retired().isEmpty();
-    boolean migration = hasMigrationState(state);
+    // The seeded bug that drops counters drops the KE1 that counted with them.
+    boolean lastKe1 = !options.dropCounters && hasLastKe1(state);
+    boolean migration = lastKe1 || hasMigrationState(state);
+    int format = lastKe1 ? FORMAT_WITH_LAST_KE1 : migration ? FORMAT_WITH_MIGRATION
+        : retired ? FORMAT_WITH_RETIRED : FORMAT;
     Wire.Writer out = new Wire.Writer(state.recordCount() * RECORD_BYTES_TYPICAL + HEADER_BYTES)
-        .u8(migration ? FORMAT_WITH_MIGRATION : retired ? FORMAT_WITH_RETIRED : FORMAT).u32(state.recordCount());
+        .u8(format).u32(state.recordCount());
     for (Map.Entry<UserId, VaultRecord> entry : state.sortedRecords()) {
       VaultRecord record = entry.getValue();
       // Shared arrays, only read: a snapshot of every record on every HSM is a pause in the commit path.
@@ -68,6 +76,13 @@ public final class SnapshotCodec {
       if (migration && (record.phase() == Phase.EXPOSED || record.phase() == Phase.MIGRATED)) {
         byte[] setup = record.sourceSetupShared();
         out.bytes8(setup == null ? new byte[0] : setup);
+      }
+      if (lastKe1) {
+        Sha256Digest last = record.lastCountedKe1();
+        out.u8(last == null ? 0 : 1);
+        if (last != null) {
+          out.fixed(last.toBytes());
+        }
       }
     }
     if (retired || migration) {
@@ -101,13 +116,24 @@ public final class SnapshotCodec {
     return false;
   }
 
+  /** Whether the state needs format 4: some record remembers the last KE1 it counted. */
+  private static boolean hasLastKe1(VaultState state) {
+    for (UserId u : state.users()) {
+      if (state.record(u).orElseThrow().lastCountedKe1() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static VaultState decode(byte[] encoded) throws DecodeException {
     if (encoded.length > VaultLimits.SNAPSHOT_BYTES_MAX) {
       throw new DecodeException("snapshot", encoded.length + " bytes exceeds " + VaultLimits.SNAPSHOT_BYTES_MAX);
     }
     Wire.Reader in = new Wire.Reader(encoded);
     int format = in.u8("snapshot.format");
-    if (format != FORMAT && format != FORMAT_WITH_RETIRED && format != FORMAT_WITH_MIGRATION) {
+    if (format != FORMAT && format != FORMAT_WITH_RETIRED && format != FORMAT_WITH_MIGRATION
+        && format != FORMAT_WITH_LAST_KE1) {
       throw new DecodeException("snapshot.format", "unknown format " + format);
     }
     long count = in.u32("snapshot.count");
@@ -122,7 +148,7 @@ public final class SnapshotCodec {
         throw new DecodeException("snapshot.user_id", "records not in strictly increasing user id order");
       }
       previous = userId;
-      records.put(userId, decodeRecord(in, format == FORMAT_WITH_MIGRATION));
+      records.put(userId, decodeRecord(in, format >= FORMAT_WITH_MIGRATION, format == FORMAT_WITH_LAST_KE1));
     }
     TreeMap<UserId, RegistrationId> retired = new TreeMap<>();
     if (format != FORMAT) {
@@ -147,7 +173,7 @@ public final class SnapshotCodec {
       }
     }
     TreeSet<RegistrationId> imported = new TreeSet<>(VaultState.ID_ORDER);
-    if (format == FORMAT_WITH_MIGRATION) {
+    if (format >= FORMAT_WITH_MIGRATION) {
       long importedCount = in.u32("snapshot.imported_count");
       if (importedCount > VaultLimits.IMPORTED_IDS_MAX) {
         throw new DecodeException("snapshot.imported_count", importedCount + " exceeds IMPORTED_IDS_MAX "
@@ -168,10 +194,14 @@ public final class SnapshotCodec {
     if (format == FORMAT_WITH_MIGRATION && !hasMigrationState(state)) {
       throw new DecodeException("snapshot.format", "format 3 holds no migration state; its canonical format is 1 or 2");
     }
+    if (format == FORMAT_WITH_LAST_KE1 && !hasLastKe1(state)) {
+      throw new DecodeException("snapshot.format", "format 4 holds no last KE1; its canonical format is 1, 2 or 3");
+    }
     return state;
   }
 
-  private static VaultRecord decodeRecord(Wire.Reader in, boolean migration) throws DecodeException {
+  private static VaultRecord decodeRecord(Wire.Reader in, boolean migration, boolean withLastKe1)
+      throws DecodeException {
     RegistrationId id = CommandCodec.registrationId(in);
     byte[] record = in.bytes16("snapshot.registration_record",
         VaultLimits.REGISTRATION_RECORD_BYTES_MIN, VaultLimits.REGISTRATION_RECORD_BYTES_MAX);
@@ -203,6 +233,20 @@ public final class SnapshotCodec {
       setup = in.bytes8("snapshot.source_setup", 0, VaultLimits.SOURCE_SETUP_BYTES_MAX);
       setup = setup.length == 0 ? null : setup;
     }
-    return new VaultRecord(id, record, maxAttempts, used, phase, key, target, setup);
+    Sha256Digest lastKe1 = null;
+    if (withLastKe1) {
+      int has = in.u8("snapshot.has_last_ke1");
+      if (has > 1) {
+        throw new DecodeException("snapshot.has_last_ke1", "must be 0 or 1, not " + has);
+      }
+      if (has == 1) {
+        lastKe1 = new Sha256Digest(in.fixed("snapshot.last_ke1_digest", Sha256.DIGEST_BYTES));
+      }
+    }
+    if (lastKe1 != null && (used == 0 || phase == Phase.MIGRATED)) {
+      // The count's last reset cleared it, and a migrated record counts nothing (R14).
+      throw new DecodeException("snapshot.last_ke1_digest", "a record with no guess counted (or MIGRATED) has none");
+    }
+    return new VaultRecord(id, record, maxAttempts, used, phase, key, target, setup, lastKe1);
   }
 }

@@ -25,6 +25,11 @@ public final class VaultRecord {
    * setup (R13), carried on when the record migrates once more.
    */
   private final byte[] sourceSetup;
+  /**
+   * The SHA-256 of the KE1 whose guess was counted last since the count was last set (R15):
+   * that KE1 sent again is answered without counting. Null when none.
+   */
+  private final Sha256Digest lastCountedKe1;
 
   VaultRecord(
       RegistrationId registrationId,
@@ -33,12 +38,15 @@ public final class VaultRecord {
       int guessesUsed,
       Phase phase,
       BackupKey backupKey) {
-    this(registrationId, registrationRecord, maxAttempts, guessesUsed, phase, backupKey, null, null);
+    this(registrationId, registrationRecord, maxAttempts, guessesUsed, phase, backupKey, null, null, null);
   }
 
-  /** A record with its migration fields (R12, R13): {@code migratedTo} or {@code sourceSetup} or neither. */
+  /**
+   * A record with its migration fields (R12, R13): {@code migratedTo} or {@code sourceSetup} or
+   * neither, and the last KE1 counted (R15), or null.
+   */
   VaultRecord(RegistrationId registrationId, byte[] registrationRecord, int maxAttempts, int guessesUsed, Phase phase,
-      BackupKey backupKey, Sha256Digest migratedTo, byte[] sourceSetup) {
+      BackupKey backupKey, Sha256Digest migratedTo, byte[] sourceSetup, Sha256Digest lastCountedKe1) {
     this.registrationId = registrationId;
     this.registrationRecord = registrationRecord == null ? null : registrationRecord.clone();
     this.maxAttempts = maxAttempts;
@@ -47,12 +55,16 @@ public final class VaultRecord {
     this.backupKey = backupKey;
     this.migratedTo = migratedTo;
     this.sourceSetup = sourceSetup == null ? null : sourceSetup.clone();
+    this.lastCountedKe1 = lastCountedKe1;
     checkInvariants();
   }
 
-  /** Adopts {@code ownRecord}, an array no one else holds or changes, and the other record's migration fields. */
+  /**
+   * Adopts {@code ownRecord}, an array no one else holds or changes, and the other record's
+   * migration fields, with {@code lastCountedKe1} as the last KE1 counted.
+   */
   private VaultRecord(RegistrationId registrationId, byte[] ownRecord, int maxAttempts, int guessesUsed, Phase phase,
-      BackupKey backupKey, VaultRecord fieldsOf) {
+      BackupKey backupKey, VaultRecord fieldsOf, Sha256Digest lastCountedKe1) {
     this.registrationId = registrationId;
     this.registrationRecord = ownRecord;
     this.maxAttempts = maxAttempts;
@@ -61,6 +73,7 @@ public final class VaultRecord {
     this.backupKey = backupKey;
     this.migratedTo = fieldsOf.migratedTo;
     this.sourceSetup = fieldsOf.sourceSetup;
+    this.lastCountedKe1 = lastCountedKe1;
     checkInvariants();
   }
 
@@ -85,6 +98,9 @@ public final class VaultRecord {
         "only an EXPOSED or MIGRATED record carries a source setup");
     Check.that(sourceSetup == null || (sourceSetup.length >= VaultLimits.SOURCE_SETUP_BYTES_MIN
         && sourceSetup.length <= VaultLimits.SOURCE_SETUP_BYTES_MAX), "source setup within its limits");
+    // R15: a KE1 is remembered only as the one that counted a guess, and a migrated record counts none.
+    Check.that(lastCountedKe1 == null || (guessesUsed > 0 && phase != Phase.MIGRATED),
+        "a last counted KE1 only with a guess counted, never when MIGRATED");
   }
 
   public RegistrationId registrationId() {
@@ -124,6 +140,11 @@ public final class VaultRecord {
     return sourceSetup == null ? Optional.empty() : Optional.of(sourceSetup.clone());
   }
 
+  /** R15: the digest of the KE1 whose guess was counted last, or null. */
+  Sha256Digest lastCountedKe1() {
+    return lastCountedKe1;
+  }
+
   /** Without a copy, for the snapshot encoder. */
   byte[] sourceSetupShared() {
     return sourceSetup;
@@ -145,17 +166,24 @@ public final class VaultRecord {
   }
 
   /**
-   * The same record with another count. It shares the registration record's array, which no
-   * record ever changes (every guess counted on every HSM built a copy of it).
+   * R5: the same record with one more guess counted, for the login whose KE1 has digest
+   * {@code ke1}. It shares the registration record's array, which no record ever changes
+   * (every guess counted on every HSM built a copy of it).
    */
-  VaultRecord withGuessesUsed(int used) {
-    return new VaultRecord(registrationId, registrationRecord, maxAttempts, used, phase, backupKey, this);
+  VaultRecord withGuessCounted(Sha256Digest ke1) {
+    return new VaultRecord(registrationId, registrationRecord, maxAttempts, guessesUsed + 1, phase, backupKey, this,
+        ke1);
+  }
+
+  /** R7: the same record with its count reset (and no KE1 remembered). */
+  VaultRecord withCountReset() {
+    return new VaultRecord(registrationId, registrationRecord, maxAttempts, 0, phase, backupKey, this, null);
   }
 
   /** R12: the same record, frozen as MIGRATED to {@code target}; it keeps its key for a repeated export. */
   VaultRecord migratedTo(Sha256Digest target) {
     return new VaultRecord(registrationId, registrationRecord, maxAttempts, guessesUsed, Phase.MIGRATED,
-        backupKey, target, sourceSetup);
+        backupKey, target, sourceSetup, null);
   }
 
   /** Erases the backup key from memory; the record must not be used afterwards. */

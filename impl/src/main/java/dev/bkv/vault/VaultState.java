@@ -61,6 +61,10 @@ import java.util.TreeSet;
  *       replayed or duplicated import is refused and can never reset a counter.
  *   <li>R14 A MIGRATED record answers no login and never resets: CountGuess, success,
  *       delete, store and expose are refused and change nothing; a failure keeps it.
+ *   <li>R15 CountGuess with the KE1 digest of the guess the record counted last (since its
+ *       count was last set) is that guess sent again: answered as R5 answered it, with
+ *       nothing counted or destroyed. A KE1 carries the blinded password, so it is one
+ *       guess however often it arrives; a retry after a lost answer costs the user nothing.
  * </ol>
  */
 public final class VaultState {
@@ -271,12 +275,18 @@ public final class VaultState {
       // R14 A MIGRATED record answers no login: nothing counted, nothing released.
       return new Response.Refused(Reason.MIGRATED);
     }
+    if (c.ke1Digest().equals(record.lastCountedKe1())) {
+      // R15 The KE1 counted last, sent again (its answer was lost): the same guess, answered
+      // again and not counted again, even with no guess left (it was counted within the limit).
+      return new Response.GuessCounted(record.registrationId(), record.phase(), record.registrationRecordShared(),
+          record.guessesUsed(), record.guessesRemaining());
+    }
     if (record.guessesRemaining() == 0) {
       // R6 CountGuess on a record with no guess left destroys it.
       return destroy(c.userId(), record);
     }
     // R5 CountGuess on a record with guesses left counts one. (GuessCounted copies the record it is given.)
-    VaultRecord counted = record.withGuessesUsed(record.guessesUsed() + 1);
+    VaultRecord counted = record.withGuessCounted(c.ke1Digest());
     records.put(c.userId(), counted);
     Check.that(counted.guessesUsed() == record.guessesUsed() + 1, "CountGuess counts exactly one guess");
     return new Response.GuessCounted(counted.registrationId(), counted.phase(), counted.registrationRecordShared(),
@@ -296,7 +306,7 @@ public final class VaultState {
       return new Response.Refused(Reason.NOT_EXPOSED);
     }
     // R7 Success on an EXPOSED record resets the count and answers with the backup key.
-    records.put(c.userId(), record.withGuessesUsed(0));
+    records.put(c.userId(), record.withCountReset());
     return new Response.Recovered(record.backupKey().copy());
   }
 
@@ -377,7 +387,7 @@ public final class VaultState {
     retired.remove(c.userId());
     imported.add(c.registrationId());
     records.put(c.userId(), new VaultRecord(c.registrationId(), c.registrationRecord(), c.maxAttempts(),
-        c.guessesUsed(), Phase.EXPOSED, c.backupKey().copy(), null, c.sourceSetup()));
+        c.guessesUsed(), Phase.EXPOSED, c.backupKey().copy(), null, c.sourceSetup(), null));
     return new Response.Imported(c.registrationId(), c.guessesUsed(), c.maxAttempts());
   }
 

@@ -224,6 +224,34 @@ class FleetFirmwareTest {
   }
 
   @Test
+  void a_ke1_sent_again_after_its_answer_was_lost_is_answered_by_the_next_leader_and_counted_once() throws Exception {
+    // R15 across a leader change: the count committed with the first leader; the client never
+    // saw its KE2 and sends the same KE1 to the next leader, which answers without counting again.
+    Fleet f = new Fleet(FirmwareOptions.PRODUCTION);
+    f.elect(0);
+    UserId user = f.register(0, "pw");
+    ClientLoginStart login = CLIENT.startLogin(Password.utf8("pw"), RANDOM);
+    assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        f.ask(0, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()), 0));
+    f.up[0] = false; // the answer is lost with its leader
+    f.inbox.get(0).clear();
+    f.elect(1);
+    var again = assertInstanceOf(FirmwareResponse.LoginStarted.class,
+        f.ask(1, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, login.ke1()), 1));
+    var status = assertInstanceOf(FirmwareResponse.StatusReport.class, f.ask(1, new FirmwareRequest.Status(user), 1));
+    assertEquals(2, status.guessesRemaining(), "one KE1, one guess, however often it arrives");
+    // The retried answer completes the login the client began.
+    var done = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class, CLIENT.finishLogin(login.state(), again.ke2()));
+    assertInstanceOf(FirmwareResponse.Recovered.class,
+        f.ask(1, new FirmwareRequest.LoginFinish(again.loginId(), done.ke3(), new byte[0]), 1));
+    // A new KE1 is a new guess.
+    ClientLoginStart other = CLIENT.startLogin(Password.utf8("wrong"), RANDOM);
+    f.ask(1, new FirmwareRequest.LoginStart(user, LoginPurpose.RECOVER, other.ke1()), 1);
+    status = assertInstanceOf(FirmwareResponse.StatusReport.class, f.ask(1, new FirmwareRequest.Status(user), 1));
+    assertEquals(2, status.guessesRemaining());
+  }
+
+  @Test
   void each_login_is_answered_under_the_context_it_names_and_a_ke3_of_the_other_context_fails_counted() throws Exception {
     // Goal: the fleet binds the profile a LoginStart names, counts a login of either profile
     // before its KE2 (G1), and refuses a KE3 made under one profile for a login of the other.

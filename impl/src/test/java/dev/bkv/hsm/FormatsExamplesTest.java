@@ -3,6 +3,7 @@ package dev.bkv.hsm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bkv.base.Hex;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.KE1;
 import dev.bkv.crypto.opaque.KE2;
 import dev.bkv.crypto.opaque.RegistrationRecord;
@@ -26,7 +27,9 @@ class FormatsExamplesTest {
     assertEquals("010802090a", Hex.encode(FirmwareCodec.encode(new FirmwareResponse.StatusReport(Phase.EXPOSED, 9, 10))));
     assertEquals("05616c696365" + "0102030405060708090a0b0c0d0e0f10",
         Hex.encode(VaultProtocol.credentialIdentifier(ALICE, RID).toBytes()));
-    assertEquals("010305616c696365", Hex.encode(CommandCodec.encode(new Command.CountGuess(ALICE))));
+    // The KE1 digest of the example is SHA-256 of the empty string.
+    assertEquals("010305616c696365e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        Hex.encode(CommandCodec.encode(new Command.CountGuess(ALICE, Sha256Digest.of(new byte[0])))));
     assertEquals("010505616c696365" + "0102030405060708090a0b0c0d0e0f10",
         Hex.encode(CommandCodec.encode(new Command.GuessFailed(ALICE, RID))));
   }

@@ -269,6 +269,26 @@ class VaultFirmwareTest {
   }
 
   @Test
+  void a_ke1_sent_again_is_answered_again_and_counted_once() {
+    // R15 on one HSM: the phone lost the answer to its KE1 and sends the same KE1 again.
+    phone.register(ALICE, "pw", key(4), 5);
+    OpaqueClient client = new OpaqueClient(VaultProtocol.opaqueConfig(Phone.FAST_KSF, OpaqueContext.BKV));
+    ClientLoginStart login = client.startLogin(Password.utf8("pw"), RANDOM);
+    FirmwareRequest.LoginStart start = new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, login.ke1());
+    assertInstanceOf(FirmwareResponse.LoginStarted.class, phone.send(start));
+    FirmwareResponse.LoginStarted again = assertInstanceOf(FirmwareResponse.LoginStarted.class, phone.send(start));
+    assertEquals(4, phone.remaining(ALICE), "one KE1, one guess");
+    ClientLoginResult.ClientLoginSucceeded done = assertInstanceOf(ClientLoginResult.ClientLoginSucceeded.class,
+        client.finishLogin(login.state(), again.ke2()));
+    assertInstanceOf(FirmwareResponse.Recovered.class,
+        phone.send(new FirmwareRequest.LoginFinish(again.loginId(), done.ke3(), new byte[0])));
+    assertEquals(5, phone.remaining(ALICE));
+    ClientLoginStart other = client.startLogin(Password.utf8("wrong"), RANDOM);
+    phone.send(new FirmwareRequest.LoginStart(ALICE, LoginPurpose.RECOVER, other.ke1()));
+    assertEquals(4, phone.remaining(ALICE), "another KE1 is another guess");
+  }
+
+  @Test
   void attestation_names_this_hsm_and_its_opaque_key() throws Exception {
     FirmwareResponse.Attestation response = assertInstanceOf(FirmwareResponse.Attestation.class,
         phone.send(new FirmwareRequest.Attest()));

@@ -15,6 +15,7 @@ import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.sim.Schedule;
 import dev.bkv.sim.SimResult;
 import dev.bkv.sim.Simulator;
+import dev.bkv.testsupport.Guesses;
 import dev.bkv.vault.Command;
 import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.Response;
@@ -112,7 +113,7 @@ class TraceRecorderTest {
       String op = (String) m.get("op");
       Set<String> fields = op.equals("Noop") ? Set.of("term", "op")
           : op.equals("Store") ? Set.of("term", "op", "user", "reg", "max")
-          : op.equals("Guess") ? Set.of("term", "op", "user") : Set.of("term", "op", "user", "reg");
+          : op.equals("Guess") ? Set.of("term", "op", "user", "login") : Set.of("term", "op", "user", "reg");
       assertEquals(fields, m.keySet(), op);
     }
   }
@@ -123,7 +124,7 @@ class TraceRecorderTest {
     TraceRuns.Fleet fleet = new TraceRuns.Fleet();
     fleet.elect(0);
     fleet.recorder.nextGuessRight(false);
-    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(1, new Command.CountGuess(TraceRuns.user(0))))));
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(1, Guesses.fresh(TraceRuns.user(0))))));
     ReplicaCore core = fleet.hsms[0].core();
     List<TraceEvent> events = fleet.recorder.events();
     TraceEvent.Step last = (TraceEvent.Step) events.get(events.size() - 1);
@@ -156,7 +157,7 @@ class TraceRecorderTest {
         new Command.RegisterStore(TraceRuns.user(0), reg, new byte[96], 5)))));
     fleet.rounds(0, 2);
     fleet.recorder.nextGuessRight(true);
-    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(2, new Command.CountGuess(TraceRuns.user(0))))));
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(2, Guesses.fresh(TraceRuns.user(0))))));
     fleet.rounds(0, 2);
     ReplicatedVault.Released answer = (ReplicatedVault.Released) fleet.outcomes.stream()
         .filter(o -> o.requestId() == 2).findFirst().orElseThrow();
@@ -188,10 +189,10 @@ class TraceRecorderTest {
         new Command.RegisterStore(TraceRuns.user(0), new RegistrationId(new byte[RegistrationId.BYTES]), new byte[96], 5)))));
     fleet.rounds(0, 2);
     fleet.recorder.nextGuessRight(false);
-    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(2, new Command.CountGuess(TraceRuns.user(0))))));
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(2, Guesses.fresh(TraceRuns.user(0))))));
     fleet.rounds(0, 2);
     fleet.recorder.nextGuessRight(false);
-    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(3, new Command.CountGuess(TraceRuns.user(0))))));
+    fleet.host(0, fleet.hsms[0].submit(List.of(new ReplicatedVault.Request(3, Guesses.fresh(TraceRuns.user(0))))));
     fleet.host(0, fleet.hsms[0].finishLogin(4, 2, new ReplicatedVault.LoginEnd.Fail()));
     List<TraceEvent> events = fleet.recorder.events();
     TraceEvent.Step busy = (TraceEvent.Step) events.get(events.size() - 1);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.testsupport.Guesses;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class CodecTest {
     return List.of(
         new Command.RegisterStore(ALICE, R1, RECORD, 10),
         new Command.RegisterExpose(ALICE, R1, key(5)),
-        new Command.CountGuess(ALICE),
+        Guesses.fresh(ALICE),
         new Command.RecoverSucceeded(ALICE, R1),
         new Command.GuessFailed(ALICE, R1),
         new Command.Delete(ALICE, R1));
@@ -77,7 +78,7 @@ class CodecTest {
 
   static VaultState sample() {
     VaultState vault = VaultStateTest.exposed(10);
-    vault.apply(new Command.CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     vault.apply(new Command.RegisterStore(user("bob"), R1, RECORD, 3));
     vault.apply(new Command.RegisterStore(user("carol"), R1, RECORD, 255));
     return vault;

@@ -17,6 +17,8 @@ final class ReferenceVault {
     int used;
     boolean exposed;
     String key;
+    /** R15: the hex KE1 digest of the guess counted last since the count was last set. */
+    String lastKe1;
   }
 
   private final Map<UserId, Rec> recs = new HashMap<>();
@@ -50,17 +52,22 @@ final class ReferenceVault {
       r.used = Math.min(r.used, r.max);
       r.exposed = false;
       r.key = null;
+      r.lastKe1 = null;
       return "Stored " + rid + " false";
     }
     if (c instanceof Command.CountGuess) {
       if (r == null) {
         return "NotFound";
       }
-      if (r.used == r.max) {
-        retire(c.userId(), r);
-        return "Destroyed";
+      String ke1 = ((Command.CountGuess) c).ke1Digest().toHex();
+      if (!ke1.equals(r.lastKe1)) {
+        if (r.used == r.max) {
+          retire(c.userId(), r);
+          return "Destroyed";
+        }
+        r.used++;
+        r.lastKe1 = ke1;
       }
-      r.used++;
       return "GuessCounted " + r.rid + " " + (r.exposed ? "EXPOSED" : "STORED") + " " + r.record + " " + r.used + " " + (r.max - r.used);
     }
     String rid;
@@ -84,6 +91,7 @@ final class ReferenceVault {
       }
       r.exposed = true;
       r.used = 0;
+      r.lastKe1 = null;
       r.key = ((Command.RegisterExpose) c).backupKey().toString() + Hex.encode(((Command.RegisterExpose) c).backupKey().toBytes());
       return "Exposed";
     }
@@ -92,6 +100,7 @@ final class ReferenceVault {
         return "Refused NOT_EXPOSED";
       }
       r.used = 0;
+      r.lastKe1 = null;
       return "Recovered " + r.key;
     }
     if (c instanceof Command.GuessFailed) {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.testsupport.Guesses;
 import dev.bkv.vault.Command.CountGuess;
 import dev.bkv.vault.Command.Delete;
 import dev.bkv.vault.Command.MigrateIn;
@@ -42,8 +43,8 @@ class SnapshotDecodingTest {
   }
 
   @Test
-  void onlyFormats1To3Decode() {
-    for (int format : new int[] {0, 4, 255}) {
+  void onlyFormats1To4Decode() {
+    for (int format : new int[] {0, 5, 255}) {
       byte[] snapshot = new Wire.Writer().u8(format).u32(0).toBytes();
       assertEquals("snapshot.format: unknown format " + format, refusal(snapshot).getMessage());
     }
@@ -144,7 +145,7 @@ class SnapshotDecodingTest {
   void importedIdsAloneMakeAFormat3Snapshot_andSurviveTheirRecord() throws DecodeException {
     VaultState vault = new VaultState();
     vault.apply(new MigrateIn(ALICE, R1, RECORD, 0, 3, key(1), SETUP, SOURCE));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     vault.apply(new Command.RecoverSucceeded(ALICE, R1));
     vault.apply(new Delete(ALICE, R1));
     vault.apply(new RegisterStore(ALICE, R2, RECORD, 3));
@@ -163,7 +164,7 @@ class SnapshotDecodingTest {
 
     // An imported record whose id was not remembered: only a state built directly holds one.
     Map<UserId, VaultRecord> records = new HashMap<>();
-    records.put(ALICE, new VaultRecord(R1, RECORD, 3, 1, Phase.EXPOSED, key(1), null, SETUP));
+    records.put(ALICE, new VaultRecord(R1, RECORD, 3, 1, Phase.EXPOSED, key(1), null, SETUP, null));
     VaultState withSetup = new VaultState(records, new TreeMap<>());
     byte[] snapshot = SnapshotCodec.encode(withSetup);
     assertEquals(SnapshotCodec.FORMAT_WITH_MIGRATION, snapshot[0]);

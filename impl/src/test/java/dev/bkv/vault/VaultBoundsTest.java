@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.base.Check;
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.testsupport.Guesses;
 import dev.bkv.vault.Command.CountGuess;
 import dev.bkv.vault.Command.Delete;
 import dev.bkv.vault.Command.MigrateIn;
@@ -130,7 +132,7 @@ class VaultBoundsTest {
     assertFalse(seeded.isProduction());
     assertEquals("seeded bug: snapshots drop guess counters", seeded.toString());
     VaultState vault = VaultStateTest.exposed(5);
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     assertEquals(1, SnapshotCodec.decode(SnapshotCodec.encode(vault)).record(ALICE).orElseThrow().guessesUsed());
     assertEquals(0, SnapshotCodec.decode(SnapshotCodec.encode(vault, seeded)).record(ALICE).orElseThrow().guessesUsed());
   }
@@ -145,20 +147,25 @@ class VaultBoundsTest {
     assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, -1, Phase.STORED, null));
     assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, null, null));
     assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.MIGRATED, key(1)));
-    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), TARGET, null));
-    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.STORED, null, null, SETUP));
-    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), null, new byte[0]));
-    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), null, new byte[129]));
+    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), TARGET, null, null));
+    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.STORED, null, null, SETUP, null));
+    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), null, new byte[0], null));
+    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), null, new byte[129], null));
+    // R15: a remembered KE1 needs a counted guess, and a MIGRATED record remembers none.
+    Sha256Digest ke1 = Guesses.fresh(ALICE).ke1Digest();
+    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 0, Phase.STORED, null, null, null, ke1));
+    assertThrows(broken, () -> new VaultRecord(R1, RECORD, 3, 1, Phase.MIGRATED, key(1), TARGET, null, ke1));
+    assertDoesNotThrow(() -> new VaultRecord(R1, RECORD, 3, 1, Phase.STORED, null, null, null, ke1));
     // A count past the limit is refused also when a transition builds the record.
-    assertThrows(broken, () -> stored(3, 3).withGuessesUsed(4));
+    assertThrows(broken, () -> stored(3, 3).withGuessCounted(ke1));
   }
 
   @Test
   void recordLimitsAreInclusive() {
     assertDoesNotThrow(() -> new VaultRecord(R1, new byte[1], 255, 255, Phase.STORED, null));
     assertDoesNotThrow(() -> new VaultRecord(R1, new byte[256], 1, 0, Phase.STORED, null));
-    assertDoesNotThrow(() -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), null, new byte[1]));
-    assertDoesNotThrow(() -> new VaultRecord(R1, RECORD, 3, 0, Phase.MIGRATED, key(1), TARGET, new byte[128]));
+    assertDoesNotThrow(() -> new VaultRecord(R1, RECORD, 3, 0, Phase.EXPOSED, key(1), null, new byte[1], null));
+    assertDoesNotThrow(() -> new VaultRecord(R1, RECORD, 3, 0, Phase.MIGRATED, key(1), TARGET, new byte[128], null));
     assertEquals("VaultRecord(STORED, used 2/3)", stored(3, 2).toString());
   }
 
@@ -166,9 +173,9 @@ class VaultBoundsTest {
   void aReplacedDeletedOrDestroyedRecordHasItsKeyAndSourceSetupErased() {
     VaultState vault = new VaultState();
     vault.apply(new MigrateIn(ALICE, R1, RECORD, 0, 1, key(4), SETUP, SOURCE));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     VaultRecord counted = vault.record(ALICE).orElseThrow();
-    assertInstanceOf(Response.Destroyed.class, vault.apply(new CountGuess(ALICE)));
+    assertInstanceOf(Response.Destroyed.class, vault.apply(Guesses.fresh(ALICE)));
     assertTrue(counted.backupKey().isDestroyed());
     assertArrayEquals(new byte[SETUP.length], counted.sourceSetupShared());
 
@@ -183,7 +190,7 @@ class VaultBoundsTest {
     assertTrue(gone.backupKey().isDestroyed());
 
     VaultState kept = VaultStateTest.exposed(3);
-    kept.apply(new CountGuess(ALICE));
+    kept.apply(Guesses.fresh(ALICE));
     assertFalse(kept.record(ALICE).orElseThrow().backupKey().isDestroyed(), "a count erases nothing");
   }
 

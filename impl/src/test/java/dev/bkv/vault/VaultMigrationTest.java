@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.testsupport.Guesses;
 import dev.bkv.vault.Command.CountGuess;
 import dev.bkv.vault.Command.Delete;
 import dev.bkv.vault.Command.GuessFailed;
@@ -37,7 +38,7 @@ class VaultMigrationTest {
   static VaultState guessed(int maxAttempts, int guesses) {
     VaultState vault = VaultStateTest.exposed(maxAttempts);
     for (int i = 0; i < guesses; i++) {
-      vault.apply(new CountGuess(ALICE));
+      vault.apply(Guesses.fresh(ALICE));
       vault.apply(new GuessFailed(ALICE, R1));
     }
     return vault;
@@ -94,9 +95,9 @@ class VaultMigrationTest {
   @Test
   void r14_aMigratedRecordAnswersNoLoginAndNeverResets() {
     VaultState vault = guessed(10, 3);
-    vault.apply(new CountGuess(ALICE)); // a login counted before the export...
+    vault.apply(Guesses.fresh(ALICE)); // a login counted before the export...
     vault.apply(new MigrateOut(ALICE, R1, TARGET));
-    assertEquals(new Response.Refused(Reason.MIGRATED), vault.apply(new CountGuess(ALICE)), "guess refused");
+    assertEquals(new Response.Refused(Reason.MIGRATED), vault.apply(Guesses.fresh(ALICE)), "guess refused");
     assertEquals(new Response.Refused(Reason.MIGRATED), vault.apply(new RecoverSucceeded(ALICE, R1)),
         "...cannot reset the frozen count when it succeeds after it");
     assertEquals(new Response.Refused(Reason.MIGRATED), vault.apply(new Delete(ALICE, R1)));
@@ -108,7 +109,7 @@ class VaultMigrationTest {
   @Test
   void r14_aFailureOnAMigratedRecordWithNoGuessLeftKeepsItFrozen() {
     VaultState vault = guessed(2, 1);
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     vault.apply(new MigrateOut(ALICE, R1, TARGET));
     assertInstanceOf(Response.FailureKept.class, vault.apply(new GuessFailed(ALICE, R1)));
     assertEquals(Phase.MIGRATED, vault.record(ALICE).orElseThrow().phase());
@@ -122,7 +123,7 @@ class VaultMigrationTest {
     assertEquals(Phase.EXPOSED, record.phase());
     assertEquals(7, record.guessesRemaining());
     assertArrayEquals(SETUP, record.sourceSetup().orElseThrow());
-    Response.GuessCounted guess = assertInstanceOf(Response.GuessCounted.class, vault.apply(new CountGuess(ALICE)));
+    Response.GuessCounted guess = assertInstanceOf(Response.GuessCounted.class, vault.apply(Guesses.fresh(ALICE)));
     assertEquals(6, guess.guessesRemaining());
     assertInstanceOf(Response.Recovered.class, vault.apply(new RecoverSucceeded(ALICE, R1)));
     assertEquals(10, vault.record(ALICE).orElseThrow().guessesRemaining());
@@ -133,7 +134,7 @@ class VaultMigrationTest {
   void r13_aReplayedImportIsRefusedAndTheCountStaysAfterFurtherGuesses() {
     VaultState vault = new VaultState();
     vault.apply(importOf(ALICE, R1, 3, 10));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     vault.apply(new GuessFailed(ALICE, R1));
     assertEquals(new Response.Refused(Reason.USER_EXISTS), vault.apply(importOf(ALICE, R1, 3, 10)));
     assertEquals(4, vault.record(ALICE).orElseThrow().guessesUsed());
@@ -143,8 +144,8 @@ class VaultMigrationTest {
   void r13_aReplayAfterTheImportedRecordWasDestroyedIsRefused() {
     VaultState vault = new VaultState();
     vault.apply(importOf(ALICE, R1, 1, 2));
-    vault.apply(new CountGuess(ALICE));
-    assertInstanceOf(Response.Destroyed.class, vault.apply(new CountGuess(ALICE)));
+    vault.apply(Guesses.fresh(ALICE));
+    assertInstanceOf(Response.Destroyed.class, vault.apply(Guesses.fresh(ALICE)));
     assertEquals(new Response.Refused(Reason.ALREADY_IMPORTED), vault.apply(importOf(ALICE, R1, 0, 2)));
     assertTrue(vault.record(ALICE).isEmpty());
   }
@@ -172,7 +173,7 @@ class VaultMigrationTest {
   @Test
   void r13_anImportOfTheUsersRetiredRegistrationIsRefused() {
     VaultState vault = VaultStateTest.exposed(10);
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     vault.apply(new Delete(ALICE, R1));
     assertEquals(new Response.Refused(Reason.ALREADY_IMPORTED), vault.apply(importOf(ALICE, R1, 0, 10)));
   }
@@ -203,7 +204,10 @@ class VaultMigrationTest {
   void snapshotsCarryMigrationStateAndStatesWithoutItEncodeAsBefore() throws DecodeException {
     VaultState old = guessed(10, 3);
     byte[] plain = SnapshotCodec.encode(old);
-    assertEquals(SnapshotCodec.FORMAT, plain[0], "no migration state: format 1 as before");
+    assertEquals(SnapshotCodec.FORMAT_WITH_LAST_KE1, plain[0], "a counted KE1 (R15), no migration state: format 4");
+    VaultState reset = guessed(10, 3);
+    reset.apply(new Command.RecoverSucceeded(ALICE, R1));
+    assertEquals(SnapshotCodec.FORMAT, SnapshotCodec.encode(reset)[0], "neither: format 1 as before");
     old.apply(new MigrateOut(ALICE, R1, TARGET));
     VaultState restored = SnapshotCodec.decode(SnapshotCodec.encode(old));
     assertArrayEquals(SnapshotCodec.encode(old), SnapshotCodec.encode(restored));
@@ -220,8 +224,8 @@ class VaultMigrationTest {
     assertArrayEquals(encoded, SnapshotCodec.encode(back));
     assertArrayEquals(SETUP, back.record(ALICE).orElseThrow().sourceSetup().orElseThrow());
     assertEquals(new Response.Refused(Reason.USER_EXISTS), back.apply(importOf(ALICE, R1, 3, 10)));
-    back.apply(new CountGuess(ALICE));
-    back.apply(new CountGuess(ALICE));
+    back.apply(Guesses.fresh(ALICE));
+    back.apply(Guesses.fresh(ALICE));
     assertEquals(new Response.Refused(Reason.ALREADY_IMPORTED), back.apply(importOf(user("carol"), R1, 0, 10)),
         "the imported id survived the snapshot");
   }

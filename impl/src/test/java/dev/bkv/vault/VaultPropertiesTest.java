@@ -7,6 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.bkv.testsupport.Guesses;
 import dev.bkv.vault.Command.CountGuess;
 import dev.bkv.vault.Command.GuessFailed;
 import dev.bkv.vault.Command.RegisterStore;
@@ -60,6 +61,10 @@ class VaultPropertiesTest {
     private final Map<UserId, Integer> released = new HashMap<>();
     private final Map<UserId, RegistrationId> currentRegistration = new HashMap<>();
     private final Map<UserId, RegisterStore> lastStore = new HashMap<>();
+    /** The last CountGuess sent per user, whatever it was answered. */
+    private final Map<UserId, CountGuess> lastGuess = new HashMap<>();
+    /** The KE1 digest of the guess counted last per user since its count was last set (R15). */
+    private final Map<UserId, dev.bkv.crypto.Sha256Digest> lastCounted = new HashMap<>();
     private final List<Object[]> pending = new ArrayList<>();
 
     Checker(Machine machine, boolean compareWithReference) {
@@ -90,8 +95,12 @@ class VaultPropertiesTest {
         case 0:
           return new RegisterStore(user, VaultStateTest.rid(1 + r), VaultStateTest.filled(129, r), max);
         case 1:
-        case 2:
-          return new CountGuess(user);
+          return Guesses.fresh(user);
+        case 2: {
+          // R15: the user's last KE1 sent again (a retry), or a new login if there is none.
+          CountGuess last = lastGuess.get(user);
+          return last != null ? new CountGuess(user, last.ke1Digest()) : Guesses.fresh(user);
+        }
         case 3:
           return new Command.RecoverSucceeded(user, rid);
         case 4:
@@ -120,8 +129,19 @@ class VaultPropertiesTest {
       if (command instanceof RegisterStore) {
         checkStore((RegisterStore) command, before, response, after);
       }
-      checkDestroyAtLimit(command, before, response, after);
-      track(command, response);
+      boolean repeated = command instanceof CountGuess
+          && ((CountGuess) command).ke1Digest().equals(lastCounted.get(user));
+      if (repeated) {
+        // R15: the last counted KE1 again changes nothing the user can see.
+        check(response instanceof Response.GuessCounted && before.equals(after), "RetryCountsNothing",
+            "a repeated KE1 answered " + response + ", status " + before + " -> " + after);
+      } else {
+        checkDestroyAtLimit(command, before, response, after);
+      }
+      if (command instanceof CountGuess) {
+        lastGuess.put(user, (CountGuess) command);
+      }
+      track(command, response, repeated);
     }
 
     private void checkStore(RegisterStore store, Response before, Response response, Response after) {
@@ -158,24 +178,29 @@ class VaultPropertiesTest {
       }
     }
 
-    private void track(Command command, Response response) {
+    private void track(Command command, Response response, boolean repeated) {
       UserId user = command.userId();
       if (response instanceof Response.Stored && !((Response.Stored) response).replay()) {
         currentRegistration.put(user, ((Response.Stored) response).registrationId());
         released.put(user, 0);
+        lastCounted.remove(user);
         pending.removeIf(p -> p[0].equals(user));
       } else if (response instanceof Response.GuessCounted) {
         Response.GuessCounted counted = (Response.GuessCounted) response;
-        int count = released.merge(user, 1, Integer::sum);
+        // G1 counts distinct guesses: a repeated KE1 carries the same blinded password.
+        int count = repeated ? released.getOrDefault(user, 0) : released.merge(user, 1, Integer::sum);
+        lastCounted.put(user, ((CountGuess) command).ke1Digest());
         Response.StatusReport status = (Response.StatusReport) machine.status(user);
         check(count <= status.maxAttempts(), "G1",
             count + " guesses released for " + user + " since the last success, limit " + status.maxAttempts());
         pending.add(new Object[] {user, counted.registrationId()});
       } else if (response instanceof Response.Recovered || response instanceof Response.Exposed) {
         released.put(user, 0);
+        lastCounted.remove(user);
         pending.removeIf(p -> p[0].equals(user));
       } else if (response instanceof Response.Destroyed || response instanceof Response.Deleted) {
         released.remove(user);
+        lastCounted.remove(user);
         currentRegistration.remove(user);
         pending.removeIf(p -> p[0].equals(user));
       } else if (command instanceof GuessFailed) {
@@ -201,7 +226,8 @@ class VaultPropertiesTest {
 
   @Test
   void g1_trips_when_a_failed_guess_gives_its_count_back() {
-    // Broken: below the limit, a failed login resets the counter as a success would.
+    // Broken: below the limit, a failed login resets the counter as a success would. A retry
+    // after such a reset is counted again, so RetryCountsNothing may see it first.
     Supplier<Machine> broken = () -> wrap(real(), (inner, command) -> {
       if (command instanceof GuessFailed) {
         Response status = inner.status(command.userId());
@@ -214,7 +240,7 @@ class VaultPropertiesTest {
       }
       return inner.apply(command);
     });
-    assertFailsWith("G1", broken);
+    assertFailsWith(broken, "G1", "RetryCountsNothing");
   }
 
   @Test
@@ -239,7 +265,7 @@ class VaultPropertiesTest {
         return vault.status(userId);
       }
     };
-    assertFailsWith("StoreNeverResets", broken);
+    assertFailsWith(broken, "StoreNeverResets");
   }
 
   @Test
@@ -253,7 +279,26 @@ class VaultPropertiesTest {
       }
       return inner.apply(command);
     });
-    assertFailsWith("DestroyAtLimit", broken);
+    assertFailsWith(broken, "DestroyAtLimit");
+  }
+
+  @Test
+  void retry_counts_nothing_trips_when_a_repeated_ke1_counts_again() {
+    // Broken: the vault is handed every guess under a new KE1 digest, so a retry counts again.
+    Supplier<Machine> broken = () -> wrap(real(), (inner, command) ->
+        inner.apply(command instanceof CountGuess ? Guesses.fresh(command.userId()) : command));
+    assertFailsWith(broken, "RetryCountsNothing");
+  }
+
+  @Test
+  void g1_trips_when_every_ke1_is_taken_for_a_repeat() {
+    // Broken: every guess of a user reaches the vault under one KE1 digest, so after the first
+    // each new login is answered as a retry and never counted: more answers than the limit
+    // (G1), or an answer where the limit should destroy the record (DestroyAtLimit).
+    CountGuess same = Guesses.fresh(VaultStateTest.ALICE);
+    Supplier<Machine> broken = () -> wrap(real(), (inner, command) ->
+        inner.apply(command instanceof CountGuess ? new CountGuess(command.userId(), same.ke1Digest()) : command));
+    assertFailsWith(broken, "G1", "DestroyAtLimit");
   }
 
   interface Fault {
@@ -274,9 +319,11 @@ class VaultPropertiesTest {
     };
   }
 
-  static void assertFailsWith(String invariant, Supplier<Machine> broken) {
+  /** The broken machine trips one of {@code invariants} (a bug may show first through any of them). */
+  static void assertFailsWith(Supplier<Machine> broken, String... invariants) {
     AssertionError error = assertThrows(AssertionError.class, () -> checkAll(broken, false));
-    assertTrue(error.getMessage().contains(invariant + " violated"), error.getMessage());
+    assertTrue(java.util.Arrays.stream(invariants).anyMatch(i -> error.getMessage().contains(i + " violated")),
+        error.getMessage());
     System.out.println("[negative] " + error.getMessage().lines().filter(l -> l.contains("violated")).findFirst().orElse(""));
   }
 }

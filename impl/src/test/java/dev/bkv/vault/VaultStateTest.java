@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.base.Check;
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.testsupport.Guesses;
 import dev.bkv.vault.Command.CountGuess;
 import dev.bkv.vault.Command.Delete;
 import dev.bkv.vault.Command.GuessFailed;
@@ -53,7 +54,7 @@ class VaultStateTest {
   static VaultState exposed(int maxAttempts) {
     VaultState vault = new VaultState();
     vault.apply(new RegisterStore(ALICE, R1, RECORD, maxAttempts));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     assertInstanceOf(Response.Exposed.class, vault.apply(new RegisterExpose(ALICE, R1, key(42))));
     return vault;
   }
@@ -80,7 +81,7 @@ class VaultStateTest {
     // The requirement, tested exactly: guesses used, then the same store again.
     VaultState vault = exposed(10);
     for (int i = 0; i < 3; i++) {
-      vault.apply(new CountGuess(ALICE));
+      vault.apply(Guesses.fresh(ALICE));
     }
     byte[] before = SnapshotCodec.encode(vault);
     Response response = vault.apply(new RegisterStore(ALICE, R1, RECORD, 10));
@@ -104,7 +105,7 @@ class VaultStateTest {
   void r3_new_registration_replaces_record_but_keeps_guesses_used() {
     VaultState vault = exposed(10);
     for (int i = 0; i < 4; i++) {
-      vault.apply(new CountGuess(ALICE));
+      vault.apply(Guesses.fresh(ALICE));
     }
     assertEquals(new Response.Stored(R2, false), vault.apply(new RegisterStore(ALICE, R2, OTHER_RECORD, 10)));
     assertEquals(new Response.StatusReport(Phase.STORED, 6, 10), vault.status(ALICE));
@@ -116,18 +117,18 @@ class VaultStateTest {
   void r3_a_smaller_limit_than_guesses_used_leaves_none() {
     VaultState vault = exposed(10);
     for (int i = 0; i < 4; i++) {
-      vault.apply(new CountGuess(ALICE));
+      vault.apply(Guesses.fresh(ALICE));
     }
     vault.apply(new RegisterStore(ALICE, R2, OTHER_RECORD, 2));
     assertEquals(new Response.StatusReport(Phase.STORED, 0, 2), vault.status(ALICE));
-    assertEquals(new Response.Destroyed(), vault.apply(new CountGuess(ALICE)));
+    assertEquals(new Response.Destroyed(), vault.apply(Guesses.fresh(ALICE)));
   }
 
   @Test
   void r4_expose_needs_the_stored_registration_and_resets_the_count() {
     VaultState vault = new VaultState();
     vault.apply(new RegisterStore(ALICE, R1, RECORD, 5));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     assertEquals(new Response.NotFound(), vault.apply(new RegisterExpose(ALICE, R2, key(1))));
     assertEquals(new Response.Refused(Reason.NOT_EXPOSED), vault.apply(new RecoverSucceeded(ALICE, R1)));
     assertEquals(new Response.Exposed(), vault.apply(new RegisterExpose(ALICE, R1, key(1))));
@@ -138,7 +139,7 @@ class VaultStateTest {
   @Test
   void r5_count_guess_counts_one_and_returns_the_record() {
     VaultState vault = exposed(3);
-    Response response = vault.apply(new CountGuess(ALICE));
+    Response response = vault.apply(Guesses.fresh(ALICE));
     Response.GuessCounted counted = assertInstanceOf(Response.GuessCounted.class, response);
     assertEquals(R1, counted.registrationId());
     assertEquals(1, counted.attemptNumber());
@@ -152,11 +153,11 @@ class VaultStateTest {
     for (int max : new int[] {1, 2, 10, 255}) {
       VaultState vault = exposed(max);
       for (int i = 1; i <= max; i++) {
-        Response.GuessCounted counted = assertInstanceOf(Response.GuessCounted.class, vault.apply(new CountGuess(ALICE)));
+        Response.GuessCounted counted = assertInstanceOf(Response.GuessCounted.class, vault.apply(Guesses.fresh(ALICE)));
         assertEquals(i, counted.attemptNumber());
         assertEquals(max - i, counted.guessesRemaining());
       }
-      assertEquals(new Response.Destroyed(), vault.apply(new CountGuess(ALICE)));
+      assertEquals(new Response.Destroyed(), vault.apply(Guesses.fresh(ALICE)));
       assertEquals(new Response.NotFound(), vault.status(ALICE));
       assertEquals(0, vault.recordCount());
     }
@@ -165,14 +166,14 @@ class VaultStateTest {
   @Test
   void r7_success_resets_the_count_and_answers_with_a_copy_of_the_key() {
     VaultState vault = exposed(3);
-    vault.apply(new CountGuess(ALICE));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     Response.Recovered recovered = assertInstanceOf(Response.Recovered.class, vault.apply(new RecoverSucceeded(ALICE, R1)));
     assertArrayEquals(filled(32, 42), recovered.backupKey().toBytes());
     assertEquals(3, remaining(vault));
     recovered.backupKey().destroy();
     // Destroying the released copy leaves the vault's key intact.
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     Response.Recovered again = assertInstanceOf(Response.Recovered.class, vault.apply(new RecoverSucceeded(ALICE, R1)));
     assertArrayEquals(filled(32, 42), again.backupKey().toBytes());
   }
@@ -180,11 +181,11 @@ class VaultStateTest {
   @Test
   void r8_failure_keeps_the_count_and_destroys_at_the_limit() {
     VaultState vault = exposed(2);
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     Response kept = vault.apply(new GuessFailed(ALICE, R1));
     assertEquals(new Response.FailureKept(1), kept);
     assertEquals(false, kept.changedState());
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     assertEquals(new Response.Destroyed(), vault.apply(new GuessFailed(ALICE, R1)));
     assertEquals(new Response.NotFound(), vault.status(ALICE));
   }
@@ -192,8 +193,8 @@ class VaultStateTest {
   @Test
   void r8_the_last_counted_guess_can_still_succeed() {
     VaultState vault = exposed(2);
-    vault.apply(new CountGuess(ALICE));
-    vault.apply(new CountGuess(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
+    vault.apply(Guesses.fresh(ALICE));
     assertEquals(0, remaining(vault));
     assertInstanceOf(Response.Recovered.class, vault.apply(new RecoverSucceeded(ALICE, R1)));
     assertEquals(2, remaining(vault));
@@ -210,11 +211,11 @@ class VaultStateTest {
   @Test
   void r10_destroyed_user_answers_exactly_as_an_unknown_user() {
     VaultState destroyed = exposed(1);
-    destroyed.apply(new CountGuess(ALICE));
+    destroyed.apply(Guesses.fresh(ALICE));
     destroyed.apply(new GuessFailed(ALICE, R1));
     VaultState unknown = new VaultState();
     Command[] probes = {
-      new CountGuess(ALICE), new RecoverSucceeded(ALICE, R1), new GuessFailed(ALICE, R1),
+      Guesses.fresh(ALICE), new RecoverSucceeded(ALICE, R1), new GuessFailed(ALICE, R1),
       new Delete(ALICE, R1), new RegisterExpose(ALICE, R1, key(3))
     };
     for (Command probe : probes) {
@@ -228,8 +229,8 @@ class VaultStateTest {
   @Test
   void r11_a_destroyed_or_deleted_registration_never_comes_back() throws DecodeException {
     VaultState destroyed = exposed(1);
-    destroyed.apply(new CountGuess(ALICE));
-    destroyed.apply(new CountGuess(ALICE));
+    destroyed.apply(Guesses.fresh(ALICE));
+    destroyed.apply(Guesses.fresh(ALICE));
     assertEquals(new Response.Refused(Response.Reason.REGISTRATION_RETIRED), destroyed.apply(store(R1, 1)),
         "a replayed store of the destroyed registration is refused");
     assertEquals(new Response.NotFound(), destroyed.status(ALICE));
@@ -269,7 +270,8 @@ class VaultStateTest {
     assertThrows(IllegalArgumentException.class, () -> new RegisterStore(ALICE, R1, RECORD, 256));
     assertThrows(IllegalArgumentException.class, () -> new RegisterStore(ALICE, R1, new byte[0], 1));
     assertThrows(IllegalArgumentException.class, () -> new RegisterStore(ALICE, null, RECORD, 1));
-    assertThrows(IllegalArgumentException.class, () -> new CountGuess(null));
+    assertThrows(IllegalArgumentException.class, () -> new CountGuess(null, Guesses.fresh(ALICE).ke1Digest()));
+    assertThrows(IllegalArgumentException.class, () -> new CountGuess(ALICE, null));
     assertThrows(IllegalArgumentException.class, () -> new BackupKey(new byte[15]));
     assertThrows(DecodeException.class, () -> UserId.of(new byte[0]));
     assertThrows(DecodeException.class, () -> UserId.of(new byte[65]));

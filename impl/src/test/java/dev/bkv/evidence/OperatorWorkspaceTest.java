@@ -295,15 +295,4 @@ class OperatorWorkspaceTest {
     }
   }
 
-  @Test
-  void aWorkspaceWithoutItsFleetsFolderListsNoFleets() throws Exception {
-    OperatorWorkspace workspace = initialize(tmp.resolve("ops"));
-    Path fleets = workspace.dir().resolve("fleets");
-    try (var files = Files.walk(fleets)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-    assertEquals(List.of(), workspace.fleetIds());
-  }
 }

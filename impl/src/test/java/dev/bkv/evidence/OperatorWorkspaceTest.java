@@ -294,5 +294,4 @@ class OperatorWorkspaceTest {
       return entries.sorted().toList();
     }
   }
-
 }

@@ -170,10 +170,11 @@ class EvidenceVerifierTest {
   @Test
   void each_transcript_line_is_rebuilt_and_a_difference_is_named_with_its_number_and_text() throws Exception {
     List<String> lines = evidence.transcript().lines();
-    int source = 0;
-    while (!lines.get(source).startsWith(CeremonyTranscript.ATTESTED + " ")) {
-      source++;
+    int firstAttested = 0;
+    while (!lines.get(firstAttested).startsWith(CeremonyTranscript.ATTESTED + " ")) {
+      firstAttested++;
     }
+    int source = firstAttested;
     String otherKey = "03" + "ab".repeat(32);
     // The source's attested line ends with the fleet key itself: any other key there is that line's mismatch.
     String sourceLine = lines.get(source);
@@ -198,11 +199,18 @@ class EvidenceVerifierTest {
 
   @Test
   void a_statement_whose_identity_key_does_not_derive_its_hsm_id_is_rejected() throws Exception {
-    var otherIdentity = BundleFixtures.ecdsaKey("not this HSM").publicKey();
-    DeploymentEvidence altered = resigned(1, c -> new HsmStatement.Claims(c.namespace(), c.fleetId(), c.fleetConfigDigest(),
-        c.hsmId(), c.datacenter(), otherIdentity, c.opaqueServerKey(), c.transportKey(), c.vaultJar(), c.transportContext()));
-    assertTrue(rejection(altered).endsWith("hsm-id is not derived from the statement's identity key"), rejection(altered));
+    // No HSM signs such a statement, so it keeps the signature it had: the id check comes before the signature's.
+    List<DeploymentEvidence.HsmEvidence> hsms = new ArrayList<>(evidence.hsms());
+    DeploymentEvidence.HsmEvidence block = hsms.get(1);
+    HsmStatement s = block.statement();
+    HsmStatement otherKey = new HsmStatement(s.namespace(), s.fleetId(), s.fleetConfigDigest(), s.hsmId(), s.datacenter(),
+        BundleFixtures.ecdsaKey("not this HSM").publicKey(), s.opaqueServerKey(), s.transportKey(), s.vaultJar(),
+        s.transportContext(), s.signature());
+    hsms.set(1, new DeploymentEvidence.HsmEvidence(block.deviceCertificateDer(), otherKey));
+    String reason = rejection(with(hsms, evidence.transcript(), evidence.operatorCertificateDer()));
+    assertTrue(reason.endsWith("hsm-id is not derived from the statement's identity key"), reason);
   }
+
 
   @Test
   void building_evidence_from_participants_out_of_member_order_is_an_invariant_violation() {

@@ -9,9 +9,15 @@ import dev.bkv.bundle.BundleFixtures;
 import dev.bkv.bundle.ValidationBundle;
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.crypto.Sha256Digest;
+import dev.bkv.evidence.DeploymentEvidence;
 import dev.bkv.evidence.FleetRun;
 import dev.bkv.fleet.MemberKeys;
 import dev.bkv.tlog.SignedNote;
+import dev.bkv.tlog.TileClient;
+import dev.bkv.tlog.VerifiedCheckpoint;
+import dev.bkv.witness.BundleReceipt;
+import dev.bkv.witness.CrashPoints;
+import dev.bkv.witness.Witness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -258,6 +264,15 @@ class AuditorStepsTest {
           AuditWorld.NOT_AFTER, rekeyed, one.evidence().digest(), Optional.empty());
       String rekey = EvidenceCheck.check(wrongKey, one.evidence(), root, FleetRun.JAR).reasonOrEmpty();
       assertTrue(rekey.matches("HSM [0-9a-f]+: the bundle's OPAQUE server key is not the attested one"), rekey);
+      // Four of the five attested HSMs, one per datacenter: the quorum (3) is the same, the count is not.
+      List<MemberKeys> fourOfFive = new java.util.ArrayList<>();
+      for (MemberKeys m : five.ceremony().members().subList(0, 4)) {
+        fourOfFive.add(new MemberKeys(m.hsmId(), "dc-" + (fourOfFive.size() + 1), m.identityKey(), m.opaqueServerKey()));
+      }
+      ValidationBundle fewer = ValidationBundle.of(BundleFixtures.NAMESPACE, "fleet-1", 1, AuditWorld.NOT_BEFORE,
+          AuditWorld.NOT_AFTER, fourOfFive, five.evidence().digest(), Optional.empty());
+      assertEquals("evidence lists 5 HSMs, the bundle 4", EvidenceCheck.check(fewer, five.evidence(), root, FleetRun.JAR)
+          .reasonOrEmpty());
       assertTrue(EvidenceCheck.check(b1, one.evidence(), root, FleetRun.JAR).isVerified());
     }
   }
@@ -276,6 +291,66 @@ class AuditorStepsTest {
           () -> new Auditor.Inputs(in.log(), in.logPolicy(), in.witnessBundleKey(), in.namespace(), List.of(), overLimit,
               in.pinned(), in.vendorRoot(), in.expectedJar(), in.lastAudited()));
       assertEquals("an audit reads at most " + Auditor.PUBLISHED_FILES_MAX + " published files", e.getMessage());
+    }
+  }
+
+  @Test
+  void evidenceWhoseVendorRootIsNotACertificate_failsTheEvidenceStepWhenNoRootIsPinned() throws Exception {
+    try (AuditWorld w = new AuditWorld(temp)) {
+      AuditWorld.Fleet one = w.fleet("fleet-1", 3);
+      DeploymentEvidence e = one.evidence();
+      DeploymentEvidence broken = new DeploymentEvidence(e.ceremonyTimeSeconds(), e.vaultJar(), e.transcriptDigest(),
+          "not a certificate".getBytes(StandardCharsets.US_ASCII), e.operatorCertificateDer(), e.config(),
+          e.hsms(), e.transcript());
+      w.evidence.add(broken);
+      AuditWorld.Fleet keys = new AuditWorld.Fleet(one.ceremony(), broken);
+      w.publish(AuditWorld.bundle(keys, keys, 1, Optional.empty()));
+      Auditor.Inputs in = w.inputs(Optional.empty(), Optional.of(FleetRun.JAR), Optional.empty());
+      Auditor.Outcome outcome = Auditor.audit(new Auditor.Inputs(in.log(), in.logPolicy(), in.witnessBundleKey(),
+          in.namespace(), in.witnessed(), in.evidence(), in.pinned(), Optional.empty(), in.expectedJar(), in.lastAudited()));
+      String detail = stepDetail(outcome, 0, "evidence");
+      assertTrue(detail.startsWith("the evidence's vendor root: "), detail);
+    }
+  }
+
+  @Test
+  void tilesThatDoNotProveTheLogsCheckpoint_leaveTheComparisonUndecided() throws Exception {
+    try (AuditWorld w = new AuditWorld(temp.resolve("w")); AuditWorld other = new AuditWorld(temp.resolve("o"))) {
+      w.witness.log().append(BundleFixtures.bundle("fleet-1", 1, Optional.empty()).toBytes());
+      VerifiedCheckpoint seen = w.policy().verify(w.witness.log().checkpoint()).value();
+      w.witness.log().append(BundleFixtures.bundle("fleet-2", 1, Optional.empty()).toBytes());
+      other.witness.log().append(BundleFixtures.bundle("fleet-3", 1, Optional.empty()).toBytes());
+      other.witness.log().append(BundleFixtures.bundle("fleet-4", 1, Optional.empty()).toBytes());
+      VerifiedCheckpoint served = w.policy().verify(w.witness.log().checkpoint()).value();
+      TileClient foreignTiles = new TileClient(new LogReaderTest.ServiceFetcher(other.witness.service()),
+          served.checkpoint());
+      Optional<String> problem = Auditor.disagreement(seen, new LogReader.LogSnapshot(served, List.of(), foreignTiles));
+      assertTrue(problem.orElseThrow().startsWith("the consistency data offered does not verify"), problem.toString());
+    }
+  }
+
+  @Test
+  void aReceiptFromAForkUnderTheSameKey_failsTheLogEntryStep() throws Exception {
+    try (AuditWorld w = new AuditWorld(temp.resolve("w"))) {
+      // A copy of the empty witness holds the same keys: what it logs next is a fork of the same log.
+      Path forkDir = temp.resolve("fork");
+      try (var files = java.nio.file.Files.walk(temp.resolve("w"))) {
+        for (Path from : files.toList()) {
+          java.nio.file.Files.copy(from, forkDir.resolve(temp.resolve("w").relativize(from).toString()));
+        }
+      }
+      AuditWorld.Fleet one = w.fleet("fleet-1", 3);
+      ValidationBundle b1 = AuditWorld.bundle(one, one, 1, Optional.empty());
+      WitnessedBundle honest = w.publish(b1);
+      w.witness.log().append(BundleFixtures.bundle("fleet-2", 1, Optional.empty()).toBytes());
+      try (Witness fork = Witness.open(forkDir, () -> AuditWorld.NOT_BEFORE, CrashPoints.NONE)) {
+        fork.log().append(b1.toBytes());
+        fork.log().append(BundleFixtures.bundle("fleet-3", 1, Optional.empty()).toBytes());
+        // Asked again for b1, the fork answers with its current checkpoint: size 2, another root than the log's.
+        BundleReceipt forked = fork.log().append(b1.toBytes());
+        w.witnessed.set(0, WitnessedBundle.of(b1, forked.bundleSignature(), forked.proof(), honest.countersignature()));
+      }
+      assertFails(w.audit(), "epoch 1, log entry: the receipt's checkpoint disagrees with the log: ");
     }
   }
 }

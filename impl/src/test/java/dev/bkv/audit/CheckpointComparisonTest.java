@@ -165,4 +165,38 @@ class CheckpointComparisonTest {
     FormatException e = assertThrows(FormatException.class, () -> SplitViewEvidence.parse(text.getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().contains(messagePart), e.getMessage());
   }
+
+  @Test
+  void whenTheCheckpointsAreOfDifferentLogs_thenNothingIsDecided() throws Exception {
+    String elsewhere = "elsewhere.test/bundles";
+    Ed25519Note.Signer otherLog = new Ed25519Note.Signer(elsewhere, Ed25519.PrivateKey.generate(RANDOM));
+    MerkleTree tree = honest(4);
+    VerifiedCheckpoint foreign = CheckpointPolicy.logOnly(elsewhere, otherLog.verifier()).verify(
+        SignedNote.sign(new Checkpoint(elsewhere, tree.size(), tree.root()).text(), List.of(otherLog))).value();
+    Outcome outcome = CheckpointComparison.compare(verified(tree), foreign, LargerTreePrefix.of(tree, 4));
+    assertEquals("checkpoints of different logs: " + ORIGIN + " and " + elsewhere,
+        assertInstanceOf(Unresolved.class, outcome).reason());
+  }
+
+  @Test
+  void whenSizesAreEqual_thenThePrefixPlaysNoPart_andTheEvidenceKeepsTheOrderGiven() throws Exception {
+    VerifiedCheckpoint a = verified(honest(4));
+    MerkleTree fork = tree("fork ", 2, 4, honest(4));
+    LargerTreePrefix unrelated = new LargerTreePrefix(3, new Hash(new byte[32]), List.of());
+    assertInstanceOf(Consistent.class, CheckpointComparison.compare(a, verified(honest(4)), unrelated));
+    SplitView split = assertInstanceOf(SplitView.class, CheckpointComparison.compare(a, verified(fork), unrelated));
+    assertTrue(split.evidence().verify(POLICY).isVerified(), split.evidence().verify(POLICY).reasonOrEmpty());
+    assertEquals(a.note().note().text(), split.evidence().smaller().text(), "the first checkpoint given is listed first");
+    assertEquals(fork.root(), split.evidence().smallerRootInLarger());
+  }
+
+  @Test
+  void evidenceOfExactlyTheByteLimitIsRead_andOneByteMoreIsRefusedUnread() {
+    FormatException atLimit = assertThrows(FormatException.class,
+        () -> SplitViewEvidence.parse(new byte[SplitViewEvidence.EVIDENCE_BYTES_MAX]));
+    assertEquals("split-view evidence ends inside a line", atLimit.getMessage());
+    FormatException over = assertThrows(FormatException.class,
+        () -> SplitViewEvidence.parse(new byte[SplitViewEvidence.EVIDENCE_BYTES_MAX + 1]));
+    assertEquals("split-view evidence is longer than " + SplitViewEvidence.EVIDENCE_BYTES_MAX + " bytes", over.getMessage());
+  }
 }

@@ -101,4 +101,14 @@ class FleetDiffTest {
     assertEquals(List.of("fleet fleet-9 replaces fleet fleet-1: 0 HSMs added, 0 removed, OPAQUE server key unchanged"),
         FleetDiff.between(one, renamed).changes());
   }
+
+  @Test
+  void aFleetGrowingFrom4To5Hsms_namesTheQuorumLineThoughTheQuorumStays3() throws Exception {
+    Sha256Digest evidence = BundleFixtures.evidenceDigest("fleet-1");
+    ValidationBundle four = bundle("fleet-1", BundleFixtures.members("fleet-1", 4, 4), evidence);
+    ValidationBundle five = bundle("fleet-1", BundleFixtures.members("fleet-1", 5, 5), evidence);
+    assertEquals(four.quorum(), five.quorum());
+    assertTrue(FleetDiff.between(four, five).changes().contains("quorum 3 of 4 -> 3 of 5"),
+        FleetDiff.between(four, five).changes().toString());
+  }
 }

@@ -2,10 +2,16 @@ package dev.bkv.audit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.crypto.Ed25519;
+import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.CheckpointPolicy;
+import dev.bkv.tlog.Ed25519Note;
+import dev.bkv.tlog.Hash;
+import dev.bkv.tlog.SignedNote;
 import dev.bkv.tlog.TileFetcher;
 import dev.bkv.tlog.Verdict;
 import dev.bkv.witness.CrashPoints;
@@ -156,5 +162,32 @@ class LogReaderTest {
     assertTrue(assertThrows(IOException.class, () -> fetcher.fetch("checkpoint", 10)).getMessage().contains("no checkpoint"));
     Files.write(dir.resolve("checkpoint"), new byte[11]);
     assertTrue(assertThrows(IOException.class, () -> fetcher.fetch("checkpoint", 10)).getMessage().contains("longer than 10"));
+  }
+
+  @Test
+  void aLogOfMoreEntriesThanTheLimitIsRefusedBeforeAnyTileIsRead_andOneAtTheLimitIsRead() throws Exception {
+    String origin = "log.test/bundles";
+    Ed25519Note.Signer key = new Ed25519Note.Signer(origin, Ed25519.PrivateKey.generate(new SecureRandom()));
+    CheckpointPolicy policy = CheckpointPolicy.logOnly(origin, key.verifier());
+    for (long size : new long[] {LogReader.ENTRIES_MAX, LogReader.ENTRIES_MAX + 1}) {
+      byte[] checkpoint = SignedNote.sign(new Checkpoint(origin, size,
+          new Hash(new byte[32])).text(), List.of(key)).toBytes();
+      List<String> tilesAsked = new ArrayList<>();
+      TileFetcher noTiles = (path, bytesMax) -> {
+        if (path.equals("checkpoint")) {
+          return checkpoint;
+        }
+        tilesAsked.add(path);
+        throw new IOException("no tile " + path);
+      };
+      if (size > LogReader.ENTRIES_MAX) {
+        assertEquals("log has " + size + " entries, more than an audit reads (" + LogReader.ENTRIES_MAX + ")",
+            LogReader.read(noTiles, policy).reasonOrEmpty());
+        assertEquals(List.of(), tilesAsked);
+      } else {
+        assertThrows(IOException.class, () -> LogReader.read(noTiles, policy));
+        assertFalse(tilesAsked.isEmpty(), "a log of exactly the limit is read");
+      }
+    }
   }
 }

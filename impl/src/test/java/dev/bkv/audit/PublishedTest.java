@@ -161,4 +161,19 @@ class PublishedTest {
     Files.writeString(file, "not a note\n");
     assertTrue(assertThrows(IOException.class, () -> Published.lastAudited(file)).getMessage().startsWith(file + ": "));
   }
+
+  @Test
+  void aFolderOfExactlyTheFileLimitIsRead_andOneFileMoreIsRefusedBeforeAnyIsParsed() throws Exception {
+    Path pub = folder();
+    Path bundles = pub.resolve("bundles");
+    // The two real bundles sort first (1, 2), then empty files up to the limit: the first empty one is refused as malformed.
+    for (int i = 2; i < Auditor.PUBLISHED_FILES_MAX; i++) {
+      Files.createFile(bundles.resolve(String.format("x%05d.witnessed", i)));
+    }
+    String atLimit = assertThrows(IOException.class, () -> Published.load(pub)).getMessage();
+    assertTrue(atLimit.startsWith(bundles.resolve("x00002.witnessed") + ": "), atLimit);
+    Files.createFile(bundles.resolve("y.witnessed"));
+    assertEquals(bundles + " holds more than " + Auditor.PUBLISHED_FILES_MAX + " published files",
+        assertThrows(IOException.class, () -> Published.load(pub)).getMessage());
+  }
 }

@@ -2,12 +2,14 @@ package dev.bkv.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.tlog.Checkpoint;
 import dev.bkv.tlog.ConsistencyProof;
 import dev.bkv.tlog.Hash;
+import dev.bkv.tlog.MerkleTree;
 import dev.bkv.tlog.NoteSignature;
 import dev.bkv.tlog.SignedNote;
 import dev.bkv.tlog.TlogProof;
@@ -220,5 +222,54 @@ class BundleVerifierTest {
     rejected(BundleVerifier.verifyPinned(epoch1, epoch2.toBytes()), BundleCheck.PINNED_FLEET, "the app pins fleet-a");
     rejected(BundleVerifier.verifyPinned(epoch1, "not a bundle\n".getBytes(StandardCharsets.UTF_8)), BundleCheck.WELL_FORMED, "");
     assertEquals("pinned-fleet", BundleVerifier.verifyPinned(epoch1, epoch2.toBytes()).specReason());
+  }
+
+  @Test
+  void theFleetKeySetDigestIsTheHashOfTheKeyLinesAndTheQuorumLine() throws Exception {
+    // Lines 7 to 12 of a 3-HSM bundle are its key lines, line 13 its quorum line.
+    String[] lines = epoch1.text().split("\n");
+    String keysAndQuorum = String.join("\n", java.util.Arrays.copyOfRange(lines, 6, 13)) + "\n";
+    assertTrue(lines[12].startsWith("quorum "), lines[12]);
+    assertEquals(Sha256Digest.of(keysAndQuorum.getBytes(StandardCharsets.US_ASCII)), BundleVerifier.keySetDigest(epoch1));
+  }
+
+  @Test
+  void aConsistencyProofOfExactlyTheLimitIsCheckedNotRefusedAsMalformed() throws Exception {
+    List<Hash> atLimit = new ArrayList<>();
+    for (int i = 0; i < ConsistencyProof.HASHES_MAX; i++) {
+      atLimit.add(new Hash(new byte[32]));
+    }
+    rejected(verify(afterAccepting1(), witnessed(epoch2, index2, 0).toBytes(), atLimit, 0), BundleCheck.CONSISTENCY, "");
+  }
+
+  @Test
+  void aCosignerCountsOnceHoweverOftenItSigns_andUnknownCosignersAreSkipped() throws Exception {
+    WitnessedBundle w = witnessed(epoch2, index2, 1);
+    SignedNote note = w.proof().checkpoint();
+    NoteSignature first = note.signatures().get(1);
+    NoteSignature stranger = BundleFixtures.cosigner(3).cosign(note.textBytes(), NOW);
+    SignedNote repeated = note.withSignatures(List.of(stranger, first));
+    TlogProof p = w.proof();
+    byte[] file = withProof(w, new TlogProof(Optional.empty(), p.index(), p.proof(), repeated)).toBytes();
+    rejected(verify(afterAccepting1(), file, consistencyFrom(2), 2), BundleCheck.COSIGNATURES, "1 valid cosignatures");
+    assertTrue(verify(afterAccepting1(), file, consistencyFrom(2), 1).accepted());
+  }
+
+  @Test
+  void everyTreeExtendsAStoredEmptyTree() throws Exception {
+    ClientMemory emptyLog = new ClientMemory(Optional.of(new Checkpoint(BundleFixtures.LOG_ORIGIN, 0,
+        new MerkleTree().root())), 1, Optional.of(epoch1.toBytes()));
+    assertTrue(verify(emptyLog, witnessed(epoch2, index2, 0).toBytes(), List.of(), 0).accepted());
+  }
+
+  @Test
+  void aRejectionIsNeverAnAcceptanceAndAlwaysSaysWhy_andMemoryHoldsNoNegativeEpoch() {
+    assertTrue(!new BundleVerdict.Rejected(BundleCheck.EPOCH, "epoch 1 is below 2").accepted());
+    assertThrows(IllegalArgumentException.class,
+        () -> new BundleVerdict.Rejected(BundleCheck.EPOCH, null));
+    assertThrows(IllegalArgumentException.class,
+        () -> new BundleVerdict.Rejected(BundleCheck.EPOCH, ""));
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClientMemory(Optional.empty(), -1, Optional.empty()));
   }
 }

@@ -56,4 +56,25 @@ class MigrationTrustTest {
     WitnessedBundle downgrade = BundleFixtures.witness(log, BundleFixtures.bundle("new", 2, Optional.of(older.digest())));
     assertTrue(rejection(trust.check(downgrade.toBytes(), ownLater.toBytes(), oldKey)).contains("epoch"));
   }
+
+  @Test
+  void theOwnBundleMustBeTheOneItStates_andTheNewOneInTheSameNamespace() throws Exception {
+    ValidationBundle old = BundleFixtures.bundle("old", 1, Optional.empty());
+    WitnessedBundle own = BundleFixtures.witness(log, old);
+    WitnessedBundle target = BundleFixtures.witness(log, BundleFixtures.bundle("new", 2, Optional.of(old.digest())));
+    byte[] misstated = new String(own.toBytes(), StandardCharsets.ISO_8859_1)
+        .replace(own.statedDigest().toHex(), "00".repeat(32)).getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals("the own bundle's stated digest is not SHA-256 of its bytes",
+        rejection(trust.check(target.toBytes(), misstated, oldKey)));
+    // Anchors pinned to the other namespace would trust the moved fleet: the namespace check alone refuses it.
+    String elsewhere = "other.example.com/app";
+    MigrationTrust trustElsewhere = new MigrationTrust(new TrustAnchors(elsewhere, BundleFixtures.bundleKey().verifier(),
+        BundleFixtures.operatorKey().publicKey(), BundleFixtures.LOG_ORIGIN, BundleFixtures.logKey().verifier(),
+        VerifierSet.of(), 0));
+    WitnessedBundle moved = BundleFixtures.witness(log, ValidationBundle.of(elsewhere, "new", 2, BundleFixtures.NOT_BEFORE,
+        BundleFixtures.NOT_AFTER, BundleFixtures.members("new", 3, 3), BundleFixtures.evidenceDigest("new"),
+        Optional.of(old.digest())));
+    assertEquals("the new bundle is for namespace " + elsewhere + ", the own one for " + BundleFixtures.NAMESPACE,
+        rejection(trustElsewhere.check(moved.toBytes(), own.toBytes(), oldKey)));
+  }
 }

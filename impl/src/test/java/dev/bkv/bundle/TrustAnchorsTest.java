@@ -3,6 +3,7 @@ package dev.bkv.bundle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.bkv.tlog.CheckpointPolicy;
 import dev.bkv.tlog.VerifierSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,12 @@ class TrustAnchorsTest {
   void aBundleNamesItsFleetWhenPrinted() throws Exception {
     assertEquals("ValidationBundle(" + BundleFixtures.NAMESPACE + " fleet-1 epoch 1, 3 HSMs)",
         BundleFixtures.bundle("fleet-1", 1, Optional.empty()).toString());
+  }
+
+  @Test
+  void asACheckpointPolicyTheAnchorsKeepTheLogOriginAndTheCosignaturesRequired() {
+    CheckpointPolicy policy = requiring(2).checkpointPolicy();
+    assertEquals(BundleFixtures.LOG_ORIGIN, policy.origin());
+    assertEquals(2, policy.witnessesRequired());
   }
 }

@@ -188,4 +188,60 @@ class ValidationBundleTest {
     assertTrue(bytes.length <= ValidationBundle.BUNDLE_BYTES_MAX, bytes.length + " bytes");
     assertEquals(bundle, ValidationBundle.parse(bytes));
   }
+
+  @Test
+  void each_refusal_of_a_bundle_built_from_parts_names_the_figures_that_broke_it() throws Exception {
+    List<MemberKeys> members = BundleFixtures.members("fleet-1", 3, 3);
+    Sha256Digest evidence = BundleFixtures.evidenceDigest("fleet-1");
+    String ns = BundleFixtures.NAMESPACE;
+    long nb = BundleFixtures.NOT_BEFORE;
+    // Second 0 is a valid start: only a negative not-before is refused.
+    assertEquals(0, ValidationBundle.of(ns, "f", 1, 0, 1, members, evidence, Optional.empty()).notBeforeSeconds());
+    long tooWide = ValidationBundle.VALIDITY_SECONDS_MAX + 1;
+    BundleFormatException wide = assertThrows(BundleFormatException.class,
+        () -> ValidationBundle.of(ns, "f", 1, nb, nb + tooWide, members, evidence, Optional.empty()));
+    assertTrue(wide.getMessage().endsWith("validity window of " + tooWide + " seconds exceeds "
+        + ValidationBundle.VALIDITY_SECONDS_MAX), wide.getMessage());
+    assertEquals(Reason.EVIDENCE, assertThrows(BundleFormatException.class,
+        () -> ValidationBundle.of(ns, "f", 1, nb, nb + 1, members, null, Optional.empty())).reason());
+    List<MemberKeys> tooMany = BundleFixtures.members("big", ValidationBundle.HSMS_MAX + 1, 16);
+    BundleFormatException many = assertThrows(BundleFormatException.class,
+        () -> ValidationBundle.of(ns, "f", 1, nb, nb + 1, tooMany, evidence, Optional.empty()));
+    assertEquals(Reason.HSM_COUNT, many.reason());
+    assertTrue(many.getMessage().endsWith("not " + (ValidationBundle.HSMS_MAX + 1)), many.getMessage());
+    List<MemberKeys> swapped = new ArrayList<>(List.of(members.get(1), members.get(0), members.get(2)));
+    BundleFormatException order = assertThrows(BundleFormatException.class,
+        () -> ValidationBundle.of(ns, "f", 1, nb, nb + 1, swapped, evidence, Optional.empty()));
+    assertTrue(order.getMessage().contains(": HSM " + members.get(0).hsmId().toHex() + " is not after "
+        + members.get(1).hsmId().toHex() + " "), order.getMessage());
+  }
+
+  @Test
+  void bundles_are_equal_exactly_when_their_bytes_are() throws Exception {
+    ValidationBundle one = epochOne();
+    ValidationBundle again = ValidationBundle.parse(one.toBytes());
+    ValidationBundle other = BundleFixtures.bundle("fleet-2", 1, Optional.empty());
+    assertEquals(one, again);
+    assertEquals(one.hashCode(), again.hashCode());
+    assertTrue(!one.equals(other), "different fleets");
+    assertTrue(!one.equals(one.text()), "a bundle is not its text");
+    assertTrue(one.hashCode() != other.hashCode(), "the hash follows the bytes");
+  }
+
+  @Test
+  void a_malformed_key_or_number_is_refused_naming_its_line_and_shape() throws Exception {
+    String t = text();
+    List<String> keyLines = t.lines().filter(l -> l.startsWith("key ")).toList();
+    // Lines 1 to 6 are the header, namespace, fleet-id, epoch, not-before and not-after.
+    String badIdentity = keyLines.get(0).substring(0, keyLines.get(0).length() - 2) + "zz";
+    assertTrue(messageOf(t.replace(keyLines.get(0), badIdentity)).contains(": line 7 must be \"key <identity|opaque>"));
+    String badOpaque = keyLines.get(1).substring(0, keyLines.get(1).length() - 2) + "zz";
+    assertTrue(messageOf(t.replace(keyLines.get(1), badOpaque)).contains(": line 8 must be \"key <identity|opaque>"));
+    assertTrue(messageOf(t.replace("epoch 1\n", "epoch 01\n")).contains(": epoch must be a decimal in [0, 2^63 - 1]"));
+  }
+
+  private static String messageOf(String text) {
+    return assertThrows(BundleFormatException.class, () -> ValidationBundle.parse(text.getBytes(StandardCharsets.ISO_8859_1)),
+        "should be refused:\n" + text).getMessage();
+  }
 }

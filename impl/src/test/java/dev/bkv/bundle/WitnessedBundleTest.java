@@ -95,4 +95,47 @@ class WitnessedBundleTest {
         .getBytes(StandardCharsets.ISO_8859_1));
     assertTrue(!altered.statedDigest().equals(altered.bundleDigest()));
   }
+
+  @Test
+  void framing_faults_are_refused_with_a_reason_and_the_size_limit_is_inclusive() throws Exception {
+    WitnessedBundle witnessed = witnessed();
+    byte[] bytes = witnessed.toBytes();
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    assertTrue(reasonOf(java.util.Arrays.copyOf(bytes, WitnessedBundle.WITNESSED_BYTES_MAX)) != Reason.TOO_LARGE,
+        "a file of exactly the limit is read");
+    // A header that ends in a newline but has no blank line after it.
+    assertEquals(Reason.LINE_ORDER, reasonOf(BundleFixtures.ascii(text.substring(0, text.indexOf("\n\n") + 1))));
+    // A file that opens with the blank line: its header is empty.
+    assertEquals(Reason.ENCODING, reasonOf(BundleFixtures.ascii("\n\n" + text)));
+    String beforeReceipt = text.substring(0, text.indexOf("bkv.dev/bundle-receipt@v1"));
+    assertEquals(Reason.RECEIPT, reasonOf(BundleFixtures.ascii(beforeReceipt + "bkv.dev/bundle-receipt@v1")));
+    assertEquals(Reason.RECEIPT, reasonOf(BundleFixtures.ascii(beforeReceipt + "bkv.dev/bundle-receipt@v1\nsignature AAAA")));
+    String signature = "signature " + java.util.Base64.getEncoder().encodeToString(witnessed.witnessSignature().toBytes());
+    String shortSignature = "signature " + java.util.Base64.getEncoder().encodeToString(new byte[Ed25519.SIGNATURE_BYTES - 1]);
+    assertEquals(Reason.RECEIPT, reasonOf(replace(bytes, signature, shortSignature)));
+    // The header's lines are ASCII: a byte above 0x7e is refused as encoding.
+    assertEquals(Reason.ENCODING, reasonOf(replace(bytes, "countersignature ", "countersignature\u00e9")));
+  }
+
+  @Test
+  void a_checkpoint_signature_with_stray_base64_bits_is_not_canonical() throws Exception {
+    byte[] bytes = witnessed().toBytes();
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    // A note signature is base64 padded with '=': the digit before the padding carries unused bits,
+    // which the note parser tolerates (as Go does) but the re-encoding sets to zero.
+    int signatureLine = text.lastIndexOf(new String("\u2014 ".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    assertTrue(signatureLine > 0);
+    int padding = text.indexOf('=', signatureLine);
+    char last = text.charAt(padding - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char stray = alphabet.charAt(alphabet.indexOf(last) + 1);
+    String altered = text.substring(0, padding - 1) + stray + text.substring(padding);
+    assertEquals(Reason.NOT_CANONICAL, reasonOf(altered.getBytes(StandardCharsets.ISO_8859_1)));
+  }
+
+  @Test
+  void a_witnessed_bundle_names_its_fleet_and_log_index_when_printed() throws Exception {
+    assertEquals("WitnessedBundle(ValidationBundle(" + BundleFixtures.NAMESPACE + " fleet-1 epoch 1, 3 HSMs), index 1)",
+        witnessed().toString());
+  }
 }

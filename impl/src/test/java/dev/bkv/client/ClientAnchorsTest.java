@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.bundle.BundleFixtures;
 import dev.bkv.bundle.TrustAnchors;
+import dev.bkv.bundle.TrustAnchorsFile;
 import dev.bkv.tlog.FormatException;
 import dev.bkv.tlog.VerifierSet;
 import java.nio.charset.StandardCharsets;
@@ -68,5 +69,29 @@ class ClientAnchorsTest {
     FormatException e = assertThrows(FormatException.class, () -> ClientAnchors.parse(text.getBytes(StandardCharsets.UTF_8)),
         "refused: " + text);
     assertTrue(e.getMessage().contains(expected), e.getMessage() + " should say " + expected);
+  }
+
+  @Test
+  void theLimitsAreInclusive_32CosignersAnd256CharacterNames() throws FormatException {
+    TrustAnchors full = anchors(TrustAnchorsFile.COSIGNERS_MAX, TrustAnchorsFile.COSIGNERS_MAX);
+    assertEquals(TrustAnchorsFile.COSIGNERS_MAX, ClientAnchors.parse(ClientAnchors.format(full)).cosigners().size());
+    String longest = "l".repeat(TrustAnchorsFile.NAME_CHARS_MAX);
+    String good = new String(ClientAnchors.format(anchors(1, 1)), StandardCharsets.US_ASCII);
+    String originLine = "log-origin " + BundleFixtures.LOG_ORIGIN + "\n";
+    assertEquals(longest, ClientAnchors.parse(good.replace(originLine, "log-origin " + longest + "\n")
+        .getBytes(StandardCharsets.US_ASCII)).logOrigin());
+    assertRefused(good.replace(originLine, "log-origin " + longest + "l\n"), "line 4: log-origin must be 1 to 256");
+    FormatException atSize = assertThrows(FormatException.class,
+        () -> ClientAnchors.parse("x".repeat(TrustAnchorsFile.FILE_BYTES_MAX).getBytes(StandardCharsets.US_ASCII)));
+    assertTrue(!atSize.getMessage().contains("longer than"), atSize.getMessage());
+  }
+
+  @Test
+  void anOperatorKeyThatIsNotHexIsRefusedWithTheShapeAlone() {
+    String good = new String(ClientAnchors.format(anchors(0, 0)), StandardCharsets.US_ASCII);
+    String operatorLine = good.split("\n")[5];
+    FormatException e = assertThrows(FormatException.class, () -> ClientAnchors.parse(good.replace(operatorLine,
+        operatorLine.substring(0, operatorLine.length() - 2) + "zz").getBytes(StandardCharsets.US_ASCII)));
+    assertEquals("line 6: operator-key must be a compressed P-256 point in 66 lower-case hex digits", e.getMessage());
   }
 }

@@ -211,4 +211,21 @@ class CertificateProfileTest {
       return signer.getSignature();
     }
   }
+
+  @Test
+  void aKeyUsageThatIsNotABitStringIsRefusedAsMalformed() throws Exception {
+    byte[] der = device(false, KeyUsage.digitalSignature);
+    // id-ce-keyUsage (55 1d 0f), critical (01 01 ff), then the OCTET STRING (04 len) wrapping a BIT STRING (03).
+    byte[] marker = {0x55, 0x1d, 0x0f, 0x01, 0x01, (byte) 0xff, 0x04};
+    int at = -1;
+    for (int i = 0; i + marker.length + 1 < der.length && at < 0; i++) {
+      if (java.util.Arrays.equals(der, i, i + marker.length, marker, 0, marker.length)) {
+        at = i + marker.length + 1;
+      }
+    }
+    assertEquals(0x03, der[at]);
+    der[at] = 0x04; // an OCTET STRING where the BIT STRING should be
+    String reason = deviceReason(der, T0);
+    assertTrue(reason.startsWith("certificate names, extensions or validity are malformed: "), reason);
+  }
 }

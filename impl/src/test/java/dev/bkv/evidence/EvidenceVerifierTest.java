@@ -2,8 +2,10 @@ package dev.bkv.evidence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bkv.base.Check;
 import dev.bkv.bundle.BundleFixtures;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.fleet.CeremonyTranscript;
@@ -156,5 +158,76 @@ class EvidenceVerifierTest {
     assertFalse(verify(new byte[0]).isVerified());
     assertFalse(verify(java.util.Arrays.copyOf(bytes, bytes.length - 1)).isVerified());
     assertTrue(verify(bytes).isVerified());
+  }
+
+  /** The evidence with its transcript lines changed by {@code change} and consistently re-hashed. */
+  private static String transcriptRejection(UnaryOperator<List<String>> change) throws Exception {
+    List<String> lines = change.apply(new ArrayList<>(evidence.transcript().lines()));
+    CeremonyTranscript rewritten = CeremonyTranscript.parse((String.join("\n", lines) + "\n").getBytes(StandardCharsets.US_ASCII));
+    return rejection(with(evidence.hsms(), rewritten, evidence.operatorCertificateDer()));
+  }
+
+  @Test
+  void each_transcript_line_is_rebuilt_and_a_difference_is_named_with_its_number_and_text() throws Exception {
+    List<String> lines = evidence.transcript().lines();
+    int firstAttested = 0;
+    while (!lines.get(firstAttested).startsWith(CeremonyTranscript.ATTESTED + " ")) {
+      firstAttested++;
+    }
+    int source = firstAttested;
+    String otherKey = "03" + "ab".repeat(32);
+    // The source's attested line ends with the fleet key itself: any other key there is that line's mismatch.
+    String sourceLine = lines.get(source);
+    String alteredSource = sourceLine.substring(0, sourceLine.lastIndexOf(' ') + 1) + otherKey;
+    assertTrue(transcriptRejection(l -> { l.set(source, alteredSource); return l; }).endsWith("transcript: line " + (source + 1)
+        + " must be \"" + sourceLine + "\", found \"" + alteredSource + "\""));
+    // A recipient's attested key is only checked for its form, but the transport context hashes every line before it.
+    int recipient = source + 1;
+    String recipientLine = lines.get(recipient);
+    String alteredRecipient = recipientLine.substring(0, recipientLine.lastIndexOf(' ') + 1) + otherKey;
+    assertTrue(transcriptRejection(l -> { l.set(recipient, alteredRecipient); return l; })
+        .endsWith("transcript: the statements' transport context is not the SHA-256 of the transcript before it"));
+    String recipientPrefix = recipientLine.substring(0, recipientLine.lastIndexOf(' '));
+    assertTrue(transcriptRejection(l -> { l.set(recipient, recipientPrefix + " " + otherKey.toUpperCase(java.util.Locale.ROOT));
+      return l; }).endsWith("transcript: line " + (recipient + 1) + " must be \"" + recipientPrefix + " <66 hex>\", found \""
+        + recipientPrefix + " " + otherKey.toUpperCase(java.util.Locale.ROOT) + "\""));
+    assertTrue(transcriptRejection(l -> new ArrayList<>(l.subList(0, recipient)))
+        .endsWith("transcript: line " + (recipient + 1) + " must be \"" + recipientPrefix + " <66 hex>\", found the end"));
+    assertTrue(transcriptRejection(l -> { l.add(l.get(l.size() - 1)); return l; })
+        .endsWith("transcript: unexpected line " + (lines.size() + 1) + " after the operator line"));
+  }
+
+  @Test
+  void a_statement_whose_identity_key_does_not_derive_its_hsm_id_is_rejected() throws Exception {
+    // No HSM signs such a statement, so it keeps the signature it had: the id check comes before the signature's.
+    List<DeploymentEvidence.HsmEvidence> hsms = new ArrayList<>(evidence.hsms());
+    DeploymentEvidence.HsmEvidence block = hsms.get(1);
+    HsmStatement s = block.statement();
+    HsmStatement otherKey = new HsmStatement(s.namespace(), s.fleetId(), s.fleetConfigDigest(), s.hsmId(), s.datacenter(),
+        BundleFixtures.ecdsaKey("not this HSM").publicKey(), s.opaqueServerKey(), s.transportKey(), s.vaultJar(),
+        s.transportContext(), s.signature());
+    hsms.set(1, new DeploymentEvidence.HsmEvidence(block.deviceCertificateDer(), otherKey));
+    String reason = rejection(with(hsms, evidence.transcript(), evidence.operatorCertificateDer()));
+    assertTrue(reason.endsWith("hsm-id is not derived from the statement's identity key"), reason);
+  }
+
+
+  @Test
+  void building_evidence_from_participants_out_of_member_order_is_an_invariant_violation() {
+    List<KeyCeremony.Participant> reversed = new ArrayList<>(ceremony.participants());
+    java.util.Collections.reverse(reversed);
+    KeyCeremony.Result shuffled = new KeyCeremony.Result(ceremony.config(), ceremony.members(), reversed,
+        ceremony.transportKeys(), ceremony.transportContext(), ceremony.vaultJar(), ceremony.ceremonyTimeSeconds(),
+        ceremony.transcript());
+    assertThrows(Check.InvariantViolation.class,
+        () -> EvidenceBuilder.build(shuffled, run.vendor.root(), run.operator, run.operatorCertificate));
+  }
+
+  @Test
+  void a_header_of_more_lines_than_its_fields_is_refused_as_the_header() {
+    String text = new String(evidence.toBytes(), StandardCharsets.US_ASCII);
+    String longer = text.replaceFirst("\n", "\nnote an extra header line\n");
+    assertEquals("evidence header: more than 6 lines", assertThrows(EvidenceFormatException.class,
+        () -> DeploymentEvidence.parse(longer.getBytes(StandardCharsets.US_ASCII))).getMessage());
   }
 }

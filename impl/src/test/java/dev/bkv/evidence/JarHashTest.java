@@ -46,4 +46,18 @@ class JarHashTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void a_jar_of_exactly_the_size_limit_is_hashed_and_one_byte_more_is_refused_unread() throws Exception {
+    Path atLimit = dir.resolve("at-limit.jar");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(atLimit.toFile(), "rw")) {
+      file.setLength(JarHash.JAR_BYTES_MAX); // sparse: the zeros cost no disk
+    }
+    assertEquals(64, JarHash.of(atLimit).toHex().length());
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(atLimit.toFile(), "rw")) {
+      file.setLength(JarHash.JAR_BYTES_MAX + 1);
+    }
+    assertEquals(atLimit + " is " + (JarHash.JAR_BYTES_MAX + 1) + " bytes, more than " + JarHash.JAR_BYTES_MAX,
+        assertThrows(IOException.class, () -> JarHash.of(atLimit)).getMessage());
+  }
 }

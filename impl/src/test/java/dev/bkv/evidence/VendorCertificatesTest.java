@@ -87,4 +87,16 @@ class VendorCertificatesTest {
     Files.writeString(dir.resolve("root.crt"), "not a certificate");
     assertThrows(EvidenceFormatException.class, () -> HsmVendor.loadRoot(dir.resolve("root.crt")));
   }
+
+  @Test
+  void a_vendor_key_that_is_not_hex_or_a_root_that_is_a_device_certificate_is_refused_naming_the_file() throws Exception {
+    VENDOR.save(dir);
+    Files.writeString(dir.resolve("root.key"), "not hex\n");
+    assertEquals(dir.resolve("root.key") + " is not a P-256 private key in hex",
+        assertThrows(EvidenceFormatException.class, () -> HsmVendor.load(dir)).getMessage());
+    Path device = dir.resolve("device.crt");
+    Files.write(device, Pem.encodeCertificate(VENDOR.issueDeviceCertificate(DEVICE, T0)));
+    assertTrue(assertThrows(EvidenceFormatException.class, () -> HsmVendor.loadRoot(device)).getMessage()
+        .startsWith(device + ": "));
+  }
 }

@@ -18,9 +18,20 @@ public final class MerkleTree implements NodeSource {
 
   /** levels[k] packs the hashes of the complete subtrees of height k, 32 bytes each. */
   private final byte[][] levels = new byte[LEVELS_MAX][];
+  private final long leavesMax;
   private long size;
 
   public MerkleTree() {
+    this(LEAVES_MAX);
+  }
+
+  /**
+   * A tree that holds at most {@code leavesMax} leaves. Package-private: a tree of
+   * LEAVES_MAX leaves takes a gigabyte, so the limit's check is tested on a small one.
+   */
+  MerkleTree(long leavesMax) {
+    Check.that(leavesMax >= 1 && leavesMax <= LEAVES_MAX, "a tree's leaf limit is 1..LEAVES_MAX");
+    this.leavesMax = leavesMax;
     levels[0] = new byte[INITIAL_HASHES * Hash.BYTES];
   }
 
@@ -31,7 +42,9 @@ public final class MerkleTree implements NodeSource {
 
   /** Appends one leaf hash (see {@link Rfc6962#leafHash}) and returns its index. */
   public synchronized long append(Hash leafHash) {
-    Check.that(size < LEAVES_MAX, "Merkle tree holds at most LEAVES_MAX leaves");
+    if (size >= leavesMax) {
+      throw new Check.InvariantViolation("Merkle tree holds at most " + leavesMax + " leaves");
+    }
     long index = size;
     store(0, index, leafHash);
     // Each new leaf completes one subtree per trailing one bit of its index.

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,6 +132,10 @@ class MembershipAndValuesTest {
     Snapshot s = new Snapshot(3, 2, new byte[4]);
     assertEquals(new LogHead(2, 3), s.head());
     assertEquals("Snapshot[<<2, 3>>, 4 bytes]", s.toString());
+    assertEquals(Snapshot.STATE_BYTES_MAX, new Snapshot(1, 1, new byte[Snapshot.STATE_BYTES_MAX]).state().length);
+    IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+        () -> new Snapshot(1, 1, new byte[Snapshot.STATE_BYTES_MAX + 1]));
+    assertEquals("snapshot state must be 0.." + Snapshot.STATE_BYTES_MAX + " bytes", tooLarge.getMessage());
   }
 
   @Test
@@ -156,6 +161,9 @@ class MembershipAndValuesTest {
     assertFalse(bug.has(CoreBug.COMMIT_EARLIER_TERM));
     assertEquals("seeded bugs [VOTE_NOT_IN_NVRAM]", bug.toString());
     assertEquals(CoreBug.values().length, SeededCoreBugs.names().size());
+    CoreOptions none = new CoreOptions(Set.of());
+    assertTrue(none.isProduction(), "an empty set of any kind is production");
+    assertFalse(none.has(CoreBug.VOTE_NOT_IN_NVRAM));
   }
 
   @Test

@@ -331,6 +331,8 @@ class ReplicaCoreActionsTest {
     Output out = core.receive(new Message.AppendEntries(1, 0, 1, 0, 0, List.of(entry(1, 1), entry(1, 2)), 1));
     assertEquals(SpecAction.HANDLE_APPEND_ENTRIES, out.action().orElseThrow());
     assertEquals(new LogWrite.Append(0, List.of(entry(1, 1), entry(1, 2))), out.logWrite().orElseThrow());
+    assertEquals(new Nvram(1, Nvram.NO_VOTE, LogHead.EMPTY, 0), out.nvram().orElseThrow(),
+        "the adopted term goes to NVRAM with the write request; the head only once the log is written");
     assertTrue(out.messages().isEmpty(), "the acknowledgement waits for the write");
     assertEquals(List.of(1L), indexes(out.committed()));
     assertEquals(1, core.commitIndex());
@@ -411,6 +413,37 @@ class ReplicaCoreActionsTest {
   }
 
   @Test
+  void entriesUpToTheSnapshotAreSkippedWhateverTheirTermAndHeldOnesAreNotWrittenAgain() {
+    Snapshot snapshot = new Snapshot(3, 1, STATE);
+    ReplicaCore core = ReplicaCore.create(1, THREE, KEYS_THREE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION,
+        new Nvram(1, Nvram.NO_VOTE, new LogHead(1, 4), 0), new RecoveredLog(Optional.of(snapshot), List.of(entry(1, 4))));
+    // Entry 2 is inside the snapshot, entry 3 is its last one (committed, so its term is not
+    // compared), entry 4 is the log's last entry, already held.
+    Output out = core.receive(new Message.AppendEntries(1, 0, 1, 1, 9, List.of(entry(1, 2), entry(5, 3), entry(1, 4)), 4));
+    assertTrue(out.logWrite().isEmpty());
+    assertEquals(List.of(new Message.AppendAck(1, 1, 0, true, 4)), out.messages());
+    assertEquals(List.of(4L), indexes(out.committed()));
+    assertEquals(new LogHead(1, 4), core.logHead());
+  }
+
+  @Test
+  void prevLogIndexZeroMatchesWhateverPrevTermTheMessageNames() {
+    ReplicaCore core = fresh(1);
+    Output out = core.receive(new Message.AppendEntries(1, 0, 1, 0, 5, List.of(entry(1, 1)), 0));
+    assertEquals(new LogWrite.Append(0, List.of(entry(1, 1))), out.logWrite().orElseThrow());
+    assertEquals(List.of(new Message.AppendAck(1, 1, 0, true, 1)), core.onLogWritten().messages());
+  }
+
+  @Test
+  void aHeldPrefixOfANewerTermWritesTheTermBeforeTheAcknowledgementLeaves() {
+    ReplicaCore core = follower(1, List.of(entry(1, 1)), 0);
+    Output out = core.receive(new Message.AppendEntries(2, 0, 1, 1, 1, List.of(), 0));
+    assertTrue(out.logWrite().isEmpty());
+    assertEquals(new Nvram(2, Nvram.NO_VOTE, new LogHead(1, 1), 0), out.nvram().orElseThrow());
+    assertEquals(List.of(new Message.AppendAck(2, 1, 0, true, 1)), out.messages());
+  }
+
+  @Test
   void aForeignLogCatchesUpOnlyOnceALeaderMatchedItPastTheNvramHead() {
     ReplicaCore core = ReplicaCore.create(1, THREE, KEYS_THREE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION,
         new Nvram(1, Nvram.NO_VOTE, new LogHead(1, 3), 0), new RecoveredLog(Optional.empty(), List.of(entry(1, 1))));
@@ -460,6 +493,18 @@ class ReplicaCoreActionsTest {
 
     Output otherTerm = core.receive(new Message.InstallSnapshot(1, 0, 1, new Snapshot(3, 2, STATE)));
     assertTrue(otherTerm.installed().isPresent(), "entry 3 is of another term: not held");
+  }
+
+  @Test
+  void aSnapshotOfANewerTermMakesALeaderFollowItsSender() {
+    ReplicaCore core = leader(0, List.of());
+    Output out = core.receive(new Message.InstallSnapshot(3, 2, 0, new Snapshot(2, 1, STATE)));
+    assertTrue(out.leadershipLost());
+    assertEquals(Role.FOLLOWER, core.role());
+    assertEquals(3, core.currentTerm());
+    assertEquals(Nvram.NO_VOTE, core.votedFor());
+    assertEquals(2, core.leaderHint());
+    assertEquals(new Nvram(3, Nvram.NO_VOTE, LogHead.EMPTY, 0), out.nvram().orElseThrow());
   }
 
   @Test
@@ -598,6 +643,19 @@ class ReplicaCoreActionsTest {
   }
 
   @Test
+  void entriesMaxCountsOnlyTheEntriesAfterTheSnapshot() {
+    int max = ReplicaLog.ENTRIES_MAX;
+    ReplicaCore core = ReplicaCore.create(0, THREE, KEYS_THREE, ReplicaCore.Limits.defaults(), CoreOptions.PRODUCTION,
+        new Nvram(1, Nvram.NO_VOTE, new LogHead(1, max), 0),
+        new RecoveredLog(Optional.of(new Snapshot(max, 1, STATE)), List.of()));
+    core.onElectionTimeout();
+    core.receive(new Message.Vote(2, 1, 0));
+    assertEquals(new Output.Appended(max + 1L, 1, 2), core.onClientRequest(List.of(new byte[1])).appended().orElseThrow());
+    core.onLogWritten();
+    assertEquals(max + 1L, core.lastIndex());
+  }
+
+  @Test
   void limitsAreOneToTheEntriesOfOneMessage() {
     int max = PeerCodec.ENTRIES_PER_MESSAGE_MAX;
     new ReplicaCore.Limits(1, 1);
@@ -623,6 +681,12 @@ class ReplicaCoreActionsTest {
     Output out = core.restart(nvram, new RecoveredLog(Optional.empty(), List.of(entry(1, 1), new Entry(2, new byte[] {2}))));
     assertEquals(SpecAction.RESTART, out.action().orElseThrow());
     assertTrue(out.leadershipLost());
+    assertTrue(out.committed().isEmpty(), "nothing is committed again");
+    for (int j = 0; j < 3; j++) {
+      assertEquals(1, core.nextIndex(j), "ResetVolatile: nextIndex 1");
+      assertEquals(0, core.matchIndex(j), "ResetVolatile: matchIndex 0");
+      assertFalse(core.votedForMe(j));
+    }
     assertEquals(Role.FOLLOWER, core.role());
     assertEquals(0, core.commitIndex());
     assertEquals(0, core.votedFor(), "the vote is in NVRAM");

@@ -57,6 +57,8 @@ class ReplicaLogTest {
     assertThrows(Check.InvariantViolation.class, () -> log.entryAt(3), "inside the snapshot");
     assertThrows(Check.InvariantViolation.class, () -> log.entryAt(6));
 
+    assertEquals(0, log.termAt(0), "index 0, before every log, has term 0 after a snapshot too");
+
     ReplicaLog snapshotOnly = new ReplicaLog(new RecoveredLog(Optional.of(SNAPSHOT), List.of()));
     assertEquals(new LogHead(2, 3), snapshotOnly.head(), "the snapshot's head is the log's");
   }
@@ -68,6 +70,7 @@ class ReplicaLogTest {
     assertEquals(List.of(entry(2, 4), entry(3, 5)), both);
     assertEquals(List.of(entry(3, 5)), log.slice(5, 5));
     assertEquals(List.of(), log.slice(5, 4));
+    assertEquals(List.of(), log.slice(5, 3), "any range that ends before it starts is empty");
     assertThrows(Check.InvariantViolation.class, () -> log.slice(3, 4));
     assertThrows(Check.InvariantViolation.class, () -> log.slice(4, 6));
     log.replaceAfter(3, List.of());
@@ -84,6 +87,14 @@ class ReplicaLogTest {
     assertEquals(new LogHead(2, 3), log.head());
     assertThrows(Check.InvariantViolation.class, () -> log.replaceAfter(2, List.of()), "inside the snapshot");
     assertThrows(Check.InvariantViolation.class, () -> log.replaceAfter(4, List.of()), "past the log");
+  }
+
+  @Test
+  void entriesMaxCountsOnlyTheEntriesAfterTheSnapshot() {
+    Snapshot far = new Snapshot(ReplicaLog.ENTRIES_MAX, 1, new byte[0]);
+    ReplicaLog log = new ReplicaLog(new RecoveredLog(Optional.of(far), List.of(entry(1, 1))));
+    log.replaceAfter(ReplicaLog.ENTRIES_MAX + 1, List.of(entry(2, 2)));
+    assertEquals(new LogHead(2, ReplicaLog.ENTRIES_MAX + 2L), log.head());
   }
 
   @Test

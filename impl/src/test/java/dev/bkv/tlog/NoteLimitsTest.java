@@ -238,6 +238,21 @@ class NoteLimitsTest {
     assertInstanceOf(CosignatureV1.Verifier.class, NoteKeys.parseVerifierKey(cosigner));
     // A key of another type keeps its key ID as written: nothing defines how it is derived.
     assertEquals(0x12345678, NoteKeys.parseVerifierKey("k+12345678+" + b64(9, 32)).keyId());
+    assertEquals(0x09af09af, NoteKeys.parseVerifierKey("k+09af09af+" + b64(9, 32)).keyId(), "0-9 and a-f are hex digits");
+    for (String badId : List.of("0000000/", "0000000:", "0000000`", "0000000g", "0000000A")) {
+      assertEquals("key ID must be 8 lower-case hex digits", vkeyMessage("k+" + badId + "+" + b64(9, 32)), badId);
+    }
+  }
+
+  @Test
+  void anEd25519VkeyParsesToANoteVerifierOfType1() throws FormatException {
+    NoteVerifier parsed = NoteKeys.parseVerifierKey(LOG.verifier().vkey());
+    assertInstanceOf(Ed25519Note.Verifier.class, parsed);
+    assertTrue(parsed.supported());
+    assertEquals(NoteKeys.TYPE_ED25519, parsed.type());
+    assertEquals(NoteKeys.TYPE_COSIGNATURE_V1, NoteKeys.parseVerifierKey(WITNESS.verifier().vkey()).type());
+    SignedNote note = SignedNote.sign(TEXT, List.of(LOG));
+    assertEquals(1, note.open(VerifierSet.of(parsed)).value().verified().size(), "the parsed key verifies the log's note");
   }
 
   @Test
@@ -248,6 +263,9 @@ class NoteLimitsTest {
 
   @Test
   void skeysRoundTripAndEachMalformationIsNamed() throws FormatException {
+    Ed25519Note.Signer noteSigner = NoteKeys.parseNoteSigner(LOG.skey());
+    assertEquals(LOG.verifier().vkey(), noteSigner.verifier().vkey());
+    assertEquals(LOG.skey(), noteSigner.skey());
     CosignatureV1.Signer parsed = NoteKeys.parseCosigner(WITNESS.skey());
     assertEquals(WITNESS.verifier().vkey(), parsed.verifier().vkey());
     assertEquals(WITNESS.skey(), parsed.skey());
@@ -263,6 +281,53 @@ class NoteLimitsTest {
     String wrongId = "PRIVATE+KEY+" + parts[2] + "+" + otherId + "+" + parts[4];
     assertEquals("skey key ID " + otherId + " does not match name and key",
         assertThrows(FormatException.class, () -> NoteKeys.parseNoteSigner(wrongId)).getMessage());
+  }
+
+  @Test
+  void aVerifierSetListsItsVerifiers() {
+    List<NoteVerifier> listed = VerifierSet.of(LOG.verifier(), WITNESS.verifier()).verifiers();
+    assertEquals(2, listed.size());
+    assertTrue(listed.stream().anyMatch(v -> v.vkey().equals(LOG.verifier().vkey())));
+    assertTrue(listed.stream().anyMatch(v -> v.vkey().equals(WITNESS.verifier().vkey())));
+  }
+
+  @Test
+  void aTextThatIsNoNoteTextIsRefusedBeforeAnySignerSignsIt() {
+    List<String> signed = new ArrayList<>();
+    NoteSigner recording = new NoteSigner() {
+      @Override
+      public String keyName() {
+        return LOG.keyName();
+      }
+
+      @Override
+      public int keyId() {
+        return LOG.keyId();
+      }
+
+      @Override
+      public byte[] sign(byte[] text) {
+        signed.add(new String(text, StandardCharsets.UTF_8));
+        return LOG.sign(text);
+      }
+
+      @Override
+      public NoteVerifier verifier() {
+        return LOG.verifier();
+      }
+    };
+    assertEquals("note text must end with a newline", refusal(() -> SignedNote.sign("no newline", List.of(recording))));
+    assertEquals("note text must end with a newline", refusal(() -> SignedNote.sign(null, List.of(recording))));
+    assertEquals(List.of(), signed);
+    SignedNote.sign(TEXT, List.of(recording));
+    assertEquals(List.of(TEXT), signed);
+  }
+
+  @Test
+  void aCheckpointsTextIsItsLinesEachEndingInANewline() {
+    Checkpoint checkpoint = new Checkpoint("example.com/log", 3, Rfc6962.EMPTY_ROOT);
+    assertEquals(TEXT, checkpoint.text());
+    assertArrayEquals(TEXT.getBytes(StandardCharsets.UTF_8), checkpoint.textBytes());
   }
 
   @Test

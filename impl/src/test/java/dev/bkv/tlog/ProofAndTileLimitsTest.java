@@ -161,6 +161,8 @@ class ProofAndTileLimitsTest {
     assertEquals("partial tile width must be in [1, 255]", pathMessage("tile/0/000.p/0"));
     assertEquals(TilePath.entryBundle(0, 7), TilePath.parse("tile/entries/000.p/7"));
     assertEquals("tile path needs a level and an index", pathMessage("tile/0"));
+    assertEquals("tile path needs a level and an index", pathMessage("tile/.p/5"), "the width is cut off first");
+    assertEquals("tile level must be 1 to 19 decimal digits", pathMessage("tile//000"), "an empty level is read as a level");
     assertEquals(TilePath.hashes(63, 1, 256), TilePath.parse("tile/63/001"));
     assertEquals("tile level must be at most 63", pathMessage("tile/64/001"));
     assertEquals("tile index has a leading zero group", pathMessage("tile/0/x000/001"));
@@ -234,13 +236,55 @@ class ProofAndTileLimitsTest {
     assertThrows(IllegalArgumentException.class, () -> client.node(0, 300));
     assertThrows(IllegalArgumentException.class, () -> client.node(0, -1));
     assertThrows(IllegalArgumentException.class, () -> client.node(-1, 0));
-    assertThrows(IllegalArgumentException.class, () -> client.node(63, 0));
-    assertThrows(IllegalArgumentException.class, () -> client.node(9, 0));
+    assertEquals("no complete subtree at level 63 index 0", refusal(() -> client.node(63, 0)));
+    assertEquals("no complete subtree at level 64 index 0", refusal(() -> client.node(64, 0)));
+    assertEquals("no complete subtree at level 9 index 0", refusal(() -> client.node(9, 0)));
     Hash leaf = Rfc6962.leafHash(server.entries.get(299));
     assertEquals(InclusionProof.generate(server.tree, 299, 300).hashes(), client.inclusionProof(299, leaf).value().hashes());
     assertEquals("entry 300 is not below tree size 300", client.inclusionProof(300, leaf).reasonOrEmpty());
     assertEquals("entry -1 is not below tree size 300", client.inclusionProof(-1, leaf).reasonOrEmpty());
     assertEquals("tree of size 300 has no entry bundle 2", client.entryBundle(2).reasonOrEmpty());
+  }
+
+  @Test
+  void theHighestNodeALogCanHoldIsReadFromItsTile() throws IOException {
+    // A tree of 2^62 leaves: its node at level 62 is the root of the 64 hashes of tile 7/000.p/64.
+    MerkleTree top = new MerkleTree();
+    for (int i = 0; i < 64; i++) {
+      top.append(Rfc6962.leafHash(new byte[] {(byte) i}));
+    }
+    byte[] tile = new byte[64 * Hash.BYTES];
+    for (int i = 0; i < 64; i++) {
+      System.arraycopy(top.node(0, i).toBytes(), 0, tile, i * Hash.BYTES, Hash.BYTES);
+    }
+    List<String> fetched = new ArrayList<>();
+    TileFetcher fetcher = (path, bytesMax) -> {
+      fetched.add(path);
+      return tile;
+    };
+    TileClient client = new TileClient(fetcher, new Checkpoint("example.com/log", 1L << 62, top.root()));
+    assertEquals(top.root(), client.node(62, 0));
+    assertEquals(List.of("tile/7/000.p/64"), fetched);
+  }
+
+  @Test
+  void aMalformedEntryBundleIsRejectedNamingItsPath() throws IOException {
+    TestLogs.TileServer server = new TestLogs.TileServer(TestLogs.entries(300, 4));
+    server.overrides.put("tile/entries/000", new byte[] {0});
+    TileClient client = new TileClient(server, new Checkpoint("example.com/log", 300, server.tree.root()));
+    String reason = client.entryBundle(0).reasonOrEmpty();
+    assertTrue(reason.startsWith("tile/entries/000: "), reason);
+    assertTrue(client.entryBundle(1).isVerified(), "the other bundle is served as it is");
+  }
+
+  @Test
+  void aProofNamesItsCheckpointsOriginAndAPolicyRefusalIsItsVerdict() throws Exception {
+    TlogProof proof = proofOf(3, Optional.empty());
+    assertEquals("example.com/log", proof.checkpointOrigin());
+    CheckpointPolicy other = CheckpointPolicy.logOnly("example.com/other", LOG.verifier());
+    String refused = other.verify(CHECKPOINT).reasonOrEmpty();
+    assertFalse(refused.isEmpty());
+    assertEquals(refused, proof.verify(Rfc6962.leafHash(ENTRIES.get(3)), other).reasonOrEmpty());
   }
 
   @Test

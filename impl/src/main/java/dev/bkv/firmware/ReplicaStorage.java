@@ -97,8 +97,12 @@ public final class ReplicaStorage {
     }
   }
 
-  /** Replaces the consensus record atomically; the cell's counter advances with every write. */
+  /**
+   * Replaces the consensus record atomically; the cell's counter advances with every write.
+   * Log records written unsynced are made durable first: NVRAM never gets ahead of the log.
+   */
   public void writeNvram(Nvram nvram) throws StorageException {
+    log.sync();
     NvramImage.Cell current = nvramCell.read();
     byte[] value = ByteBuffer.allocate(NVRAM_BYTES).putLong(nvram.currentTerm()).putInt(nvram.votedFor())
         .putLong(nvram.head().term()).putLong(nvram.head().index()).putLong(nvram.catchUp()).array();
@@ -120,6 +124,25 @@ public final class ReplicaStorage {
     perform(log, write);
   }
 
+  /**
+   * Performs the core's sealed-log write, an append without its fsync: durable at the next
+   * {@link #syncLog} or NVRAM write (group commit). Compaction and snapshot installs are
+   * durable at once, after the appends before them.
+   */
+  public void performUnsynced(LogWrite write) throws StorageException {
+    if (write instanceof LogWrite.Append) {
+      LogWrite.Append append = (LogWrite.Append) write;
+      log.writeUnsynced(append.keepThrough(), records(append));
+    } else {
+      perform(log, write);
+    }
+  }
+
+  /** Makes every log record written unsynced durable. */
+  public void syncLog() throws StorageException {
+    log.sync();
+  }
+
   /** The core's view of a sealed log's image. */
   public static RecoveredLog recovered(LogImage image) {
     Optional<Snapshot> snapshot = image.snapshot().map(s -> new Snapshot(s.lastIndex(), s.lastTerm(), s.state()));
@@ -134,11 +157,7 @@ public final class ReplicaStorage {
   public static void perform(SealedLog log, LogWrite write) throws StorageException {
     if (write instanceof LogWrite.Append) {
       LogWrite.Append append = (LogWrite.Append) write;
-      List<LogRecord> records = new ArrayList<>(append.entries().size());
-      for (Entry entry : append.entries()) {
-        records.add(new LogRecord(entry.term(), entry.payload()));
-      }
-      log.write(append.keepThrough(), records);
+      log.write(append.keepThrough(), records(append));
     } else if (write instanceof LogWrite.InstallSnapshot) {
       log.installSnapshot(image(((LogWrite.InstallSnapshot) write).snapshot()));
     } else if (write instanceof LogWrite.Compact) {
@@ -150,6 +169,14 @@ public final class ReplicaStorage {
 
   public long syncs() {
     return log.syncs();
+  }
+
+  private static List<LogRecord> records(LogWrite.Append append) {
+    List<LogRecord> records = new ArrayList<>(append.entries().size());
+    for (Entry entry : append.entries()) {
+      records.add(new LogRecord(entry.term(), entry.payload()));
+    }
+    return records;
   }
 
   private static SnapshotImage image(Snapshot snapshot) {

@@ -1,6 +1,7 @@
 package dev.bkv.node;
 
 import dev.bkv.consensus.Message;
+import dev.bkv.consensus.Nvram;
 import dev.bkv.consensus.Output;
 import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.firmware.FleetFirmware;
@@ -35,12 +36,23 @@ import java.util.function.Consumer;
  * status reads) are queued to that thread; a step's writes are performed in order before its
  * messages go to {@link PeerLinks}. A storage error stops the node: it answers nothing more
  * (an HSM whose disk failed must not go on as if its writes were durable).
+ *
+ * <p>Group commit: one turn of the loop runs every input queued (up to {@link
+ * #TURN_INPUTS_MAX}) and the timers, appending each step's log records without their fsync;
+ * then ONE sync makes them durable, the NVRAM record is written, and only then do the turn's
+ * messages and client answers leave. Nothing outside the node learns of a record before it
+ * is durable; a crash mid-turn leaves the log as after one of the turn's writes and NVRAM's
+ * head at or behind it, as a crash between a log write and its NVRAM write does. An NVRAM
+ * change beyond the log head (term, vote, catch-up) is written at once, after the records
+ * before it, as in the one-step-at-a-time order.
  */
 public final class NodeHost implements AutoCloseable {
   /** Peer messages queued for the loop; past this {@link #offerPeerMessage} refuses (the sender resends). */
   public static final int PEER_INBOX_MESSAGES_MAX = 4096;
   /** Client requests queued or awaiting their answer; past this a request is refused as busy. */
   public static final int CLIENT_REQUESTS_MAX = 1024;
+  /** Inputs one turn of the loop runs before its single sync: bounds what a turn holds back. */
+  public static final int TURN_INPUTS_MAX = 128;
   /** Milliseconds {@link #close} waits for the loop to finish its current step. */
   private static final long STOP_WAIT_MILLIS = 5_000;
 
@@ -48,6 +60,12 @@ public final class NodeHost implements AutoCloseable {
   public record Reply(FirmwareResponse response, int leaderHint) {}
 
   private record Pending(CompletableFuture<Reply> future, long deadlineNanos) {}
+
+  /** A client answer of this turn, sent once the turn's writes are durable. */
+  private record Held(CompletableFuture<Reply> future, Reply reply) {}
+
+  /** A peer message of this turn, sent once the turn's writes are durable. */
+  private record Outgoing(int dest, byte[] bytes) {}
 
   private final NodeConfig config;
   private final NodeBoot.Booted booted;
@@ -66,6 +84,14 @@ public final class NodeHost implements AutoCloseable {
   private volatile boolean running = true;
   private volatile String failure;
   private long nextRequestId = 1;
+  private final List<Held> heldAnswers = new ArrayList<>();
+  private final List<Outgoing> heldMessages = new ArrayList<>();
+  /** The NVRAM record this turn moved only the log head of, written at its end. */
+  private Optional<Nvram> heldNvram = Optional.empty();
+  /** The NVRAM record last written (as the core holds it at boot when none was written since). */
+  private Nvram writtenNvram;
+  /** Fsyncs of the sealed log since start, as of the last turn's end. */
+  private volatile long logSyncs;
   private long electionDeadlineNanos;
   private long heartbeatDueNanos;
 
@@ -79,6 +105,7 @@ public final class NodeHost implements AutoCloseable {
     this.onFailure = onFailure;
     this.timers = new SplittableRandom(random.nextLong());
     this.lastContactNanos = new long[booted.fleet().members().size()];
+    this.writtenNvram = booted.firmware().vault().core().nvram();
     java.util.Arrays.fill(lastContactNanos, -1);
     long now = System.nanoTime();
     resetElectionTimer(now);
@@ -221,12 +248,15 @@ public final class NodeHost implements AutoCloseable {
           wake = Math.min(wake, pending.values().iterator().next().deadlineNanos());
         }
         Runnable task = tasks.poll(Math.max(0, wake - now), TimeUnit.NANOSECONDS);
-        if (task != null && running) {
+        // Every input already queued joins this turn: its records share the turn's one sync.
+        for (int n = 1; task != null && running; n++) {
           task.run();
+          task = n < TURN_INPUTS_MAX ? tasks.poll() : null;
         }
         if (running) {
           onTimers(System.nanoTime());
         }
+        endTurn();
       } catch (InterruptedException e) {
         running = false;
       } catch (RuntimeException e) {
@@ -297,13 +327,15 @@ public final class NodeHost implements AutoCloseable {
     }
   }
 
-  /** Performs a step's writes in order, then sends; releases client answers (as LocalFleet's host does). */
+  /**
+   * Performs a step's writes in order (log appends unsynced until {@link #endTurn}); holds its
+   * messages and client answers for the end of the turn (as LocalFleet's host releases them).
+   */
   private void host(FleetFirmware.Step step) {
     for (FleetFirmware.Answer answer : step.answers()) {
       Pending p = pending.remove(answer.requestId());
       if (p != null) {
-        clientRequests.decrementAndGet();
-        p.future().complete(new Reply(answer.response(), leaderHint()));
+        heldAnswers.add(new Held(p.future(), new Reply(answer.response(), leaderHint())));
       }
     }
     if (!running) {
@@ -312,10 +344,10 @@ public final class NodeHost implements AutoCloseable {
     Output out = step.output();
     try {
       if (out.nvram().isPresent()) {
-        booted.storage().writeNvram(out.nvram().get());
+        writeNvram(out.nvram().get());
       }
       if (out.logWrite().isPresent()) {
-        booted.storage().perform(out.logWrite().get());
+        booted.storage().performUnsynced(out.logWrite().get());
         if (core().role() == ReplicaCore.Role.LEADER && out.appended().isPresent()) {
           // New entries: replicate them at once rather than at the next heartbeat.
           heartbeatDueNanos = System.nanoTime();
@@ -328,8 +360,60 @@ public final class NodeHost implements AutoCloseable {
       return;
     }
     for (Message m : out.messages()) {
-      links.send(m.dest(), core().encode(m));
+      heldMessages.add(new Outgoing(m.dest(), core().encode(m)));
     }
+  }
+
+  /**
+   * A head-only move waits for the end of the turn (the log records it names are synced
+   * first); any other change is written now, after the records before it.
+   */
+  private void writeNvram(Nvram next) throws StorageException {
+    if (next.currentTerm() == writtenNvram.currentTerm() && next.votedFor() == writtenNvram.votedFor()
+        && next.catchUp() == writtenNvram.catchUp()) {
+      heldNvram = Optional.of(next);
+      return;
+    }
+    booted.storage().writeNvram(next);
+    writtenNvram = next;
+    heldNvram = Optional.empty();
+  }
+
+  /** The turn's one sync and NVRAM write, then its messages and answers leave; a storage error sends nothing. */
+  private void endTurn() {
+    if (running) {
+      try {
+        booted.storage().syncLog();
+        if (heldNvram.isPresent()) {
+          booted.storage().writeNvram(heldNvram.get());
+          writtenNvram = heldNvram.get();
+          heldNvram = Optional.empty();
+        }
+        logSyncs = booted.storage().syncs();
+      } catch (StorageException e) {
+        stopWith("storage error in " + config.dataDir() + ": " + e.getMessage());
+      }
+    }
+    if (running) {
+      for (Outgoing m : heldMessages) {
+        links.send(m.dest(), m.bytes());
+      }
+    }
+    heldMessages.clear();
+    for (Held h : heldAnswers) {
+      clientRequests.decrementAndGet();
+      if (running) {
+        h.future().complete(h.reply());
+      } else {
+        h.future().completeExceptionally(stopped());
+      }
+    }
+    heldAnswers.clear();
+  }
+
+  /** Fsyncs of this node's sealed log since it started: one per turn that appended, however many records. */
+  public long logSyncs() {
+    return logSyncs;
   }
 
   private ReplicaCore core() {
@@ -376,6 +460,10 @@ public final class NodeHost implements AutoCloseable {
   }
 
   private void failAll(NodeUnavailable why) {
+    for (Held h : heldAnswers) {
+      h.future().completeExceptionally(why); // a turn cut short: its writes were never synced
+    }
+    heldAnswers.clear();
     for (Pending p : pending.values()) {
       p.future().completeExceptionally(why);
     }

@@ -8,6 +8,7 @@ import dev.bkv.storage.SealedLogReader.RecordRef;
 import dev.bkv.storage.SealedLogReader.Scan;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +93,8 @@ public final class SealedLog {
   private boolean broken;
   private long writes;
   private long syncs;
+  /** Segment files written since the last sync, in the order first written. */
+  private final Set<String> unsynced = new LinkedHashSet<>();
 
   private SealedLog(Disk disk, Sealer sealer, byte[] context, Limits limits, Scan scan) {
     this.disk = disk;
@@ -154,7 +157,7 @@ public final class SealedLog {
     return writes;
   }
 
-  /** Calls that made data durable since open: one per write, one per snapshot file replaced. */
+  /** Calls that made data durable since open: one per segment file a sync forced, one per snapshot file replaced. */
   public long syncs() {
     return syncs;
   }
@@ -165,6 +168,17 @@ public final class SealedLog {
    * nothing to add writes nothing.
    */
   public void write(long keepThrough, List<LogRecord> entries) throws StorageException {
+    writeUnsynced(keepThrough, entries);
+    sync();
+  }
+
+  /**
+   * As {@link #write}, without the fsync: the record is durable only once {@link #sync}
+   * returns (group commit: several records, one fsync). Records reach the disk in the order
+   * written, so a crash before the sync leaves the log as after some earlier write. Every
+   * other change ({@link #compact}, {@link #installSnapshot}) syncs them first.
+   */
+  public void writeUnsynced(long keepThrough, List<LogRecord> entries) throws StorageException {
     checkUsable();
     if (entries.size() > limits.entriesPerWriteMax()) {
       throw new IllegalArgumentException("write of " + entries.size() + " entries exceeds entriesPerWriteMax " + limits.entriesPerWriteMax());
@@ -204,12 +218,9 @@ public final class SealedLog {
     }
     String name = SealedLogFormat.segmentName(seq);
     long recordOffset = newFile ? SEGMENT_HEADER_BYTES : tailOffset;
-    changing(() -> {
-      disk.append(name, newFile ? Bytes.concat(SealedLogFormat.segmentHeader(seq), frame) : frame);
-      disk.sync(name);
-    });
+    changing(() -> disk.append(name, newFile ? Bytes.concat(SealedLogFormat.segmentHeader(seq), frame) : frame));
+    unsynced.add(name);
     writes++;
-    syncs++;
     tailSeq = seq;
     tailOffset = recordOffset + frame.length;
     tailHash = SealedLogFormat.chainHash(frame, 0, frame.length);
@@ -225,12 +236,26 @@ public final class SealedLog {
     }
   }
 
+  /** Makes every record written since the last sync durable: one fsync per segment file they went to. */
+  public void sync() throws StorageException {
+    if (unsynced.isEmpty()) {
+      return;
+    }
+    checkUsable();
+    for (String name : unsynced) {
+      changing(() -> disk.sync(name));
+      syncs++;
+    }
+    unsynced.clear();
+  }
+
   /**
    * The snapshot replaces entries 1..snapshot.lastIndex; later entries stay. Segment files
    * holding only replaced entries are deleted. Its last term must be that of the entry it ends at.
    */
   public void compact(SnapshotImage newSnapshot) throws StorageException {
     checkUsable();
+    sync(); // the records before it reach the disk first
     long last = newSnapshot.lastIndex();
     if (last < snapshotLastIndex() || last > lastIndex()) {
       throw new IllegalArgumentException("compaction to index " + last + " outside [" + snapshotLastIndex()
@@ -257,6 +282,7 @@ public final class SealedLog {
   /** The log becomes {@code newSnapshot} and nothing after it. */
   public void installSnapshot(SnapshotImage newSnapshot) throws StorageException {
     checkUsable();
+    sync(); // the records before it reach the disk first
     repair();
     replaceSnapshot(newSnapshot, new Anchor(tailSeq, tailOffset, tailHash));
     terms.clear();

@@ -105,7 +105,7 @@ final class BundleGate {
   }
 
   /** Either a place in the log's queue or the refusal of the epoch check. */
-  private record Reserved(BundleLog.Pending pending, Refused refused) {}
+  private record Reserved(GroupCommit.Pending pending, Refused refused) {}
 
   /**
    * Queues the bundle when it is already logged or queued (its existing place, for a retry)
@@ -123,7 +123,7 @@ final class BundleGate {
       return new Reserved(null, Refused.of(409, "epoch " + bundle.epoch() + " of " + bundle.namespace()
           + " does not follow the last logged epoch " + last + " (expected " + (last + 1) + ")"));
     }
-    BundleLog.Pending pending = log.enqueue(bytes);
+    GroupCommit.Pending pending = log.enqueue(bytes);
     lastEpochByNamespace.put(bundle.namespace(), bundle.epoch());
     return new Reserved(pending, null);
   }

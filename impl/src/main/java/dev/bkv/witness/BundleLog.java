@@ -16,12 +16,10 @@ import dev.bkv.tlog.Tiles;
 import dev.bkv.tlog.TlogProof;
 import dev.bkv.tlog.VerifierSet;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,9 +47,9 @@ import java.util.Optional;
  * {@code entries.unacknowledged-<size>-<hash>} before the entries file is cut back to the
  * last whole record.
  *
- * <p>Appends are group-committed: concurrent submitters queue their bundles, one of them
- * writes every queued record and forces the file once, one checkpoint covers the group, and
- * then each gets its receipt. The queue is bounded ({@link #PENDING_MAX}).
+ * <p>Appends are group-committed ({@link GroupCommit}): concurrent submitters queue their
+ * bundles, one of them writes every queued record and forces the file once, one checkpoint
+ * covers the group, and then each gets its receipt. The queue is bounded ({@link #PENDING_MAX}).
  *
  * <p>A bundle that is already in the log is not appended again: its receipt names the index
  * it already has, so a client that retries after a lost reply never duplicates an entry.
@@ -64,15 +62,7 @@ public final class BundleLog implements AutoCloseable {
   /** Entries one witness log holds (memory: about 64 bytes of hashes per entry). */
   public static final long ENTRIES_MAX = 1L << 20;
   /** Appends waiting for the disk at once; more are refused (Busy) instead of queued without bound. */
-  public static final int PENDING_MAX = 1024;
-  /**
-   * Records one group commit writes before its single force and checkpoint. It also bounds
-   * what a crash can leave past the checkpoint, which start-up tells from a rolled-back
-   * checkpoint by this count (LogRecovery).
-   */
-  static final int GROUP_ENTRIES_MAX = 128;
-  /** Bytes of records one group commit writes (one record of any size is always allowed). */
-  static final int GROUP_BYTES_MAX = 1 << 20;
+  public static final int PENDING_MAX = GroupCommit.PENDING_MAX;
 
   static final String LOG_DIR = "log";
   static final String ENTRIES_FILE = "entries";
@@ -89,39 +79,9 @@ public final class BundleLog implements AutoCloseable {
   private final MerkleTree tree = new MerkleTree();
   private final List<Long> offsets = new ArrayList<>();
   private final Map<Hash, Long> indexByLeaf = new HashMap<>();
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final Map<Hash, Pending> pendingByLeaf = new HashMap<>();
+  private final GroupCommit groupCommit;
   private long endOffset;
   private SignedNote checkpoint;
-  private boolean failed;
-  /** Whether a waiter is writing a group now; the next group waits for it. */
-  private boolean writing;
-  /** Records of the group being written: no longer queued, not yet in the tree. */
-  private int inFlight;
-  /** Groups made durable since open: each cost one fsync of the entries and one checkpoint replace. */
-  private long groupCommits;
-
-  /** A bundle queued for a group commit; the fields after construction change only under the log's lock. */
-  static final class Pending {
-    private final byte[] bundle;
-    private final Hash leafHash;
-    private long index = -1;
-    private boolean done;
-    private IOException failure;
-
-    private Pending(byte[] bundle, Hash leafHash) {
-      this.bundle = bundle;
-      this.leafHash = leafHash;
-    }
-
-    /** A bundle found in the log: nothing to wait for. */
-    static Pending logged(byte[] bundle, long index) {
-      Pending p = new Pending(bundle, Rfc6962.leafHash(bundle));
-      p.index = index;
-      p.done = true;
-      return p;
-    }
-  }
 
   /** Refused because too many appends wait for the disk already: the caller may retry shortly. */
   public static final class Busy extends RuntimeException {
@@ -135,6 +95,23 @@ public final class BundleLog implements AutoCloseable {
     this.crash = crash;
     this.checkpointFile = checkpointFile;
     this.entries = entries;
+    this.groupCommit = new GroupCommit(this, entries, crash, new GroupCommit.Log() {
+      @Override
+      public long endOffset() {
+        return endOffset;
+      }
+
+      @Override
+      public long remember(Hash leafHash, long position) {
+        return BundleLog.this.remember(leafHash, position);
+      }
+
+      @Override
+      public void cover(long end) throws IOException {
+        endOffset = end;
+        writeCheckpoint();
+      }
+    });
   }
 
   /**
@@ -233,165 +210,39 @@ public final class BundleLog implements AutoCloseable {
    * is the bundle's place in the log, so a caller that must order appends (the gate's epoch
    * rule) only has to order its calls to this method.
    */
-  synchronized Pending enqueue(byte[] bundle) throws IOException {
+  synchronized GroupCommit.Pending enqueue(byte[] bundle) throws IOException {
     if (bundle.length < 1 || bundle.length > BUNDLE_BYTES_MAX) {
       throw new IllegalArgumentException("bundle must be 1 to " + BUNDLE_BYTES_MAX + " bytes, got " + bundle.length);
     }
-    if (failed) {
+    if (groupCommit.failed()) {
       throw new IOException("witness log stopped after a storage error; restart the witness to recover");
     }
     Hash leafHash = Rfc6962.leafHash(bundle);
     Long existing = indexByLeaf.get(leafHash);
     if (existing != null) {
-      return Pending.logged(bundle, existing);
+      return GroupCommit.Pending.logged(bundle, leafHash, existing);
     }
-    Pending queued = pendingByLeaf.get(leafHash);
+    GroupCommit.Pending queued = groupCommit.queued(leafHash);
     if (queued != null) {
       return queued; // a retry racing its first attempt waits for the same record
     }
-    if (tree.size() + inFlight + queue.size() >= ENTRIES_MAX) {
+    if (tree.size() + groupCommit.outstanding() >= ENTRIES_MAX) {
       throw new IllegalStateException("witness log is full (" + ENTRIES_MAX + " entries)");
     }
-    if (queue.size() >= PENDING_MAX) {
-      throw new Busy("witness log has " + PENDING_MAX + " appends waiting for the disk; retry shortly");
-    }
-    Pending pending = new Pending(bundle, leafHash);
-    queue.addLast(pending);
-    pendingByLeaf.put(leafHash, pending);
-    return pending;
+    return groupCommit.add(bundle, leafHash);
   }
 
   /**
-   * Waits until {@code pending} is durable and returns its receipt. The first waiter that
-   * finds no group being written becomes the writer: it takes every queued record (up to a
-   * group's limits), writes them and forces the entries file ONCE, covers them with ONE
-   * checkpoint, and only then releases every waiter of the group. Submitters arriving
-   * meanwhile queue up for the next group. No receipt exists before its group's checkpoint
-   * is on disk, and a failed group acknowledges none of its members.
+   * Waits until {@code pending} is durable and returns its receipt (see {@link GroupCommit}).
+   * No receipt exists before its group's checkpoint is on disk, and a failed group
+   * acknowledges none of its members.
    */
-  BundleReceipt await(Pending pending) throws IOException {
-    long index = durableIndex(pending);
+  BundleReceipt await(GroupCommit.Pending pending) throws IOException {
+    long index = groupCommit.durableIndex(pending);
     // Signed outside the lock: the group's submitters sign their receipts in parallel while
     // the next group is written.
     Ed25519.Signature signature = new Ed25519.Signature(keys.bundle().sign(pending.bundle));
     return new BundleReceipt(signature, proof(index));
-  }
-
-  /** Blocks until {@code pending}'s group is durable (writing it, or a later one, if none is being written). */
-  private long durableIndex(Pending pending) throws IOException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        List<Pending> group;
-        long start;
-        synchronized (this) {
-          while (!pending.done && writing) {
-            try {
-              wait();
-            } catch (InterruptedException e) {
-              interrupted = true; // the record may be written already: keep waiting for its outcome
-            }
-          }
-          if (pending.done) {
-            if (pending.failure != null) {
-              throw new IOException("witness log stopped after a storage error; restart the witness to recover",
-                  pending.failure);
-            }
-            return pending.index;
-          }
-          writing = true;
-          group = takeGroup();
-          inFlight = group.size();
-          start = endOffset;
-        }
-        commitGroup(group, start);
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** The oldest queued records that fit in one group; at least one, which is always allowed. */
-  private List<Pending> takeGroup() {
-    List<Pending> group = new ArrayList<>();
-    long bytes = 0;
-    while (!queue.isEmpty() && group.size() < GROUP_ENTRIES_MAX) {
-      long next = LogRecovery.recordBytes(queue.peekFirst().bundle);
-      if (!group.isEmpty() && bytes + next > GROUP_BYTES_MAX) {
-        break;
-      }
-      bytes += next;
-      group.add(queue.removeFirst());
-    }
-    return group;
-  }
-
-  /** Writes and forces the group outside the lock (readers go on), then covers it with a checkpoint. */
-  private void commitGroup(List<Pending> group, long start) {
-    IOException failure = null;
-    long end = start;
-    try {
-      end = writeRecords(group, start);
-      crash.reached(CrashPoints.Point.ENTRIES_UNFORCED);
-      entries.force(true);
-      crash.reached(CrashPoints.Point.ENTRY_WRITTEN);
-    } catch (IOException | RuntimeException e) {
-      failure = e instanceof IOException io ? io : new IOException(e);
-    }
-    synchronized (this) {
-      try {
-        if (failure == null) {
-          long position = start;
-          for (Pending p : group) {
-            p.index = remember(p.leafHash, position);
-            position += LogRecovery.recordBytes(p.bundle);
-          }
-          endOffset = end;
-          writeCheckpoint();
-          groupCommits++;
-        }
-      } catch (IOException | RuntimeException e) {
-        failure = e instanceof IOException io ? io : new IOException(e);
-      } finally {
-        finish(group, failure);
-        if (failure != null) {
-          failed = true;
-          // Memory may be ahead of the disk: nothing queued is written by this process any more.
-          finish(new ArrayList<>(queue), failure);
-          queue.clear();
-        }
-        writing = false;
-        inFlight = 0;
-        notifyAll();
-      }
-    }
-  }
-
-  private void finish(List<Pending> group, IOException failure) {
-    for (Pending p : group) {
-      p.failure = failure;
-      p.done = true;
-      pendingByLeaf.remove(p.leafHash);
-    }
-  }
-
-  private long writeRecords(List<Pending> group, long start) throws IOException {
-    long bytes = 0;
-    for (Pending p : group) {
-      bytes += LogRecovery.recordBytes(p.bundle);
-    }
-    ByteBuffer records = ByteBuffer.allocate(Math.toIntExact(bytes));
-    for (Pending p : group) {
-      records.putInt(p.bundle.length).put(p.bundle).put(p.leafHash.toBytes());
-    }
-    records.flip();
-    long position = start;
-    while (records.hasRemaining()) {
-      position += entries.write(records, position);
-    }
-    return position;
   }
 
   /** The inclusion proof of entry {@code index} in the current checkpoint, which covers it. */
@@ -410,12 +261,12 @@ public final class BundleLog implements AutoCloseable {
    * and replaced the checkpoint (two more forces: the temporary file and the directory).
    */
   public synchronized long groupCommits() {
-    return groupCommits;
+    return groupCommit.groupCommits();
   }
 
   /** Appends queued and not yet taken by a group commit (tests wait on it to shape groups). */
   synchronized int queued() {
-    return queue.size();
+    return groupCommit.waiting();
   }
 
   public synchronized long size() {
@@ -440,7 +291,7 @@ public final class BundleLog implements AutoCloseable {
   /** Whether these exact bytes are an entry already, or queued to be one (a retried submission). */
   public synchronized boolean contains(byte[] bundle) {
     Hash leafHash = Rfc6962.leafHash(bundle);
-    return indexByLeaf.containsKey(leafHash) || pendingByLeaf.containsKey(leafHash);
+    return indexByLeaf.containsKey(leafHash) || groupCommit.queued(leafHash) != null;
   }
 
   /** The bundle at {@code index}, read back from disk and checked against its leaf hash. */

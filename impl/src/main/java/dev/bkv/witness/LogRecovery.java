@@ -24,7 +24,7 @@ import java.util.Optional;
  *
  * <p>What a crash can leave is narrow, because the log writes one group of records at a time
  * and covers it with a checkpoint before the next group starts: the checkpointed records,
- * then at most ONE group's worth (BundleLog.GROUP_ENTRIES_MAX records, TAIL_BYTES_MAX bytes):
+ * then at most ONE group's worth (GroupCommit.GROUP_ENTRIES_MAX records, TAIL_BYTES_MAX bytes):
  * intact records (written, never acknowledged), then perhaps a torn rest. Anything else (no
  * checkpoint beside a non-empty entries file, fewer intact records than the checkpoint
  * covers, a root mismatch, more than a group's records or bytes past the checkpoint) is not
@@ -35,7 +35,7 @@ final class LogRecovery {
   /** Largest record a single append writes, in bytes: length, bundle, leaf hash. */
   static final int RECORD_BYTES_MAX = LENGTH_BYTES + BundleLog.BUNDLE_BYTES_MAX + Hash.BYTES;
   /** Most bytes one group commit writes, so most a crash can leave past the checkpoint. */
-  static final int TAIL_BYTES_MAX = Math.max(BundleLog.GROUP_BYTES_MAX, RECORD_BYTES_MAX);
+  static final int TAIL_BYTES_MAX = Math.max(GroupCommit.GROUP_BYTES_MAX, RECORD_BYTES_MAX);
 
   private LogRecovery() {}
 
@@ -119,7 +119,7 @@ final class LogRecovery {
     List<Long> offsets = new ArrayList<>();
     long end = position;
     for (Optional<byte[]> next; (next = readRecord(entries, end, fileSize)).isPresent(); end += recordBytes(next.get())) {
-      if (leafHashes.size() == BundleLog.GROUP_ENTRIES_MAX) {
+      if (leafHashes.size() == GroupCommit.GROUP_ENTRIES_MAX) {
         // One group commit writes at most GROUP_ENTRIES_MAX records and the next starts only
         // after a checkpoint covers them, so more past the checkpoint means the checkpoint
         // file is older than the entries: rolled back, not crashed.

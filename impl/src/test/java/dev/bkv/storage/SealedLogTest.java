@@ -42,6 +42,43 @@ class SealedLogTest {
   }
 
   @Test
+  void unsynced_writes_share_one_sync_and_a_crash_before_it_keeps_the_log_as_before_them() throws StorageException {
+    MemoryDisk disk = new MemoryDisk();
+    SealedLog log = open(disk);
+    log.write(0, entries(1, 1, 2));
+    writeUnsyncedOneByOne(log, 5);
+    assertEquals(7, log.lastIndex());
+    assertEquals(1, log.syncs(), "nothing forced since the first write");
+    disk.crash();
+    assertEquals(entries(1, 1, 2), open(disk).image().entries(), "the unsynced records were lost together");
+
+    SealedLog again = open(disk);
+    writeUnsyncedOneByOne(again, 5);
+    again.sync();
+    assertEquals(1, again.syncs(), "five records in one segment: one fsync");
+    disk.crash();
+    assertEquals(entries(1, 1, 7), open(disk).image().entries(), "synced records survive the crash");
+  }
+
+  /** {@code records} records of one entry of term 1 each, none forced. */
+  private static void writeUnsyncedOneByOne(SealedLog log, int records) throws StorageException {
+    for (int w = 0; w < records; w++) {
+      log.writeUnsynced(log.lastIndex(), entries(1, log.lastIndex() + 1, 1));
+    }
+  }
+
+  @Test
+  void a_compaction_forces_the_unsynced_records_before_it() throws StorageException {
+    MemoryDisk disk = new MemoryDisk();
+    SealedLog log = open(disk);
+    log.write(0, entries(1, 1, 2));
+    log.writeUnsynced(2, entries(1, 3, 2));
+    log.compact(new SnapshotImage(1, 1, new byte[] {1}));
+    disk.crash();
+    assertEquals(entries(1, 2, 3), open(disk).image().entries(), "entries 2..4 after the snapshot, 3 and 4 forced first");
+  }
+
+  @Test
   void a_write_below_the_end_cuts_the_suffix_as_raft_does() throws StorageException {
     MemoryDisk disk = new MemoryDisk();
     SealedLog log = open(disk);

@@ -193,7 +193,7 @@ class BundleLogTest {
     // More records past the checkpoint than one group commit writes cannot come from a crash.
     appendAndClose(5);
     byte[] older = Files.readAllBytes(dir.resolve("log/checkpoint"));
-    int entries = 5 + BundleLog.GROUP_ENTRIES_MAX + 1;
+    int entries = 5 + GroupCommit.GROUP_ENTRIES_MAX + 1;
     appendAndClose(entries);
     Files.write(dir.resolve("log/checkpoint"), older);
     Map<String, String> before = snapshot();

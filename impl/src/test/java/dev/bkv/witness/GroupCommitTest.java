@@ -272,7 +272,7 @@ class GroupCommitTest {
   void whenTheQueueIsFull_thenTheNextAppendIsRefusedAndTheQueuedOnesCommitInGroupsOfAtMostTheLimit() throws Exception {
     Writer writer = new Writer();
     try (BundleLog log = open(writer)) {
-      List<BundleLog.Pending> queued = new ArrayList<>();
+      List<GroupCommit.Pending> queued = new ArrayList<>();
       for (int i = 0; i < BundleLog.PENDING_MAX; i++) {
         queued.add(log.enqueue(bundle(i)));
       }
@@ -281,7 +281,7 @@ class GroupCommitTest {
       assertTrue(busy.getMessage().contains(BundleLog.PENDING_MAX + " appends waiting"), busy.getMessage());
       assertEquals(BundleLog.PENDING_MAX - 1, log.await(queued.get(BundleLog.PENDING_MAX - 1)).index());
       assertEquals(BundleLog.PENDING_MAX, log.size());
-      assertEquals(BundleLog.PENDING_MAX / BundleLog.GROUP_ENTRIES_MAX, writer.groupsForced.get(),
+      assertEquals(BundleLog.PENDING_MAX / GroupCommit.GROUP_ENTRIES_MAX, writer.groupsForced.get(),
           "full groups of GROUP_ENTRIES_MAX");
       assertEquals(0, log.await(queued.get(0)).index(), "an earlier submitter finds its group done");
       assertEquals(BundleLog.PENDING_MAX, log.append(bundle(BundleLog.PENDING_MAX)).index(), "room again once written");

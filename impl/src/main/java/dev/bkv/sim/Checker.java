@@ -4,6 +4,7 @@ import dev.bkv.consensus.Entry;
 import dev.bkv.consensus.LogHead;
 import dev.bkv.consensus.ReplicaCore;
 import dev.bkv.crypto.DecodeException;
+import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.firmware.ReplicatedVault;
 import dev.bkv.vault.Command;
 import dev.bkv.vault.CommandCodec;
@@ -48,7 +49,7 @@ public final class Checker {
   private final List<Commit> committed = new ArrayList<>(List.of(new Commit(0, null, 0, 0)));
   private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
   private final Map<At, Written> written = new HashMap<>();
-  private final Map<Label, TreeSet<At>> answers = new HashMap<>();
+  private final Map<Label, TreeSet<Answer>> answers = new HashMap<>();
   private final Map<Label, TreeSet<Long>> recoveries = new HashMap<>();
   private final Map<RegistrationId, Integer> maxAttempts = new HashMap<>();
   private final List<At> acked = new ArrayList<>();
@@ -294,36 +295,41 @@ public final class Checker {
     } else if (r.response() instanceof Response.GuessCounted) {
       Response.GuessCounted g = (Response.GuessCounted) r.response();
       Label label = new Label(r.command().userId(), g.registrationId(), g.phase());
-      answers.computeIfAbsent(label, l -> new TreeSet<>(AT_ORDER)).add(new At(r.index(), r.term()));
+      Sha256Digest ke1 = ((Command.CountGuess) r.command()).ke1Digest();
+      answers.computeIfAbsent(label, l -> new TreeSet<>(ANSWER_ORDER)).add(new Answer(r.index(), r.term(), ke1));
       guessLimit(label, "HSM " + i + " released a guess answer at index " + r.index());
     }
   }
 
-  private static final java.util.Comparator<At> AT_ORDER =
-      java.util.Comparator.comparingLong(At::idx).thenComparingLong(At::term);
+  /** A released guess answer: its entry, and the KE1 it answered (a retry answers one KE1 again). */
+  private record Answer(long idx, long term, Sha256Digest ke1) {}
 
-  // GuessLimit, as AnswersUpTo: the answers of one registration between two recoveries
-  // (ordered by log index) never exceed its attempt limit.
+  private static final java.util.Comparator<Answer> ANSWER_ORDER =
+      java.util.Comparator.comparingLong(Answer::idx).thenComparingLong(Answer::term);
+
+  // GuessLimit, as AnswersUpTo: the distinct logins (KE1s) answered for one registration
+  // between two recoveries (ordered by log index) never exceed its attempt limit.
   private void guessLimit(Label label, String cause) {
-    TreeSet<At> xs = answers.get(label);
+    TreeSet<Answer> xs = answers.get(label);
     Integer limit = maxAttempts.get(label.reg());
     if (xs == null || limit == null) {
       return;
     }
     TreeSet<Long> zs = recoveries.getOrDefault(label, new TreeSet<>());
-    List<At> sorted = new ArrayList<>(xs);
+    List<Answer> sorted = new ArrayList<>(xs);
     for (int x = 0; x < sorted.size(); x++) {
       long xIdx = sorted.get(x).idx();
       Long z = zs.lower(xIdx);
       long after = z == null ? 0 : z;
-      int count = 0;
-      for (At y : sorted) {
+      java.util.Set<Sha256Digest> logins = new java.util.HashSet<>();
+      for (Answer y : sorted) {
         if (y.idx() > after && y.idx() <= xIdx) {
-          count++;
+          logins.add(y.ke1());
         }
       }
+      int count = logins.size();
       if (count > limit) {
-        fail("GuessLimit", cause + ": " + count + " answers for " + label.user() + " registration "
+        fail("GuessLimit", cause + ": " + count + " logins answered for " + label.user() + " registration "
             + label.reg() + " (" + label.phase() + ") up to index " + xIdx + " since the recovery at " + after
             + ", limit " + limit + "; answers at " + sorted);
       }

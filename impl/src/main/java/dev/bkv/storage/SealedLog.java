@@ -216,6 +216,11 @@ public final class SealedLog {
       throw new StorageException(StorageException.Kind.TOO_LARGE, "a record of " + frame.length
           + " bytes would take the log past totalBytesMax " + limits.totalBytesMax() + "; compact first");
     }
+    if (newFile) {
+      // Unsynced records reach the disk before a new segment exists: a power cut can then tear
+      // only the last segment's tail (a torn record in an older segment reads as CORRUPT).
+      sync();
+    }
     String name = SealedLogFormat.segmentName(seq);
     long recordOffset = newFile ? SEGMENT_HEADER_BYTES : tailOffset;
     changing(() -> disk.append(name, newFile ? Bytes.concat(SealedLogFormat.segmentHeader(seq), frame) : frame));

@@ -68,6 +68,23 @@ class SealedLogTest {
   }
 
   @Test
+  void unsynced_records_are_forced_before_a_new_segment_is_started() throws StorageException {
+    // A crash may tear only the last segment: the records of the full one are on disk before
+    // the next one exists (a torn record in an older segment would read as CORRUPT).
+    MemoryDisk disk = new MemoryDisk();
+    SealedLog log = SealedLog.open(disk, sealer(1), CONTEXT, new SealedLog.Limits(256, 8, 16, 1 << 20));
+    long segments = 0;
+    while (disk.list().size() < 2) {
+      log.writeUnsynced(log.lastIndex(), entries(1, log.lastIndex() + 1, 1));
+      segments = disk.list().size();
+    }
+    assertEquals(2, segments);
+    long inFirst = log.lastIndex() - 1;
+    disk.crash();
+    assertEquals(inFirst, open(disk).lastIndex(), "the first segment's records survive, the second's unsynced one not");
+  }
+
+  @Test
   void a_compaction_forces_the_unsynced_records_before_it() throws StorageException {
     MemoryDisk disk = new MemoryDisk();
     SealedLog log = open(disk);

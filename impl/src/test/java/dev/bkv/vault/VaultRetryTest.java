@@ -111,6 +111,56 @@ class VaultRetryTest {
     assertEquals(SnapshotCodec.FORMAT, SnapshotCodec.encode(restored)[0], "no KE1 remembered: format 1 as before");
   }
 
+  /** A format-4 snapshot of alice EXPOSED (limit 3) with one guess counted; ends as described below. */
+  private static byte[] counted() {
+    VaultState vault = exposed(3);
+    vault.apply(Guesses.fresh(ALICE));
+    return SnapshotCodec.encode(vault);
+  }
+
+  // From the end of counted(): u32 imported count, u32 retired count, the digest (32),
+  // has_last_ke1 (1), the empty source setup (1), the backup key (1 + 32), phase, guesses used.
+  private static final int FROM_END_HAS_LAST = 4 + 4 + 32 + 1;
+  private static final int FROM_END_USED = FROM_END_HAS_LAST + 1 + 33 + 1 + 1;
+
+  @Test
+  void aHasLastKe1FlagOtherThan0Or1IsRefused() {
+    byte[] snapshot = counted();
+    assertEquals(1, snapshot[snapshot.length - FROM_END_HAS_LAST]);
+    snapshot[snapshot.length - FROM_END_HAS_LAST] = 2;
+    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
+        () -> SnapshotCodec.decode(snapshot));
+    assertEquals("snapshot.has_last_ke1", e.field(), e.getMessage());
+  }
+
+  @Test
+  void aRecordWithNoGuessUsedHoldsNoKe1() {
+    byte[] snapshot = counted();
+    assertEquals(1, snapshot[snapshot.length - FROM_END_USED]);
+    snapshot[snapshot.length - FROM_END_USED] = 0;
+    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
+        () -> SnapshotCodec.decode(snapshot));
+    assertEquals("snapshot.last_ke1_digest", e.field(), e.getMessage());
+  }
+
+  @Test
+  void aMigratedRecordHoldsNoKe1() throws DecodeException {
+    VaultState vault = exposed(3);
+    vault.apply(Guesses.fresh(ALICE));
+    vault.apply(new Command.MigrateOut(ALICE, R1, Guesses.fresh(ALICE).ke1Digest()));
+    byte[] format3 = SnapshotCodec.encode(vault);
+    assertEquals(SnapshotCodec.FORMAT_WITH_MIGRATION, format3[0], "migrating forgets the KE1");
+    // The same record in format 4 with a digest inserted before the two counts at the end.
+    byte[] forged = new byte[format3.length + 33];
+    System.arraycopy(format3, 0, forged, 0, format3.length - 8);
+    forged[format3.length - 8] = 1;
+    System.arraycopy(format3, format3.length - 8, forged, format3.length + 25, 8);
+    forged[0] = (byte) SnapshotCodec.FORMAT_WITH_LAST_KE1;
+    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
+        () -> SnapshotCodec.decode(forged));
+    assertEquals("snapshot.last_ke1_digest", e.field(), e.getMessage());
+  }
+
   @Test
   void aFormat4SnapshotWithoutAnyKe1IsRefused() {
     byte[] plain = SnapshotCodec.encode(exposed(3));

@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -394,12 +395,13 @@ public class HttpFuzzTest {
   /**
    * One Jetty server in memory (a {@link LocalConnector}, no socket) around an {@link
    * AsyncHandler} with one in-flight slot, serving a service that records the bodies it gets
-   * and answers 200 with their length. Paths under {@code /small} cap bodies at {@link
+   * and answers 200 with their length (in a header as well as the body). Paths under {@code /small} cap bodies at {@link
    * #SMALL_CAP} bytes, the others at {@link #CAP}.
    */
   static final class LocalServer {
     static final int SMALL_CAP = 16;
     static final int CAP = 256;
+    static final String BODY_BYTES_HEADER = "Fuzz-Body-Bytes";
     static final List<byte[]> BODIES = new CopyOnWriteArrayList<>();
     static final LocalConnector CONNECTOR = start();
 
@@ -413,7 +415,10 @@ public class HttpFuzzTest {
       server.addConnector(connector);
       server.setHandler(new AsyncHandler((method, path, body) -> {
         BODIES.add(body);
-        return CompletableFuture.completedFuture(HttpReply.text(200, "got " + body.length + " bytes"));
+        HttpReply got = HttpReply.text(200, "got " + body.length + " bytes");
+        // In a header too: the answer to a HEAD carries no body to check.
+        return CompletableFuture.completedFuture(new HttpReply(got.status(), got.contentType(), got.body(),
+            Map.of(BODY_BYTES_HEADER, Integer.toString(body.length))));
       }, LocalServer::cap, 1));
       try {
         server.start();
@@ -449,7 +454,7 @@ public class HttpFuzzTest {
       assertTrue(status != 500 && status != 503, () -> "answered " + status + ": " + response.getContent());
       if (status == 200) {
         assertTrue(!bodies.isEmpty(), "a 200 that the service did not give");
-        assertEquals("got " + bodies.get(0).length + " bytes\n", response.getContent());
+        assertEquals(Integer.toString(bodies.get(0).length), response.get(LocalServer.BODY_BYTES_HEADER));
       }
     }
     for (byte[] body : bodies) {

@@ -57,7 +57,11 @@ public final class Aes256Gcm {
    */
   private static final class KeyedCipher {
     private final Cipher cipher = newCipher();
-    private byte[] lastSealNonce;
+    /**
+     * Empty until the first seal, never null: no nonce is empty, and Jazzer's hook on
+     * Arrays.equals hands both arguments to native code that crashes the JVM on a null one.
+     */
+    private byte[] lastSealNonce = new byte[0];
   }
 
   /** A 96-bit nonce. A (key, nonce) pair must never encrypt twice; callers say how they ensure it. */

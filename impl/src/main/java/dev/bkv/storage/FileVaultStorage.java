@@ -2,6 +2,7 @@ package dev.bkv.storage;
 
 import dev.bkv.base.Check;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -95,8 +96,7 @@ public final class FileVaultStorage implements VaultStorage {
       boolean newest = i == paths.size() - 1;
       byte[] bytes = AtomicFile.read(path, SEGMENT_BYTES_MAX).orElseThrow(
           () -> new StorageException(StorageException.Kind.IO, path + " disappeared while loading"));
-      if (newest && bytes.length < SEGMENT_HEADER_BYTES
-          && Arrays.equals(bytes, Arrays.copyOf(SEGMENT_MAGIC, Math.min(bytes.length, SEGMENT_MAGIC.length)))) {
+      if (newest && tornWhileCreated(path, bytes)) {
         // A crash while the segment was being created, before its header was durable.
         tornTail = bytes.length;
         deleteTornSegment(path);
@@ -266,6 +266,28 @@ public final class FileVaultStorage implements VaultStorage {
     return first;
   }
 
+  /**
+   * Whether {@code bytes} are a proper prefix of the header a segment of this name starts
+   * with: the magic, or the magic and part of the first version, as a crash before the header
+   * was durable leaves them.
+   */
+  private static boolean tornWhileCreated(Path segment, byte[] bytes) {
+    if (bytes.length >= SEGMENT_HEADER_BYTES) {
+      return false;
+    }
+    Matcher name = SEGMENT_NAME.matcher(segment.getFileName().toString());
+    Check.that(name.matches(), "listed segments match the name pattern");
+    BigInteger first = new BigInteger(name.group(1));
+    if (first.bitLength() > Long.SIZE - 1) {
+      return false; // no u64 header names this segment; a 20-digit name can exceed a long
+    }
+    return Arrays.equals(bytes, Arrays.copyOf(segmentHeader(first.longValue()), bytes.length));
+  }
+
+  private static byte[] segmentHeader(long firstVersion) {
+    return ByteBuffer.allocate(SEGMENT_HEADER_BYTES).put(SEGMENT_MAGIC).putLong(firstVersion).array();
+  }
+
   /** The sealed length of the entry at {@code offset}, or -1 when no whole entry starts there. */
   private static long frameLength(byte[] bytes, long offset) {
     if (bytes.length - offset < ENTRY_HEADER_BYTES) {
@@ -280,10 +302,9 @@ public final class FileVaultStorage implements VaultStorage {
 
   private void startSegment(long firstVersion) throws IOException {
     Path segment = dir.resolve(String.format("log-%020d.seg", firstVersion));
-    ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_BYTES).put(SEGMENT_MAGIC).putLong(firstVersion);
     try (FileChannel channel = FileChannel.open(segment,
         StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      AtomicFile.writeFully(channel, header.array());
+      AtomicFile.writeFully(channel, segmentHeader(firstVersion));
       channel.force(true);
     }
     AtomicFile.syncDirectory(dir);

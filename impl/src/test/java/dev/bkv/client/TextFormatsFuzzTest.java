@@ -18,6 +18,7 @@ import dev.bkv.bundle.TrustAnchors;
 import dev.bkv.bundle.TrustAnchorsFile;
 import dev.bkv.bundle.ValidationBundle;
 import dev.bkv.bundle.WitnessedBundle;
+import dev.bkv.cli.CliParserFuzzChecks;
 import dev.bkv.evidence.DeploymentEvidence;
 import dev.bkv.evidence.EvidenceFormatException;
 import dev.bkv.evidence.EvidenceVerifier;
@@ -55,7 +56,8 @@ import java.util.stream.Stream;
  * The fuzz target of the text formats a client, an auditor, an operator or a node reads:
  * validation and witnessed bundles, the OTA verifier, trust state and anchors, split-view
  * evidence, deployment evidence, HSM statements and certificates, fleet configs and ceremony
- * transcripts, node and frontend configs, and JSON. Parsers return a value that re-encodes to
+ * transcripts, node and frontend configs, JSON, and the operator CLI's fleet status table and
+ * witness vkey lines. Parsers return a value that re-encodes to
  * their input (or to a fixed point) or throw their format's exception; verifiers return a
  * verdict for any bytes (Bouncy Castle decodes some ASN.1 lazily, and nothing it throws may
  * escape).
@@ -90,7 +92,9 @@ public class TextFormatsFuzzTest {
       bytes("frontendConfig", TextFormatsFuzzTest::frontendConfig),
       bytes("json", TextFormatsFuzzTest::json),
       bytes("pinnedVerifier", TextFormatsFuzzTest::pinnedVerifier),
-      bytes("witnessFiles", TextFormatsFuzzTest::witnessFiles));
+      bytes("witnessFiles", TextFormatsFuzzTest::witnessFiles),
+      bytes("fleetStatusTable", CliParserFuzzChecks::fleetStatusTable),
+      bytes("witnessKeys", CliParserFuzzChecks::witnessKeys));
 
   @FuzzTest(maxDuration = "10m")
   void fuzz(FuzzedDataProvider data) throws Exception {

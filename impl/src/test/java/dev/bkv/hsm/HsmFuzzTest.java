@@ -12,6 +12,7 @@ import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.crypto.opaque.ServerSetup;
 import dev.bkv.firmware.MigrationExport;
 import dev.bkv.storage.AesGcmSealer;
+import dev.bkv.storage.FileVaultStorage;
 import dev.bkv.storage.LogImage;
 import dev.bkv.storage.LogRecord;
 import dev.bkv.storage.MemoryDisk;
@@ -19,6 +20,7 @@ import dev.bkv.storage.MemoryVaultStorage;
 import dev.bkv.storage.NvramImage;
 import dev.bkv.storage.SealedLog;
 import dev.bkv.storage.StorageException;
+import dev.bkv.storage.VaultStorage;
 import dev.bkv.testsupport.FuzzSelector;
 import dev.bkv.tlog.Verdict;
 import dev.bkv.vault.BackupKey;
@@ -27,7 +29,12 @@ import dev.bkv.vault.RegistrationId;
 import dev.bkv.vault.SnapshotCodec;
 import dev.bkv.vault.UserId;
 import dev.bkv.vault.VaultState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +46,7 @@ import java.util.Random;
  * The fuzz target of what the host can hand an HSM and what a phone decodes from one: vault
  * log entries and snapshots, firmware requests, the firmware's entry point itself, firmware
  * responses and attestations, the NVRAM image, and the key ceremony's transport offers and
- * wrapped fleet secrets. Decoders return a value whose encoding is their input or throw their
+ * wrapped fleet secrets, and the host's vault log segments. Decoders return a value whose encoding is their input or throw their
  * typed exception; the firmware answers every input with a decodable response and never
  * halts.
  *
@@ -72,7 +79,8 @@ public class HsmFuzzTest {
       bytes("transportOffer", HsmFuzzTest::transportOffer),
       bytes("wrappedFleetSecrets", HsmFuzzTest::wrappedFleetSecrets),
       bytes("sealedLog", HsmFuzzTest::sealedLog),
-      bytes("migrationExport", HsmFuzzTest::migrationExport));
+      bytes("migrationExport", HsmFuzzTest::migrationExport),
+      bytes("vaultStorageSegment", HsmFuzzTest::vaultStorageSegment));
 
   @FuzzTest(maxDuration = "10m")
   void fuzz(FuzzedDataProvider data) throws Exception {
@@ -216,6 +224,70 @@ public class HsmFuzzTest {
       assertTrue(written.term() == read.term() && Arrays.equals(written.payload(), read.payload()),
           "entry " + index + " is not the one written");
     }
+  }
+
+  /** The host's vault storage folder, holding one segment at a time. */
+  private static final Path STORAGE_DIR = storageDir();
+  private static final String SEGMENT = String.format("log-%020d.seg", 1);
+  private static final byte[] SEGMENT_HEADER =
+      ByteBuffer.allocate(16).put("BKVLOG01".getBytes(StandardCharsets.US_ASCII)).putLong(1).array();
+
+  private static Path storageDir() {
+    try {
+      Path dir = Files.createTempDirectory("bkv-fuzz-vault-storage");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The host's vault log on an untrusted disk ({@link FileVaultStorage}): its only segment,
+   * {@code log-<1>.seg}, holds the input. As spec/FORMATS.md says, a proper prefix of the
+   * header {@code "BKVLOG01" || u64 1} was torn while being created and loads as nothing;
+   * any other input without that header is refused as CORRUPT naming the segment; a segment
+   * with it loads to entries that, framed again after the header, are the input up to the
+   * torn tail the load reports.
+   */
+  static void vaultStorageSegment(byte[] input) throws IOException {
+    Path segment = STORAGE_DIR.resolve(SEGMENT);
+    try (var files = Files.list(STORAGE_DIR)) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.write(segment, input);
+    VaultStorage.Contents contents;
+    try {
+      contents = FileVaultStorage.open(STORAGE_DIR).load();
+    } catch (StorageException refused) {
+      assertTrue(refused.kind() == StorageException.Kind.CORRUPT && refused.getMessage().contains(SEGMENT),
+          refused.getMessage());
+      boolean tornHeader = input.length < SEGMENT_HEADER.length
+          && Arrays.equals(input, Arrays.copyOf(SEGMENT_HEADER, input.length));
+      boolean startsWithHeader = input.length >= SEGMENT_HEADER.length
+          && Arrays.equals(input, 0, SEGMENT_HEADER.length, SEGMENT_HEADER, 0, SEGMENT_HEADER.length);
+      assertTrue(!tornHeader && !startsWithHeader,
+          "a segment starting with its header, or torn inside it, refused: " + refused.getMessage());
+      return;
+    }
+    assertTrue(contents.snapshot().isEmpty(), "a snapshot appeared");
+    if (input.length < SEGMENT_HEADER.length) {
+      assertTrue(Arrays.equals(input, Arrays.copyOf(SEGMENT_HEADER, input.length)), "a short segment that is no header loaded");
+      assertTrue(contents.log().isEmpty() && contents.tornTailBytes() == input.length && Files.notExists(segment),
+          "a segment torn while being created was not dropped");
+      return;
+    }
+    ByteBuffer framed = ByteBuffer.allocate(input.length).put(SEGMENT_HEADER);
+    long version = 1;
+    for (VaultStorage.VersionedBlob entry : contents.log()) {
+      assertTrue(entry.version() == version++, "entries are not numbered from 1 on");
+      framed.putInt(entry.sealed().length).put(entry.sealed());
+    }
+    assertArrayEquals(Arrays.copyOf(input, framed.position()), Arrays.copyOf(framed.array(), framed.position()),
+        "the entries framed again are not the segment's bytes");
+    assertTrue(framed.position() + contents.tornTailBytes() == input.length, "bytes neither framed nor reported torn");
   }
 
   private static final ServerSetup TARGET_SETUP = ServerSetup.generate(seeded(3));

@@ -30,17 +30,24 @@ import dev.bkv.witness.WitnessService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
 
 /**
  * The fuzz target of every HTTP entry point, below the socket: a node's requests ({@code POST
@@ -48,7 +55,8 @@ import java.util.function.Supplier;
  * /bkv/vault}, {@code GET /bkv/bundle}, {@code /bkv/status}, {@code /bkv/log/...}) and a
  * witness's ({@code add-bundle}, {@code add-checkpoint}, {@code checkpoint}, tiles), each
  * called as the function of method, path and body that Jetty calls; and the witness's
- * request and receipt decoders. A request is {@code method (1 byte) | path | '\n' | body}.
+ * request and receipt decoders; and, above the socket, the bytes of a connection as Jetty
+ * parses them and {@link AsyncHandler} reads the body and answers. A request is {@code method (1 byte) | path | '\n' | body}.
  *
  * <p>What must hold for any request: the handler answers (no exception, no pending future),
  * never with a 5xx of its own; a request it refuses gets a 4xx (or, for a vault request that
@@ -70,7 +78,8 @@ public class HttpFuzzTest {
       bytes("frontend", HttpFuzzTest::frontend),
       bytes("witness", HttpFuzzTest::witness),
       bytes("addCheckpointRequest", HttpFuzzTest::addCheckpointRequest),
-      bytes("bundleReceipt", HttpFuzzTest::bundleReceipt));
+      bytes("bundleReceipt", HttpFuzzTest::bundleReceipt),
+      bytes("asyncHandler", HttpFuzzTest::asyncHandler));
 
   @FuzzTest(maxDuration = "10m")
   void fuzz(FuzzedDataProvider data) throws Exception {
@@ -378,5 +387,84 @@ public class HttpFuzzTest {
     } catch (FormatException expected) {
       // malformed input is rejected with a reason
     }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Jetty and AsyncHandler
+
+  /**
+   * One Jetty server in memory (a {@link LocalConnector}, no socket) around an {@link
+   * AsyncHandler} with one in-flight slot, serving a service that records the bodies it gets
+   * and answers 200 with their length (in a header as well as the body). Paths under {@code /small} cap bodies at {@link
+   * #SMALL_CAP} bytes, the others at {@link #CAP}.
+   */
+  static final class LocalServer {
+    static final int SMALL_CAP = 16;
+    static final int CAP = 256;
+    static final String BODY_BYTES_HEADER = "Fuzz-Body-Bytes";
+    static final List<byte[]> BODIES = new CopyOnWriteArrayList<>();
+    static final LocalConnector CONNECTOR = start();
+
+    static int cap(String path) {
+      return path.startsWith("/small") ? SMALL_CAP : CAP;
+    }
+
+    private static LocalConnector start() {
+      Server server = new Server();
+      LocalConnector connector = new LocalConnector(server);
+      server.addConnector(connector);
+      server.setHandler(new AsyncHandler((method, path, body) -> {
+        BODIES.add(body);
+        HttpReply got = HttpReply.text(200, "got " + body.length + " bytes");
+        // In a header too: the answer to a HEAD carries no body to check.
+        return CompletableFuture.completedFuture(new HttpReply(got.status(), got.contentType(), got.body(),
+            Map.of(BODY_BYTES_HEADER, Integer.toString(body.length))));
+      }, LocalServer::cap, 1));
+      try {
+        server.start();
+      } catch (Exception e) {
+        throw new ExceptionInInitializerError(e);
+      }
+      return connector;
+    }
+
+    /** The bytes of one connection, then its end: the first response Jetty wrote, or null for none. */
+    static HttpTester.Response exchange(byte[] bytes) throws Exception {
+      LocalConnector.LocalEndPoint endpoint = CONNECTOR.connect();
+      endpoint.addInput(ByteBuffer.wrap(bytes));
+      endpoint.addInputEOF();
+      ByteBuffer response = endpoint.waitForResponse(false, 10, TimeUnit.SECONDS);
+      endpoint.waitUntilClosedOrIdleFor(10, TimeUnit.SECONDS);
+      return response == null ? null : HttpTester.parseResponse(response);
+    }
+  }
+
+  /**
+   * Any bytes on a connection: Jetty and the handler answer without a 500 (nothing threw) or
+   * a 503 (requests are one at a time, so a 503 means a slot was lost); no body longer than
+   * its path's cap reaches the service; a 200 is the service's answer to the first body it
+   * got; and afterwards a well-formed request still gets its 200, so every slot came back.
+   */
+  static void asyncHandler(byte[] input) throws Exception {
+    LocalServer.BODIES.clear();
+    HttpTester.Response response = LocalServer.exchange(input);
+    List<byte[]> bodies = List.copyOf(LocalServer.BODIES);
+    if (response != null) {
+      int status = response.getStatus();
+      assertTrue(status != 500 && status != 503, () -> "answered " + status + ": " + response.getContent());
+      if (status == 200) {
+        assertTrue(!bodies.isEmpty(), "a 200 that the service did not give");
+        assertEquals(Integer.toString(bodies.get(0).length), response.get(LocalServer.BODY_BYTES_HEADER));
+      }
+    }
+    for (byte[] body : bodies) {
+      assertTrue(body.length <= LocalServer.CAP, () -> "a body of " + body.length + " bytes reached the service");
+    }
+    LocalServer.BODIES.clear();
+    HttpTester.Response after = LocalServer.exchange(
+        "POST /after HTTP/1.1\r\nHost: fuzz\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
+            .getBytes(StandardCharsets.US_ASCII));
+    assertNotNull(after, "no answer to a well-formed request");
+    assertEquals(200, after.getStatus(), () -> "a well-formed request after the input got " + after.getStatus());
   }
 }

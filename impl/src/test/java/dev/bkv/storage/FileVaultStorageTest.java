@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The on-disk log and snapshot: durability across reopen, crash leftovers, and typed errors for damage. */
 class FileVaultStorageTest {
@@ -120,19 +122,28 @@ class FileVaultStorageTest {
     assertEquals(64, contents.tornTailBytes());
   }
 
-  @Test
-  void a_segment_torn_while_being_created_is_dropped() throws Exception {
+  static byte[] segmentHeader(long firstVersion) {
+    return java.nio.ByteBuffer.allocate(16).put(FileVaultStorage.SEGMENT_MAGIC).putLong(firstVersion).array();
+  }
+
+  /** A crash can cut the header inside its magic or inside its first version: either way the creation was torn. */
+  @ParameterizedTest
+  @ValueSource(ints = {5, 12})
+  void a_segment_torn_while_being_created_is_dropped(int bytesWritten) throws Exception {
     appended(2).writeSnapshot(2, blob(100));
     Path torn = dir.resolve(String.format("log-%020d.seg", 3));
-    Files.write(torn, "BKVLO".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Files.write(torn, Arrays.copyOf(segmentHeader(3), bytesWritten));
     FileVaultStorage reopened = FileVaultStorage.open(dir);
     VaultStorage.Contents contents = reopened.load();
-    assertEquals(5, contents.tornTailBytes());
+    assertEquals(bytesWritten, contents.tornTailBytes());
     assertEquals(2, contents.lastVersion());
     reopened.append(3, blob(3));
     assertLog(FileVaultStorage.open(dir).load(), 3, 3);
     // A full header with the wrong magic is not a torn creation but damage.
     Files.write(dir.resolve(String.format("log-%020d.seg", 4)), "BKVLOGXX".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(StorageException.Kind.CORRUPT, loadError().kind());
+    // Nor is part of another version than the segment's name.
+    Files.write(dir.resolve(String.format("log-%020d.seg", 4)), Arrays.copyOf(segmentHeader(4L << 32), 12));
     assertEquals(StorageException.Kind.CORRUPT, loadError().kind());
   }
 
@@ -190,7 +201,7 @@ class FileVaultStorageTest {
     Files.write(snapshot, good);
     Files.write(dir.resolve(String.format("log-%020d.seg", 3)), "BKVLOG0X".getBytes());
     assertEquals(StorageException.Kind.CORRUPT, loadError().kind());
-    byte[] wrongFirst = java.nio.ByteBuffer.allocate(16).put(FileVaultStorage.SEGMENT_MAGIC).putLong(4).array();
+    byte[] wrongFirst = segmentHeader(4);
     Files.write(dir.resolve(String.format("log-%020d.seg", 3)), wrongFirst);
     assertEquals(StorageException.Kind.CORRUPT, loadError().kind());
   }

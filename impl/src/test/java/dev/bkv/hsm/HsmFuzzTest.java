@@ -235,7 +235,17 @@ public class HsmFuzzTest {
   private static Path storageDir() {
     try {
       Path dir = Files.createTempDirectory("bkv-fuzz-vault-storage");
-      dir.toFile().deleteOnExit();
+      // deleteOnExit cannot remove a folder that still holds the last input's segment.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (var files = Files.list(dir)) {
+          for (Path p : files.toList()) {
+            Files.deleteIfExists(p);
+          }
+          Files.deleteIfExists(dir);
+        } catch (IOException e) {
+          // Best effort at exit: a temporary folder left behind is all that can go wrong.
+        }
+      }));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -128,8 +128,7 @@ class VaultRetryTest {
     byte[] snapshot = counted();
     assertEquals(1, snapshot[snapshot.length - FROM_END_HAS_LAST]);
     snapshot[snapshot.length - FROM_END_HAS_LAST] = 2;
-    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
-        () -> SnapshotCodec.decode(snapshot));
+    DecodeException e = SnapshotDecodingTest.refusal(snapshot);
     assertEquals("snapshot.has_last_ke1", e.field(), e.getMessage());
   }
 
@@ -138,8 +137,7 @@ class VaultRetryTest {
     byte[] snapshot = counted();
     assertEquals(1, snapshot[snapshot.length - FROM_END_USED]);
     snapshot[snapshot.length - FROM_END_USED] = 0;
-    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
-        () -> SnapshotCodec.decode(snapshot));
+    DecodeException e = SnapshotDecodingTest.refusal(snapshot);
     assertEquals("snapshot.last_ke1_digest", e.field(), e.getMessage());
   }
 
@@ -156,8 +154,7 @@ class VaultRetryTest {
     forged[format3.length - 8] = 1;
     System.arraycopy(format3, format3.length - 8, forged, format3.length + 25, 8);
     forged[0] = (byte) SnapshotCodec.FORMAT_WITH_LAST_KE1;
-    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
-        () -> SnapshotCodec.decode(forged));
+    DecodeException e = SnapshotDecodingTest.refusal(forged);
     assertEquals("snapshot.last_ke1_digest", e.field(), e.getMessage());
   }
 
@@ -170,8 +167,7 @@ class VaultRetryTest {
     byte[] forged = new byte[plain.length + 1 + 1 + 4 + 4];
     System.arraycopy(plain, 0, forged, 0, plain.length);
     forged[0] = (byte) SnapshotCodec.FORMAT_WITH_LAST_KE1;
-    DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
-        () -> SnapshotCodec.decode(forged));
+    DecodeException e = SnapshotDecodingTest.refusal(forged);
     assertEquals("snapshot.format", e.field(), e.getMessage());
   }
 }

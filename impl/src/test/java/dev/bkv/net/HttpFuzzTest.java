@@ -39,13 +39,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 
@@ -403,15 +406,49 @@ public class HttpFuzzTest {
     static final int CAP = 256;
     static final String BODY_BYTES_HEADER = "Fuzz-Body-Bytes";
     static final List<byte[]> BODIES = new CopyOnWriteArrayList<>();
-    static final LocalConnector CONNECTOR = start();
+    static final PreloadedConnector CONNECTOR = start();
 
     static int cap(String path) {
       return path.startsWith("/small") ? SMALL_CAP : CAP;
     }
 
-    private static LocalConnector start() {
+    /**
+     * A {@link LocalConnector} whose connections hold all their bytes and their end before
+     * Jetty opens them. {@link LocalConnector#connect} opens the connection first, and then
+     * every {@code addInput} runs Jetty's fill callback on the caller's thread, alongside
+     * Jetty's own thread serving the same connection: two threads in one connection, which
+     * no socket produces. The target has to test what a socket can deliver.
+     */
+    static final class PreloadedConnector extends LocalConnector {
+      private final BlockingQueue<LocalEndPoint> ready = new LinkedBlockingQueue<>();
+
+      PreloadedConnector(Server server) {
+        super(server);
+      }
+
+      LocalEndPoint open(byte[] bytes) {
+        LocalEndPoint endpoint = new LocalEndPoint();
+        endpoint.addInput(ByteBuffer.wrap(bytes));
+        endpoint.addInputEOF();
+        ready.add(endpoint);
+        return endpoint;
+      }
+
+      /** What {@link LocalConnector#accept} does, for the endpoints {@link #open} queued. */
+      @Override
+      protected void accept(int acceptorId) throws InterruptedException {
+        LocalEndPoint endpoint = ready.take();
+        Connection connection = getDefaultConnectionFactory().newConnection(this, endpoint);
+        endpoint.setConnection(connection);
+        endpoint.onOpen();
+        onEndPointOpened(endpoint);
+        connection.onOpen();
+      }
+    }
+
+    private static PreloadedConnector start() {
       Server server = new Server();
-      LocalConnector connector = new LocalConnector(server);
+      PreloadedConnector connector = new PreloadedConnector(server);
       server.addConnector(connector);
       server.setHandler(new AsyncHandler((method, path, body) -> {
         BODIES.add(body);
@@ -430,9 +467,7 @@ public class HttpFuzzTest {
 
     /** The bytes of one connection, then its end: the first response Jetty wrote, or null for none. */
     static HttpTester.Response exchange(byte[] bytes) throws Exception {
-      LocalConnector.LocalEndPoint endpoint = CONNECTOR.connect();
-      endpoint.addInput(ByteBuffer.wrap(bytes));
-      endpoint.addInputEOF();
+      LocalConnector.LocalEndPoint endpoint = CONNECTOR.open(bytes);
       ByteBuffer response = endpoint.waitForResponse(false, 10, TimeUnit.SECONDS);
       endpoint.waitUntilClosedOrIdleFor(10, TimeUnit.SECONDS);
       return response == null ? null : HttpTester.parseResponse(response);

@@ -22,7 +22,7 @@ public final class AuditReport {
       changes = List.copyOf(changes);
     }
 
-    boolean ok() {
+    public boolean ok() {
       return steps.stream().allMatch(Step::ok);
     }
   }
@@ -47,6 +47,19 @@ public final class AuditReport {
   /** Information that is neither a pass nor a failure (for example entries of other namespaces). */
   public void note(String text) {
     notes.add(text);
+  }
+
+  /** The log's steps (read, consistency with the last audit, fleet bundles, pinned fleet), in order. */
+  public List<Step> logSteps() {
+    return List.copyOf(logSteps);
+  }
+
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  public String logOrigin() {
+    return logOrigin;
   }
 
   public List<EpochSection> epochs() {

@@ -143,7 +143,7 @@ public final class AuditCommand implements Callable<Integer> {
   /** Longest vkeys file read: three keys of at most a few hundred bytes each, with room to spare. */
   static final int VKEYS_BYTES_MAX = 16 * 1024;
 
-  private static VendorRoot loadRoot(Path file) throws IOException {
+  static VendorRoot loadRoot(Path file) throws IOException {
     try {
       return HsmVendor.loadRoot(file);
     } catch (EvidenceFormatException e) {

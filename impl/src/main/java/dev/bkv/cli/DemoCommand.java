@@ -4,6 +4,7 @@ import dev.bkv.client.VaultClientException;
 import dev.bkv.client.VaultTransport;
 import dev.bkv.crypto.DecodeException;
 import dev.bkv.crypto.opaque.Ksf;
+import dev.bkv.site.TransparencySite;
 import dev.bkv.vault.UserId;
 import dev.bkv.vault.VaultLimits;
 import java.io.IOException;
@@ -19,10 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bkv demo}: the deployed system in one process over loopback HTTP, told in nine steps
+ * {@code bkv demo}: the deployed system in one process over loopback HTTP, told in ten steps
  * ({@link DemoStory}): key ceremony and evidence, witness logging, a fleet of five HSMs in three
  * datacenters, the phone's check of the OTA bundle, backup and recovery, the guess limit, the loss
- * of a datacenter, rotation to a new fleet with guess counters carried over, and the audit. The
+ * of a datacenter, rotation to a new fleet with guess counters carried over, the audit, and the transparency page. The
  * exit code is 0 only if every expectation held; 1 otherwise (each failed one listed), 2 on bad options.
  */
 @Command(
@@ -31,8 +32,8 @@ import picocli.CommandLine.Option;
     description = "Run the whole system in this process over loopback HTTP: a key ceremony with evidence, a witness"
         + " logging the fleet's bundle, 5 HSM nodes in 3 datacenters behind a frontend, a phone that verifies the bundle,"
         + " registers a backup key and recovers it; an attacker destroying a record after exactly --max-attempts"
-        + " wrong guesses; the loss of a datacenter; rotation to a new fleet with guess counts carried over; the audit."
-        + " Exits 0 only if every expectation held.")
+        + " wrong guesses; the loss of a datacenter; rotation to a new fleet with guess counts carried over; the audit; and"
+        + " writes the transparency page of both fleets (--site). Exits 0 only if every expectation held.")
 public final class DemoCommand implements Callable<Integer> {
   /** The attacker's target; another id when {@code --user} takes this one. */
   static final String SECOND_USER = "bob@example.com";
@@ -63,6 +64,11 @@ public final class DemoCommand implements Callable<Integer> {
           + " (default: a temporary folder, removed at the end).")
   Path keep;
 
+  @Option(names = "--site", paramLabel = "DIR", defaultValue = "bkv-demo-site",
+      description = "Where the last step writes the transparency page of the demo's fleets: absent, empty, or a page"
+          + " written before (default: ${DEFAULT-VALUE}, in the current folder).")
+  Path site;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Tests put a faulty transport between the phone and the frontend here, to see the demo's checks fail. */
@@ -89,8 +95,11 @@ public final class DemoCommand implements Callable<Integer> {
       ksf = Ksf.argon2id(ksfMemoryKib, ksfIterations, ksfParallelism);
       first = UserId.ofUtf8(user);
       second = UserId.ofUtf8(user.equals(SECOND_USER) ? SECOND_USER_ALTERNATIVE : SECOND_USER);
+      TransparencySite.checkOutput(site);
     } catch (IllegalArgumentException | DecodeException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "invalid option: " + e.getMessage());
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--site " + site + ": " + e.getMessage());
     }
     long started = System.nanoTime();
     DemoChecks checks = new DemoChecks(out);
@@ -110,7 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
     Optional<String> stopped = Optional.empty();
     try (world) {
       out.println("working in " + world.dir + (keep != null ? " (kept at the end)" : " (removed at the end)"));
-      new DemoStory(world, checks, ksf, maxAttempts, first, second, transportWrapper, migrationWrapper).run();
+      new DemoStory(world, checks, ksf, maxAttempts, first, second, transportWrapper, migrationWrapper, site).run();
     } catch (DemoException | VaultClientException e) {
       stopped = Optional.of(e.getMessage());
     } catch (InterruptedException e) {
@@ -134,7 +143,8 @@ public final class DemoCommand implements Callable<Integer> {
       });
       return 1;
     }
-    out.println("demo: every expectation held");
+    out.println("demo: every expectation held; the transparency page of its fleets: file://"
+        + site.toAbsolutePath().normalize().resolve("index.html"));
     out.flush();
     return 0;
   }

@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.Folders;
 import dev.bkv.base.Json;
 import dev.bkv.evidence.OperatorWorkspace;
 import dev.bkv.net.FrontendHttpClient;
@@ -161,7 +162,7 @@ final class DemoFleet implements AutoCloseable {
     if (late != null) {
       late.close();
     }
-    DemoWorld.deleteTree(configs.get(member).dataDir());
+    Folders.deleteTree(configs.get(member).dataDir());
   }
 
   @Override

@@ -25,6 +25,7 @@ import dev.bkv.vault.BackupKey;
 import dev.bkv.vault.Phase;
 import dev.bkv.vault.UserId;
 import dev.bkv.witness.WitnessKeys;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +67,7 @@ final class DemoStory {
   private DemoFleet oldFleet;
   private ValidationBundle oldTrusted;
   private int aliceGuessesUsed;
+  private final Path siteDir;
 
   /**
    * {@code user} backs up and recovers; {@code secondUser} is the attacker's target. The wrappers
@@ -73,7 +75,8 @@ final class DemoStory {
    * the new fleet's frontend.
    */
   DemoStory(DemoWorld world, DemoChecks checks, Ksf ksf, int maxAttempts, UserId user, UserId secondUser,
-      UnaryOperator<VaultTransport> transportWrapper, UnaryOperator<VaultTransport> migrationWrapper) {
+      UnaryOperator<VaultTransport> transportWrapper, UnaryOperator<VaultTransport> migrationWrapper, Path siteDir) {
+    this.siteDir = siteDir;
     this.world = world;
     this.checks = checks;
     this.ksf = ksf;
@@ -102,6 +105,7 @@ final class DemoStory {
     datacenterFailure();
     rotation();
     audit();
+    site();
   }
 
   private void keyCeremony() throws Exception {
@@ -310,5 +314,14 @@ final class DemoStory {
         + run.err().lines().findFirst().orElse("exit " + run.exit()) + ")");
     checks.expect(run.out().contains("fleet " + NEW_FLEET + " replaces fleet " + OLD_FLEET),
         "the audit names the rotation from " + OLD_FLEET + " to " + NEW_FLEET);
+  }
+
+  private void site() {
+    checks.step(10, "the transparency page of both fleets");
+    DemoWorld.Cli run = world.site(siteDir);
+    run.out().lines().map(l -> l.replaceFirst("^bkv site: ", "")).forEach(l -> checks.say("site", l));
+    checks.expect(run.exit() == 0, "bkv site writes the page and the audit it shows passes ("
+        + run.err().lines().findFirst().orElse("exit " + run.exit()) + ")");
+    checks.say("site", "the page checks the checkpoint's signatures and each inclusion proof again in the browser");
   }
 }

@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.Folders;
 import dev.bkv.bundle.WitnessedBundle;
 import dev.bkv.crypto.Sha256Digest;
 import dev.bkv.evidence.DeploymentEvidence;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -162,6 +162,13 @@ final class DemoWorld implements AutoCloseable {
         "--vendor-root", workspace.dir().resolve("vendor").resolve("root.crt").toString());
   }
 
+  /** {@code bkv site} over the witness's log and the operator's public folder, written into {@code out}. */
+  Cli site(Path out) {
+    return cli("site", "--witness", witnessUrl, "--witness-keys", witnessVkeys.toString(),
+        "--evidence", workspace.dir().resolve("public").toString(),
+        "--vendor-root", workspace.dir().resolve("vendor").resolve("root.crt").toString(), "--out", out.toString());
+  }
+
   Path phoneDir() throws IOException {
     return Files.createDirectories(dir.resolve("phone"));
   }
@@ -178,18 +185,7 @@ final class DemoWorld implements AutoCloseable {
     }
     running.clear();
     if (!keep) {
-      deleteTree(dir);
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      Folders.deleteTree(dir);
     }
   }
 }

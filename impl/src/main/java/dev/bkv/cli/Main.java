@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       FleetCommand.class,
       EvidenceCommand.class,
       AuditCommand.class,
+      SiteCommand.class,
       CheckCommand.class,
       NodeCommand.class,
       FrontendCommand.class,

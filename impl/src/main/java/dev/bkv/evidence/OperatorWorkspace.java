@@ -1,5 +1,6 @@
 package dev.bkv.evidence;
 
+import dev.bkv.base.Folders;
 import dev.bkv.base.LineCursor;
 import dev.bkv.crypto.EcdsaP256;
 import dev.bkv.crypto.Ed25519;
@@ -26,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -117,12 +117,12 @@ public final class OperatorWorkspace {
       throw new IllegalArgumentException(target + " exists and is not an empty directory");
     }
     Path staging = target.resolveSibling(target.getFileName() + PARTIAL_SUFFIX);
-    deleteTree(staging); // left by an interrupted init: never visible as a workspace
+    Folders.deleteTree(staging); // left by an interrupted init: never visible as a workspace
     Files.createDirectories(staging);
     try {
       stage(staging, namespace, first, vaultJar, nowSeconds, random);
     } catch (IOException | CeremonyException | HsmException | RuntimeException e) {
-      deleteTree(staging);
+      Folders.deleteTree(staging);
       throw e;
     }
     Files.deleteIfExists(target);
@@ -178,11 +178,11 @@ public final class OperatorWorkspace {
       throw new IllegalArgumentException("a workspace holds at most " + FLEETS_MAX + " fleets");
     }
     Path staging = fleets.resolve("." + shape.fleetId() + PARTIAL_SUFFIX);
-    deleteTree(staging);
+    Folders.deleteTree(staging);
     try {
       stageFleet(staging, shape, vaultJar, nowSeconds, random);
     } catch (IOException | CeremonyException | HsmException | RuntimeException e) {
-      deleteTree(staging);
+      Folders.deleteTree(staging);
       throw e;
     }
     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -357,18 +357,6 @@ public final class OperatorWorkspace {
   private static boolean isEmpty(Path dir) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.findAny().isEmpty();
-    }
-  }
-
-  /** Removes a staging directory left by an interrupted run (never a published one). */
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 

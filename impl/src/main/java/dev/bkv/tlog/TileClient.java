@@ -140,6 +140,24 @@ public final class TileClient implements NodeSource {
     return Verdict.verified(entries);
   }
 
+  /**
+   * The entries of bundle {@code bundleIndex} as the tiles give them, proved against nothing:
+   * for a reader that proves each entry elsewhere and shows the ones that fail (a
+   * transparency page whose browser checks every proof), never for one that acts on them.
+   */
+  public Verdict<List<byte[]>> unprovenEntryBundle(long bundleIndex) throws IOException {
+    int width = Tiles.widthAt(0, bundleIndex, size());
+    if (width == 0) {
+      return Verdict.rejected("tree of size " + size() + " has no entry bundle " + bundleIndex);
+    }
+    TilePath path = TilePath.entryBundle(bundleIndex, width);
+    try {
+      return Verdict.verified(Tiles.decodeEntryBundle(fetchTile(path), width));
+    } catch (FormatException e) {
+      return Verdict.rejected(path + ": " + e.getMessage());
+    }
+  }
+
   private byte[] tile(TilePath path) throws IOException {
     byte[] cached = cache.get(path);
     if (cached != null) {

@@ -1,5 +1,6 @@
 package dev.bkv.witness;
 
+import dev.bkv.base.Folders;
 import dev.bkv.tlog.FormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,15 +79,6 @@ final class DurableFiles {
       return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new FormatException(file + ": not UTF-8 text");
-    }
-  }
-
-  /** Removes a directory this process created and that holds nothing of value yet. */
-  static void deleteTree(Path root) throws IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

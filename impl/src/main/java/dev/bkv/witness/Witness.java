@@ -1,5 +1,6 @@
 package dev.bkv.witness;
 
+import dev.bkv.base.Folders;
 import dev.bkv.tlog.FormatException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class Witness implements AutoCloseable {
       keys.save(dir);
     } catch (IOException | RuntimeException e) {
       if (!existed) { // a refused init leaves no directory behind
-        DurableFiles.deleteTree(dir);
+        Folders.deleteTree(dir);
       }
       throw e;
     }

@@ -25,25 +25,25 @@ import java.util.Optional;
  * operator publishes: each bundle logged by the witness, countersigned by the operator HSM,
  * and its deployment evidence. Tests log honest or tampered bundles and audit the result.
  */
-final class AuditWorld implements AutoCloseable {
-  static final long NOT_BEFORE = FleetRun.T0;
-  static final long NOT_AFTER = FleetRun.T0 + 90L * 24 * 60 * 60;
+public final class AuditWorld implements AutoCloseable {
+  public static final long NOT_BEFORE = FleetRun.T0;
+  public static final long NOT_AFTER = FleetRun.T0 + 90L * 24 * 60 * 60;
 
-  final Witness witness;
-  final FleetRun base = new FleetRun(3, 3);
-  final List<WitnessedBundle> witnessed = new ArrayList<>();
-  final List<DeploymentEvidence> evidence = new ArrayList<>();
+  public final Witness witness;
+  public final FleetRun base = new FleetRun(3, 3);
+  public final List<WitnessedBundle> witnessed = new ArrayList<>();
+  public final List<DeploymentEvidence> evidence = new ArrayList<>();
 
   /** A fleet from a ceremony, with its evidence already published. */
-  record Fleet(KeyCeremony.Result ceremony, DeploymentEvidence evidence) {}
+  public record Fleet(KeyCeremony.Result ceremony, DeploymentEvidence evidence) {}
 
-  AuditWorld(Path dir) throws Exception {
+  public AuditWorld(Path dir) throws Exception {
     Witness.init(dir, "witness.example.com/w1", "witness.example.com/w1/bundles", new SecureRandom());
     witness = Witness.open(dir, () -> NOT_BEFORE, CrashPoints.NONE);
   }
 
   /** A new fleet of {@code hsms} fresh HSMs over 3 datacenters, by the same vendor and operator. */
-  Fleet fleet(String fleetId, int hsms) throws Exception {
+  public Fleet fleet(String fleetId, int hsms) throws Exception {
     FleetRun run = new FleetRun(hsms, 3, base.vendor);
     KeyCeremony.Result result = KeyCeremony.run(new KeyCeremony.Plan(BundleFixtures.NAMESPACE, fleetId, run.plan.datacenters()),
         run.participants, base.vendor.root(), FleetRun.JAR, FleetRun.T0);
@@ -52,13 +52,13 @@ final class AuditWorld implements AutoCloseable {
     return new Fleet(result, published);
   }
 
-  static ValidationBundle bundle(Fleet keys, Fleet evidence, long epoch, Optional<Sha256Digest> previous) throws Exception {
+  public static ValidationBundle bundle(Fleet keys, Fleet evidence, long epoch, Optional<Sha256Digest> previous) throws Exception {
     return ValidationBundle.of(BundleFixtures.NAMESPACE, keys.ceremony().config().fleetId(), epoch, NOT_BEFORE, NOT_AFTER,
         keys.ceremony().members(), evidence.evidence().digest(), previous);
   }
 
   /** Logs {@code bundle} with the witness, countersigns it with the operator HSM, and publishes it. */
-  WitnessedBundle publish(ValidationBundle bundle) throws Exception {
+  public WitnessedBundle publish(ValidationBundle bundle) throws Exception {
     BundleReceipt receipt = witness.log().append(bundle.toBytes());
     WitnessedBundle w = WitnessedBundle.of(bundle, receipt.bundleSignature(), receipt.proof(),
         OperatorCountersignature.sign(base.operator, receipt.bundleSignature()));

@@ -34,15 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * comes back in order, proved against the signed checkpoint; a tampered tile, an entry the
  * tree does not hold or a checkpoint by another key is refused with its reason.
  */
-class LogReaderTest {
+public class LogReaderTest {
   @TempDir Path temp;
 
   /** Serves a witness's tiles in process, with per-path overrides to tamper with. */
-  static final class ServiceFetcher implements TileFetcher {
+  public static final class ServiceFetcher implements TileFetcher {
     final WitnessService service;
-    final Map<String, byte[]> overrides = new ConcurrentHashMap<>();
+    public final Map<String, byte[]> overrides = new ConcurrentHashMap<>();
 
-    ServiceFetcher(WitnessService service) {
+    public ServiceFetcher(WitnessService service) {
       this.service = service;
     }
 
@@ -61,7 +61,7 @@ class LogReaderTest {
   }
 
   /** Copies a log's checkpoint and every tile it has into {@code dir}, as a static mirror. */
-  static void mirror(Witness witness, Path dir) throws IOException {
+  public static void mirror(Witness witness, Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.write(dir.resolve("checkpoint"), witness.log().checkpoint().toBytes());
     long size = witness.log().size();

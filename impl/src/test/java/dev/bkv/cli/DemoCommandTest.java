@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,15 +27,22 @@ import picocli.CommandLine;
 class DemoCommandTest {
   /** Cheap Argon2id: the demo's behaviour does not depend on the KSF's cost. */
   static final String[] FAST = {"--ksf-memory-kib", "64", "--ksf-iterations", "1", "--ksf-parallelism", "1"};
+  static final Pattern SITE_WRITTEN = Pattern.compile("\\[site\\] +wrote (\\S+) \\(2 fleet epochs, 2 log entries\\)");
   static final Pattern WORKING_IN = Pattern.compile("working in (\\S+) \\((removed|kept) at the end\\)");
 
   @TempDir Path dir;
 
+  /** Where the demos of the tests write their transparency pages, one new folder each (not the working folder). */
+  static final Path SITES = Path.of("target", "demo-sites");
+
   static String[] with(String... args) {
-    String[] all = new String[1 + FAST.length + args.length];
+    String[] site = Arrays.asList(args).contains("--site") ? new String[0]
+        : new String[] {"--site", SITES.resolve(UUID.randomUUID().toString()).toString()};
+    String[] all = new String[1 + FAST.length + site.length + args.length];
     all[0] = "demo";
     System.arraycopy(FAST, 0, all, 1, FAST.length);
-    System.arraycopy(args, 0, all, 1 + FAST.length, args.length);
+    System.arraycopy(site, 0, all, 1 + FAST.length, site.length);
+    System.arraycopy(args, 0, all, 1 + FAST.length + site.length, args.length);
     return all;
   }
 
@@ -45,7 +53,7 @@ class DemoCommandTest {
   }
 
   @Test
-  void demo_tells_every_step_destroys_after_exactly_max_attempts_and_carries_the_count_to_the_new_fleet() {
+  void demo_tells_every_step_destroys_after_exactly_max_attempts_and_carries_the_count_to_the_new_fleet() throws Exception {
     int max = 3; // the user's own wrong guesses are then 2 (one fewer than the limit): 1 of 3 remains, carried over
     CliRun run = run(with("--max-attempts", Integer.toString(max)));
     String out = run.out();
@@ -81,7 +89,12 @@ class DemoCommandTest {
         "fleet-1 refuses the user: recovery fails; the old record is MIGRATED");
     // 9: the audit.
     assertSays(out, "change: fleet fleet-2 replaces fleet fleet-1: 5 HSMs added, 5 removed", "AUDIT PASSED");
-    assertTrue(out.strip().endsWith("demo: every expectation held"), out);
+    // 10: the transparency page, outside the removed folder.
+    Matcher site = SITE_WRITTEN.matcher(out);
+    assertTrue(site.find(), out);
+    Path page = Path.of(site.group(1));
+    assertTrue(Files.readString(page).contains("<strong>Auditor: PASSED</strong>"), "the page's audit verdict");
+    assertTrue(out.strip().endsWith("demo: every expectation held; the transparency page of its fleets: file://" + page), out);
     // Jazzer's agent, once loaded by a fuzz test in the same JVM, logs class instrumentation.
     assertEquals(List.of(), run.err().lines().filter(l -> !l.startsWith("INFO: Instrumented")).collect(Collectors.toList()));
     Matcher working = WORKING_IN.matcher(out);
@@ -97,15 +110,16 @@ class DemoCommandTest {
     for (String[] args : new String[][] {
         with("--max-attempts", "0"), with("--max-attempts", "256"), with("--max-attempts", "ten"),
         {"demo", "--ksf-memory-kib", "1"}, with("--user", ""), with("--no-such-option"),
-        with("--keep", notEmpty.toString())}) {
+        with("--keep", notEmpty.toString()), with("--site", notEmpty.toString())}) {
       CliRun run = run(args);
       assertEquals(2, run.exit(), String.join(" ", args));
       assertFalse(run.err().contains("\tat "), run.err());
       assertFalse(run.err().isBlank());
-      assertFalse(run.out().contains("1/9"), "nothing started: " + run.out());
+      assertFalse(run.out().contains("1/" + DemoChecks.STEPS), "nothing started: " + run.out());
     }
     assertTrue(run(with("--max-attempts", "0")).err().contains("--max-attempts must be in [1, 255], got 0"));
     assertTrue(run(with("--keep", notEmpty.toString())).err().contains("exists and is not an empty directory"));
+    assertTrue(run(with("--site", notEmpty.toString())).err().contains("is not empty and was not written by bkv site"));
     assertEquals(List.of("file"), Files.list(notEmpty).map(p -> p.getFileName().toString()).toList());
     assertEquals(0, run("demo", "--help").exit());
   }

@@ -39,7 +39,8 @@ import picocli.CommandLine;
  * Every line of standard output and error (the command's own, stack traces of the in-process
  * nodes, the exception message that ends a failing step) is searched for each of them in hex,
  * base64, decimal and text, and so is every file of the kept workspace but those written as
- * secrets (owner-only: the HSM key files, the vendor root key, the note signing keys).
+ * secrets (owner-only: the HSM key files, the vendor root key, the note signing keys), and every
+ * file of the transparency page it writes.
  */
 class DemoSecretsTest {
   private static final Pattern BACKUP_KEY_DIGEST = Pattern.compile("registered a random backup key \\(sha256 ([0-9a-f]{16})\\.\\.\\.\\)");
@@ -76,7 +77,8 @@ class DemoSecretsTest {
     DemoCommand demo = new DemoCommand();
     demo.random = random;
     Path kept = dir.resolve("kept");
-    Printed run = runCapturing(demo, "--max-attempts", "2", "--keep", kept.toString());
+    Path site = dir.resolve("site");
+    Printed run = runCapturing(demo, "--max-attempts", "2", "--keep", kept.toString(), "--site", site.toString());
     assertEquals(0, run.exit(), run.text());
 
     List<Secret> secrets = new ArrayList<>();
@@ -109,6 +111,13 @@ class DemoSecretsTest {
         SecretLeaks.find(contents, secrets).ifPresent(leak -> leaks.add(name + ": " + leak));
         scanned++;
       }
+    }
+    // The transparency page is published: it must hold no secret either.
+    List<Path> pageFiles = files(site);
+    assertEquals(4, pageFiles.size(), "the page's files: " + pageFiles);
+    for (Path file : pageFiles) {
+      SecretLeaks.find(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1), secrets)
+          .ifPresent(leak -> leaks.add("site/" + file.getFileName() + ": " + leak));
     }
     assertEquals(List.of(), leaks, "files not written as secrets that hold one");
     assertTrue(scanned > 20, "the workspace's files were scanned: " + scanned);

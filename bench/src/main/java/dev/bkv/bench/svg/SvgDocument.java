@@ -1,5 +1,6 @@
 package dev.bkv.bench.svg;
 
+import dev.bkv.base.Markup;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Locale;
 
 /**
  * Writes one SVG document element by element. Every text and attribute value goes through
- * {@link #escape}; every coordinate through {@link #coordinate}, which formats with
+ * {@link Markup#escape}; every coordinate through {@link #coordinate}, which formats with
  * {@link Locale#ROOT} and one decimal, so the same chart gives the same bytes on any machine.
  */
 final class SvgDocument {
@@ -30,7 +31,7 @@ final class SvgDocument {
         .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(coordinate(width))
         .append("\" height=\"").append(coordinate(height)).append("\" viewBox=\"0 0 ").append(coordinate(width))
         .append(' ').append(coordinate(height)).append("\" font-family=\"sans-serif\" font-size=\"12\">\n")
-        .append("<title>").append(escape(title)).append("</title>\n")
+        .append("<title>").append(Markup.escape(title)).append("</title>\n")
         .append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     text(width / 2, 24, "middle", "title", title, "font-size=\"16\" font-weight=\"bold\"");
   }
@@ -40,7 +41,7 @@ final class SvgDocument {
     out.append("<text class=\"").append(cssClass).append("\" x=\"").append(coordinate(x)).append("\" y=\"")
         .append(coordinate(y)).append("\" text-anchor=\"").append(anchor).append('"')
         .append(extra.isEmpty() ? "" : " " + extra).append(" fill=\"").append(INK).append("\">")
-        .append(escape(text)).append("</text>\n");
+        .append(Markup.escape(text)).append("</text>\n");
   }
 
   /** A caption read bottom to top, centred on (x, y): the vertical axis's. */
@@ -67,13 +68,13 @@ final class SvgDocument {
   void bar(double x, double y, double width, double height, String fill, String tooltip) {
     out.append("<rect class=\"bar\" x=\"").append(coordinate(x)).append("\" y=\"").append(coordinate(y))
         .append("\" width=\"").append(coordinate(width)).append("\" height=\"").append(coordinate(height))
-        .append("\" fill=\"").append(fill).append("\"><title>").append(escape(tooltip)).append("</title></rect>\n");
+        .append("\" fill=\"").append(fill).append("\"><title>").append(Markup.escape(tooltip)).append("</title></rect>\n");
   }
 
   /** A data point of a line, its figures in a {@code <title>} child. */
   void point(double cx, double cy, String fill, String tooltip) {
     out.append("<circle class=\"point\" cx=\"").append(coordinate(cx)).append("\" cy=\"").append(coordinate(cy))
-        .append("\" r=\"3.5\" fill=\"").append(fill).append("\"><title>").append(escape(tooltip))
+        .append("\" r=\"3.5\" fill=\"").append(fill).append("\"><title>").append(Markup.escape(tooltip))
         .append("</title></circle>\n");
   }
 
@@ -141,23 +142,6 @@ final class SvgDocument {
       return "0"; // also -0.0
     }
     return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
-  }
-
-  /** XML-escapes text for element content and double- or single-quoted attributes. */
-  static String escape(String text) {
-    StringBuilder escaped = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&': escaped.append("&amp;"); break;
-        case '<': escaped.append("&lt;"); break;
-        case '>': escaped.append("&gt;"); break;
-        case '"': escaped.append("&quot;"); break;
-        case '\'': escaped.append("&apos;"); break;
-        default: escaped.append(c);
-      }
-    }
-    return escaped.toString();
   }
 
   /**

@@ -62,7 +62,7 @@ class ChartSvgTest {
     BarChart chart = new BarChart(awkward, new Axis(awkward, "<u>", Axis.Scale.LINEAR), List.of(awkward),
         List.of(new BarChart.Series(awkward, List.of(1.0))));
     String svg = chart.svg();
-    assertTrue(svg.contains("a&lt;b &amp; &quot;c&quot; &apos;d&apos; &gt;e"), svg);
+    assertTrue(svg.contains("a&lt;b &amp; &quot;c&quot; &#39;d&#39; &gt;e"), svg);
     assertEquals(List.of(awkward), SvgReading.texts("text", "category", svg));
     assertEquals(List.of(awkward), SvgReading.texts("text", "legend", svg));
     assertEquals(List.of(awkward + ", " + awkward + ": 1 <u>"), SvgReading.texts("rect", "bar", svg));

@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.HtmlPage;
 import dev.bkv.modelcheck.Manifest;
 import dev.bkv.modelcheck.ManifestException;
 import dev.bkv.modelcheck.ModelCheck;
@@ -7,6 +8,7 @@ import dev.bkv.modelcheck.ModelReport;
 import dev.bkv.modelcheck.ModelVerdict;
 import dev.bkv.modelcheck.ProgressListener;
 import dev.bkv.modelcheck.SpecCatalog;
+import dev.bkv.modelcheck.SummaryPage;
 import dev.bkv.modelcheck.SummaryTable;
 import dev.bkv.modelcheck.TlcInvocation;
 import dev.bkv.modelcheck.TlcProgress;
@@ -34,8 +36,10 @@ import picocli.CommandLine.Spec;
       "count must match spec/<Name>/manifest.json. Big models run only with --big",
       "or when named with --model. With --traces, validates simulated traces against",
       "spec/QuorumVault instead (no models run).",
+      "With --html FILE, also writes the summary as one static HTML page.",
       "Exit code: 0 all as recorded (all traces accepted), 1 some differ (a trace not",
-      "accepted, or the simulator found a violation), 2 bad input."
+      "accepted, or the simulator found a violation), 2 bad input (or the page could",
+      "not be written)."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -64,6 +68,11 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--tlc-classpath", paramLabel = "PATH", split = ":",
       description = "Extra classpath entries for TLC, e.g. operator overrides.")
   List<Path> extraClasspath = new ArrayList<>();
+
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write the summary (models, or with --traces the traces and their action coverage) as one "
+          + "self-contained HTML page; written whole or not at all.")
+  Path html;
 
   @Option(names = "--traces", paramLabel = "N",
       description = "Validate N simulated traces against spec/QuorumVault with TLC (at most "
@@ -98,6 +107,14 @@ public final class CheckCommand implements Callable<Integer> {
     if (traces != null && (specName != null || modelName != null || big)) {
       err.println("bkv check: --spec, --model and --big select models; --traces runs none");
       return 2;
+    }
+    if (html != null && traces == null) {
+      // Checked before TLC runs for minutes; --traces checks it with its other options.
+      Optional<String> unwritable = HtmlPage.unwritable(html);
+      if (unwritable.isPresent()) {
+        err.println("bkv check: --html: " + unwritable.get());
+        return 2;
+      }
     }
     int workerCount = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
     if (workerCount < 1 || workerCount > TlcInvocation.WORKERS_MAX) {
@@ -137,6 +154,15 @@ public final class CheckCommand implements Callable<Integer> {
     out.print(SummaryTable.render(reports));
     long failed = reports.stream().filter(r -> !r.verdict().passed()).count();
     out.printf("%d of %d models as recorded.%n", reports.size() - failed, reports.size());
+    if (html != null) {
+      try {
+        SummaryPage.of(reports).write(html);
+        out.println("Summary page: " + html);
+      } catch (IOException e) {
+        err.println("bkv check: cannot write --html " + html + ": " + e.getMessage());
+        return 2;
+      }
+    }
     return failed == 0 ? 0 : 1;
   }
 
@@ -145,7 +171,7 @@ public final class CheckCommand implements Callable<Integer> {
     try {
       plan = TraceCheckRun.of(traces, hsms != null ? hsms : TracedRuns.FLEET_SIZES, seed != null ? seed : 1,
           batch != null ? batch : TraceCheckRun.BATCH_DEFAULT, specBugs != null ? specBugs : List.of(), root, workDir,
-          workerCount);
+          workerCount, Optional.ofNullable(html));
     } catch (IllegalArgumentException e) {
       err.println("bkv check: " + e.getMessage());
       return 2;

@@ -19,9 +19,10 @@ import java.util.function.Function;
 
 /**
  * Draws a benchmark report's figures as SVG files next to it: {@code <name>.json} gives
- * {@code <name>-<chart>.svg} for each chart in {@link #charts}. Reads only the report JSON, so
- * the charts of a committed run can be drawn again without running anything, and the same
- * JSON always gives the same bytes. A chart whose figures the run does not have is skipped
+ * {@code <name>-<chart>.svg} for each chart in {@link #charts}. Reads only the report (the
+ * JSON, and the {@link FleetLoadLatency} lines of the Markdown beside it), so the charts of a
+ * committed run can be drawn again without running anything, and the same report always gives
+ * the same bytes. A chart whose figures the run does not have is skipped
  * with a line on stderr rather than drawn empty.
  *
  * <p>Usage: {@code BenchCharts REPORT_JSON...}, e.g.
@@ -66,9 +67,14 @@ public final class BenchCharts {
     }
   }
 
-  /** Reads the report {@code json} and writes each chart it has figures for beside it. */
+  /**
+   * Reads the report {@code json}, and the Markdown beside it when there is one (the figures
+   * run.sh appends only there), and writes each chart they have figures for beside them.
+   */
   static List<Outcome> drawNextTo(Path json) throws IOException {
-    List<Outcome> outcomes = charts(Json.parseObject(Files.readString(json, StandardCharsets.UTF_8)));
+    Path markdown = json.resolveSibling(baseName(json) + ".md");
+    List<String> markdownLines = Files.exists(markdown) ? Files.readAllLines(markdown, StandardCharsets.UTF_8) : List.of();
+    List<Outcome> outcomes = charts(Json.parseObject(Files.readString(json, StandardCharsets.UTF_8)), markdownLines);
     for (Outcome outcome : outcomes) {
       if (outcome instanceof Drawn) {
         BenchReport.writeAtomically(svgFile(json, outcome.chart()), ((Drawn) outcome).svg());
@@ -79,18 +85,26 @@ public final class BenchCharts {
 
   /** {@code <name>-<chart>.svg} beside {@code <name>.json}. */
   static Path svgFile(Path json, String chart) {
-    String file = json.getFileName().toString();
-    return json.resolveSibling(file.substring(0, file.length() - ".json".length()) + "-" + chart + ".svg");
+    return json.resolveSibling(baseName(json) + "-" + chart + ".svg");
   }
 
-  /** Every chart, in a fixed order: consensus throughput, commit latency, the ratios to OpenSSL and MicroRaft. */
-  static List<Outcome> charts(Map<String, Object> report) {
+  private static String baseName(Path json) {
+    String file = json.getFileName().toString();
+    return file.substring(0, file.length() - ".json".length());
+  }
+
+  /**
+   * Every chart, in a fixed order: consensus throughput, commit latency (one at a time, then
+   * under load, from the report's Markdown lines), the ratios to OpenSSL and MicroRaft.
+   */
+  static List<Outcome> charts(Map<String, Object> report, List<String> markdownLines) {
     List<Map<String, Object>> throughput = consensusRows(report, "throughput");
     List<Map<String, Object>> latency = consensusRows(report, "latency");
     return List.of(
         throughputByNodes(throughput),
         throughputByBatch(throughput),
         commitLatency(latency),
+        loadLatency(FleetLoadLatency.Line.findAll(markdownLines)),
         ratioToOpenssl(rows(report, "results", "")),
         ratioToMicroRaft(throughput),
         latencyRatioToMicroRaft(latency));
@@ -153,6 +167,27 @@ public final class BenchCharts {
     return new Drawn(chart, new BarChart("Commit latency, one guess at a time",
         new Axis("latency from submission to commit", "µs", LOG), categories, List.of(
             new BarChart.Series("mean", mean), new BarChart.Series("p50", p50), new BarChart.Series("p99", p99))).svg());
+  }
+
+  static Outcome loadLatency(List<FleetLoadLatency.Line> lines) {
+    String chart = "load-latency";
+    if (lines.isEmpty()) {
+      return new Skipped(chart, "the report has no FleetLoadLatency lines (bench/run.sh FleetLoadLatency)");
+    }
+    List<String> categories = new ArrayList<>();
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    List<Double> max = new ArrayList<>();
+    for (FleetLoadLatency.Line line : lines) {
+      categories.add(String.format(Locale.ROOT, "%d nodes, %s, %.0f guesses/s offered", line.nodes(), line.storage(),
+          line.offeredPerSecond()));
+      p50.add(line.p50Micros());
+      p99.add(line.p99Micros());
+      max.add(line.maxMicros());
+    }
+    return new Drawn(chart, new BarChart("Commit latency at half the peak load (open loop, group commit)",
+        new Axis("latency from arrival to release", "µs", LOG), categories, List.of(new BarChart.Series("p50", p50),
+            new BarChart.Series("p99", p99), new BarChart.Series("max", max))).svg());
   }
 
   static Outcome ratioToOpenssl(List<Map<String, Object>> results) {

@@ -42,7 +42,7 @@ class BenchChartsTest {
 
   @Test
   void whenTheRunHasConsensusRows_thenThroughputLatencyAndTheMicroRaftRatiosAreDrawnFromThem() throws Exception {
-    Map<String, String> svgs = drawn(BenchCharts.charts(consensusReport()));
+    Map<String, String> svgs = drawn(BenchCharts.charts(consensusReport(), List.of()));
     assertEquals(List.of("consensus-throughput-nodes", "consensus-throughput-batch", "consensus-latency",
         "openssl-ratio", "microraft-ratio", "microraft-latency-ratio"), new ArrayList<>(svgs.keySet()));
     assertEquals(List.of("FleetBench.commitBatch, batch 1 at nodes 3: 20000 committed ops/s",
@@ -72,14 +72,34 @@ class BenchChartsTest {
   }
 
   @Test
+  void whenTheMarkdownHoldsFleetLoadLatencyLines_thenTheirPercentilesAreCharted() throws Exception {
+    // Goal: the figures run.sh appends only to the Markdown are read back exactly as FleetLoadLatency prints them.
+    FleetLoadLatency.Line memory = new FleetLoadLatency.Line(5, "memory", 80894, 40447, 202236, 391.7, 194108.5, 209896.9);
+    FleetLoadLatency.Line fsync = new FleetLoadLatency.Line(5, "fsync", 45493, 22746, 113713, 2386.0, 106837.9, 143927.1);
+    List<String> markdown = List.of("## Fleet commit latency under load", "```", memory.text(), fsync.text(), "```");
+    assertEquals(List.of(memory, fsync), FleetLoadLatency.Line.findAll(markdown), "what is printed is read back");
+
+    String svg = drawn(BenchCharts.charts(ConsensusReportTest.report(), markdown)).get("load-latency");
+    assertEquals(List.of("p50, 5 nodes, memory, 40447 guesses/s offered: 392 µs",
+            "p99, 5 nodes, memory, 40447 guesses/s offered: 194109 µs",
+            "max, 5 nodes, memory, 40447 guesses/s offered: 209897 µs",
+            "p50, 5 nodes, fsync, 22746 guesses/s offered: 2386 µs",
+            "p99, 5 nodes, fsync, 22746 guesses/s offered: 106838 µs",
+            "max, 5 nodes, fsync, 22746 guesses/s offered: 143927 µs"),
+        SvgReading.texts("rect", "bar", svg));
+  }
+
+  @Test
   void whenTheRunHasNoConsensusRows_thenThoseChartsAreSkippedWithAReason() {
     List<BenchCharts.Outcome> outcomes = BenchCharts.charts(ConsensusReportTest.report(
-        BenchReportTest.result("OpaqueBench.clientLogin", "", 900.0)));
+        BenchReportTest.result("OpaqueBench.clientLogin", "", 900.0)), List.of("no load lines here"));
     assertTrue(drawn(outcomes).isEmpty(), "no figure in this run has a chart");
     BenchCharts.Skipped latency = (BenchCharts.Skipped) outcomes.get(2);
     assertEquals("consensus-latency", latency.chart());
     assertTrue(latency.reason().contains("no sampled commit latency rows"), latency.reason());
-    BenchCharts.Skipped openssl = (BenchCharts.Skipped) outcomes.get(3);
+    BenchCharts.Skipped load = (BenchCharts.Skipped) outcomes.get(3);
+    assertTrue(load.reason().contains("no FleetLoadLatency lines"), load.reason());
+    BenchCharts.Skipped openssl = (BenchCharts.Skipped) outcomes.get(4);
     assertTrue(openssl.reason().contains("no operation in the run has an OpenSSL counterpart"), openssl.reason());
   }
 

@@ -13,8 +13,8 @@
 #                                  # FleetLoginBench.fleetLogin in process for the ratio
 #   bench/run.sh WitnessGroupCommit  # the witness's durable appends at 1, 16, 64 submitters and the raw fsync rate
 #   bench/run.sh --charts-only 2026-12-06-vm  # no benchmark: draws the charts of bench/results/2026-12-06-vm.json again
-# The charts come from the report alone (its JSON, and FleetLoadLatency's lines in its Markdown), so the
-# same report always gives the same SVG bytes. Once bench/target is built, without Maven:
+# The charts come from the report alone (its JSON; the FleetLoadLatency and FleetHttpLogins lines of
+# its Markdown), so the same report always gives the same SVG bytes. Once bench/target is built:
 #   java -cp "bench/target/classes:bench/target/lib/*" dev.bkv.bench.BenchCharts bench/results/NAME.json
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * Draws a benchmark report's figures as SVG files next to it: {@code <name>.json} gives
  * {@code <name>-<chart>.svg} for each chart in {@link #charts}. Reads only the report (the
- * JSON, and the {@link FleetLoadLatency} lines of the Markdown beside it), so the charts of a
+ * JSON, and the {@link FleetLoadLatency} and {@link FleetHttpLogins} lines of the Markdown beside it), so the charts of a
  * committed run can be drawn again without running anything, and the same report always gives
  * the same bytes. A chart whose figures the run does not have is skipped
  * with a line on stderr rather than drawn empty.
@@ -95,7 +95,8 @@ public final class BenchCharts {
 
   /**
    * Every chart, in a fixed order: consensus throughput, commit latency (one at a time, then
-   * under load, from the report's Markdown lines), the ratios to OpenSSL and MicroRaft.
+   * under load, from the report's Markdown lines), login latency over HTTP (Markdown too), the
+   * ratios to OpenSSL and MicroRaft.
    */
   static List<Outcome> charts(Map<String, Object> report, List<String> markdownLines) {
     List<Map<String, Object>> throughput = consensusRows(report, "throughput");
@@ -105,6 +106,7 @@ public final class BenchCharts {
         throughputByBatch(throughput),
         commitLatency(latency),
         loadLatency(FleetLoadLatency.Line.findAll(markdownLines)),
+        httpLoginLatency(FleetHttpLogins.Line.findAll(markdownLines)),
         ratioToOpenssl(rows(report, "results", "")),
         ratioToMicroRaft(throughput),
         latencyRatioToMicroRaft(latency));
@@ -187,6 +189,27 @@ public final class BenchCharts {
     }
     return new Drawn(chart, new BarChart("Commit latency at half the peak load (open loop, group commit)",
         new Axis("latency from arrival to release", "µs", LOG), categories, List.of(new BarChart.Series("p50", p50),
+            new BarChart.Series("p99", p99), new BarChart.Series("max", max))).svg());
+  }
+
+  static Outcome httpLoginLatency(List<FleetHttpLogins.Line> lines) {
+    String chart = "http-login-latency";
+    if (lines.isEmpty()) {
+      return new Skipped(chart, "the report has no FleetHttpLogins line (bench/run.sh FleetHttpLogins)");
+    }
+    List<String> categories = new ArrayList<>();
+    List<Double> p50 = new ArrayList<>();
+    List<Double> p99 = new ArrayList<>();
+    List<Double> max = new ArrayList<>();
+    for (FleetHttpLogins.Line line : lines) {
+      categories.add(String.format(Locale.ROOT, "%d HSM processes, %d clients: %.0f logins/s", line.hsms(),
+          line.clients(), line.loginsPerSecond()));
+      p50.add(line.p50Millis());
+      p99.add(line.p99Millis());
+      max.add(line.maxMillis());
+    }
+    return new Drawn(chart, new BarChart("Login latency over HTTP (OPAQUE recovery, frontend to node processes)",
+        new Axis("latency of one login", "ms", LOG), categories, List.of(new BarChart.Series("p50", p50),
             new BarChart.Series("p99", p99), new BarChart.Series("max", max))).svg());
   }
 

@@ -1,10 +1,8 @@
 package dev.bkv.bench;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,16 +39,9 @@ public final class FleetLoadLatency {
 
     /** Every line of {@code text} that is such a line, in order; other lines are not this benchmark's. */
     static List<Line> findAll(List<String> text) {
-      List<Line> found = new ArrayList<>();
-      for (String line : text) {
-        Matcher m = PATTERN.matcher(line.trim());
-        if (m.matches()) {
-          found.add(new Line(Integer.parseInt(m.group(1)), m.group(2), Double.parseDouble(m.group(3)),
-              Double.parseDouble(m.group(4)), Long.parseLong(m.group(5)), Double.parseDouble(m.group(6)),
-              Double.parseDouble(m.group(7)), Double.parseDouble(m.group(8))));
-        }
-      }
-      return found;
+      return PrintedLines.findAll(text, PATTERN, m -> new Line(Integer.parseInt(m.group(1)), m.group(2),
+          Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Long.parseLong(m.group(5)),
+          Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)), Double.parseDouble(m.group(8))));
     }
   }
 

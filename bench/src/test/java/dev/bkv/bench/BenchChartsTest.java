@@ -90,6 +90,18 @@ class BenchChartsTest {
   }
 
   @Test
+  void whenTheMarkdownHoldsAFleetHttpLoginsLine_thenItsLatencyIsCharted() throws Exception {
+    FleetHttpLogins.Line line = new FleetHttpLogins.Line(5, 16, 35, 347, 10, 463.0, 709.9, 754.1,
+        "0.024 of the in-process 1441 logins/s (FleetLoginBench.fleetLogin, same run)");
+    List<String> markdown = List.of("```", line.text(), "```");
+    assertEquals(List.of(line), FleetHttpLogins.Line.findAll(markdown), "what is printed is read back");
+    String svg = drawn(BenchCharts.charts(ConsensusReportTest.report(), markdown)).get("http-login-latency");
+    assertEquals(List.of("p50, 5 HSM processes, 16 clients: 35 logins/s: 463 ms",
+        "p99, 5 HSM processes, 16 clients: 35 logins/s: 710 ms", "max, 5 HSM processes, 16 clients: 35 logins/s: 754 ms"),
+        SvgReading.texts("rect", "bar", svg));
+  }
+
+  @Test
   void whenTheRunHasNoConsensusRows_thenThoseChartsAreSkippedWithAReason() {
     List<BenchCharts.Outcome> outcomes = BenchCharts.charts(ConsensusReportTest.report(
         BenchReportTest.result("OpaqueBench.clientLogin", "", 900.0)), List.of("no load lines here"));
@@ -99,7 +111,7 @@ class BenchChartsTest {
     assertTrue(latency.reason().contains("no sampled commit latency rows"), latency.reason());
     BenchCharts.Skipped load = (BenchCharts.Skipped) outcomes.get(3);
     assertTrue(load.reason().contains("no FleetLoadLatency lines"), load.reason());
-    BenchCharts.Skipped openssl = (BenchCharts.Skipped) outcomes.get(4);
+    BenchCharts.Skipped openssl = (BenchCharts.Skipped) outcomes.get(5);
     assertTrue(openssl.reason().contains("no operation in the run has an OpenSSL counterpart"), openssl.reason());
   }
 

@@ -1,13 +1,6 @@
 package dev.bkv.base;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A static, self-contained HTML page: headings, paragraphs and tables, with its CSS inline and
@@ -97,52 +90,6 @@ public final class HtmlPage {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>" + Markup.escape(title)
         + "</title>\n<style>\n" + CSS + "\n</style>\n</head>\n<body>\n<h1>" + Markup.escape(title) + "</h1>\n" + body
         + "</body>\n</html>\n";
-  }
-
-  /**
-   * Writes the page to {@code target} through a temporary file in the same folder, moved into
-   * place in one step: a run that fails while writing leaves the old file or none, never half
-   * a page.
-   */
-  public void write(Path target) throws IOException {
-    Optional<String> unwritable = unwritable(target);
-    if (unwritable.isPresent()) {
-      throw new IOException(unwritable.get()); // and never let the move replace an empty folder
-    }
-    Path absolute = target.toAbsolutePath();
-    Path temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(temp, render(), StandardCharsets.UTF_8);
-      try {
-        Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp); // already gone after the move; left only by a failure
-    }
-  }
-
-  /**
-   * Why a page could not be written to {@code target}, checked before any long work starts; empty
-   * when it can. The write itself may still fail (a full disk), and says so then.
-   */
-  public static Optional<String> unwritable(Path target) {
-    Path absolute = target.toAbsolutePath();
-    Path parent = absolute.getParent();
-    if (Files.isDirectory(absolute)) {
-      return Optional.of(target + " is a directory");
-    }
-    if (parent == null || !Files.isDirectory(parent)) {
-      return Optional.of(target + ": the folder " + parent + " does not exist");
-    }
-    if (!Files.isWritable(parent)) {
-      return Optional.of(target + ": the folder " + parent + " is not writable");
-    }
-    if (Files.exists(absolute) && !Files.isWritable(absolute)) {
-      return Optional.of(target + " exists and is not writable");
-    }
-    return Optional.empty();
   }
 
   private static String markClass(Mark mark) {

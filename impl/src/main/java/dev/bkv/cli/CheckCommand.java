@@ -13,9 +13,12 @@ import dev.bkv.modelcheck.SummaryTable;
 import dev.bkv.modelcheck.TlcInvocation;
 import dev.bkv.modelcheck.TlcProgress;
 import dev.bkv.sim.TracedRuns;
+import dev.bkv.storage.AtomicFile;
+import dev.bkv.storage.StorageException;
 import dev.bkv.tracecheck.TraceValidation;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,9 +113,10 @@ public final class CheckCommand implements Callable<Integer> {
     }
     if (html != null && traces == null) {
       // Checked before TLC runs for minutes; --traces checks it with its other options.
-      Optional<String> unwritable = HtmlPage.unwritable(html);
-      if (unwritable.isPresent()) {
-        err.println("bkv check: --html: " + unwritable.get());
+      try {
+        Inputs.writableFile("--html", html);
+      } catch (IllegalArgumentException e) {
+        err.println("bkv check: " + e.getMessage());
         return 2;
       }
     }
@@ -154,14 +158,8 @@ public final class CheckCommand implements Callable<Integer> {
     out.print(SummaryTable.render(reports));
     long failed = reports.stream().filter(r -> !r.verdict().passed()).count();
     out.printf("%d of %d models as recorded.%n", reports.size() - failed, reports.size());
-    if (html != null) {
-      try {
-        SummaryPage.of(reports).write(html);
-        out.println("Summary page: " + html);
-      } catch (IOException e) {
-        err.println("bkv check: cannot write --html " + html + ": " + e.getMessage());
-        return 2;
-      }
+    if (html != null && !writePage(SummaryPage.of(reports), html, out, err)) {
+      return 2;
     }
     return failed == 0 ? 0 : 1;
   }
@@ -177,6 +175,22 @@ public final class CheckCommand implements Callable<Integer> {
       return 2;
     }
     return TraceCheckRun.run(plan, out, err);
+  }
+
+  /**
+   * Writes the --html page whole (see {@link AtomicFile}) and says where; false, with the reason
+   * on {@code err}, when it could not be written.
+   */
+  static boolean writePage(HtmlPage page, Path file, PrintWriter out, PrintWriter err) {
+    try {
+      AtomicFile.write(file, page.render().getBytes(StandardCharsets.UTF_8));
+    } catch (StorageException e) {
+      err.println("bkv check: cannot write --html " + file + ": " + e.getMessage());
+      err.flush();
+      return false;
+    }
+    out.println("Summary page: " + file);
+    return true;
   }
 
   private static void printVerdict(PrintWriter out, ModelReport report) {

@@ -1,6 +1,5 @@
 package dev.bkv.cli;
 
-import dev.bkv.base.HtmlPage;
 import dev.bkv.sim.TracedRuns;
 import dev.bkv.tracecheck.TraceCheckException;
 import dev.bkv.tracecheck.TraceCoverage;
@@ -92,10 +91,7 @@ final class TraceCheckRun {
     } catch (TraceCheckException e) {
       throw new IllegalArgumentException((bugs.isEmpty() ? "" : "--spec-bugs: ") + e.getMessage());
     }
-    Optional<String> unwritable = html.flatMap(HtmlPage::unwritable);
-    if (unwritable.isPresent()) {
-      throw new IllegalArgumentException("--html: " + unwritable.get());
-    }
+    html.ifPresent(file -> Inputs.writableFile("--html", file));
     return new Plan(traces, List.copyOf(hsms), firstSeed, batch, Set.copyOf(bugs), specRoot, dir, workers, html);
   }
 
@@ -114,15 +110,8 @@ final class TraceCheckRun {
     }
     TraceRunSummary summary = run.summary();
     run.print(summary);
-    if (plan.html().isPresent()) {
-      try {
-        TraceSummaryPage.of(summary).write(plan.html().get());
-        out.println("Summary page: " + plan.html().get());
-      } catch (IOException e) {
-        err.println("bkv check: cannot write --html " + plan.html().get() + ": " + e.getMessage());
-        err.flush();
-        return 2;
-      }
+    if (plan.html().isPresent() && !CheckCommand.writePage(TraceSummaryPage.of(summary), plan.html().get(), out, err)) {
+      return 2;
     }
     return summary.passed() ? 0 : 1;
   }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks with short settings, measures OpenSSL's native figures for the same
-# operations in the same run, and writes bench/results/<name>.{json,md}.
+# operations in the same run, and writes bench/results/<name>.{json,md} and the charts of what
+# the run measured, bench/results/<name>-<chart>.svg (a chart the run has no figures for is skipped,
+# with a line on stderr).
 #   bench/run.sh                 # all benchmarks, short settings
 #   bench/run.sh Primitives      # a JMH include regex
 #   BKV_JMH_ARGS="-f 2 -wi 5 -i 10" bench/run.sh   # longer runs
@@ -10,9 +12,25 @@
 #   bench/run.sh FleetHttpLogins   # logins/s over HTTP with 5 node processes (not JMH), and
 #                                  # FleetLoginBench.fleetLogin in process for the ratio
 #   bench/run.sh WitnessGroupCommit  # the witness's durable appends at 1, 16, 64 submitters and the raw fsync rate
+#   bench/run.sh --charts-only 2026-12-06-vm  # no benchmark: draws the charts of bench/results/2026-12-06-vm.json again
+# The charts come from the report alone (its JSON; the FleetLoadLatency and FleetHttpLogins lines of
+# its Markdown), so the same report always gives the same SVG bytes. Once bench/target is built:
+#   java -cp "bench/target/classes:bench/target/lib/*" dev.bkv.bench.BenchCharts bench/results/NAME.json
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+cp="bench/target/classes:bench/target/lib/*"
+
+if [[ "${1:-}" == "--charts-only" ]]; then
+  if [[ $# -ne 2 || ! -f "bench/results/$2.json" ]]; then
+    echo "usage: bench/run.sh --charts-only NAME   (NAME.json in bench/results)" >&2
+    exit 2
+  fi
+  echo "bench: building..." >&2
+  mvn -q -B -pl bench -am -DskipTests package >&2
+  java -cp "$cp" dev.bkv.bench.BenchCharts "bench/results/$2.json"
+  exit 0
+fi
 
 include="${1:-.*Bench.*}"
 jmh_args="${BKV_JMH_ARGS:--f 1 -wi 5 -w 1s -i 5 -r 1s}"
@@ -25,7 +43,6 @@ trap 'rm -rf "$work"' EXIT
 
 echo "bench: building..." >&2
 mvn -q -B -pl bench -am -DskipTests package >&2
-cp="bench/target/classes:bench/target/lib/*"
 
 listed="$(java -cp "$cp" org.openjdk.jmh.Main -l "$include" | tail -n +2)" # after the "Benchmarks:" line
 if [[ -n "$listed" ]]; then
@@ -109,4 +126,5 @@ if [[ -n "$http_logins" ]]; then
     echo '```'
   } >> "bench/results/$name.md"
 fi
-echo "bench: wrote bench/results/$name.json and .md" >&2
+java -cp "$cp" dev.bkv.bench.BenchCharts "bench/results/$name.json"
+echo "bench: wrote bench/results/$name.json, .md and the charts above" >&2

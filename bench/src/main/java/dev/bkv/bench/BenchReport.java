@@ -310,7 +310,8 @@ public final class BenchReport {
     return String.format(Locale.ROOT, d >= 100 ? "%.0f" : d >= 10 ? "%.1f" : "%.2f", d);
   }
 
-  private static void writeAtomically(Path target, String content) throws IOException {
+  /** Writes through a temporary file in the same folder, so a reader never sees half a file. */
+  static void writeAtomically(Path target, String content) throws IOException {
     Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
     Files.writeString(temp, content, StandardCharsets.UTF_8);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -118,6 +119,31 @@ public final class FleetHttpLogins {
     }
   }
 
+  /**
+   * The one line a run prints, which bench/run.sh appends to the report's Markdown as printed
+   * and {@link BenchCharts} reads back from there: the format and its reader in one place.
+   */
+  record Line(int hsms, int clients, double loginsPerSecond, long logins, double windowSeconds, double p50Millis,
+      double p99Millis, double maxMillis, String ratio) {
+    private static final String FORMAT = "%d HSM processes, %d clients over HTTP: %.0f logins/s (%d in %.0f s), "
+        + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %s";
+    private static final Pattern PATTERN = Pattern.compile("(\\d+) HSM processes, (\\d+) clients over HTTP: "
+        + "(\\d+) logins/s \\((\\d+) in (\\d+) s\\), latency p50 ([\\d.]+) ms, p99 ([\\d.]+) ms, max ([\\d.]+) ms; (.*)");
+
+    String text() {
+      return String.format(Locale.ROOT, FORMAT, hsms, clients, loginsPerSecond, logins, windowSeconds, p50Millis,
+          p99Millis, maxMillis, ratio);
+    }
+
+    /** Every line of {@code text} that is such a line, in order; other lines are not this benchmark's. */
+    static List<Line> findAll(List<String> text) {
+      return PrintedLines.findAll(text, PATTERN, m -> new Line(Integer.parseInt(m.group(1)),
+          Integer.parseInt(m.group(2)), Double.parseDouble(m.group(3)), Long.parseLong(m.group(4)),
+          Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)),
+          Double.parseDouble(m.group(8)), m.group(9)));
+    }
+  }
+
   private String run(int clients, Optional<Double> inProcess) throws Exception {
     int basePort = freePortBlock(HSMS + 2);
     String frontend = startDeployment(basePort);
@@ -135,10 +161,8 @@ public final class FleetHttpLogins {
       double perSecond = latencies.length * 1e9 / MEASURE_NANOS;
       String ratio = inProcess.map(p -> String.format(Locale.ROOT, "%.3f of the in-process %.0f logins/s (%s, same run)",
           perSecond / p, p, IN_PROCESS)).orElse("no in-process figure in this run (" + IN_PROCESS + " did not run)");
-      return String.format(Locale.ROOT, "%d HSM processes, %d clients over HTTP: %.0f logins/s (%d in %.0f s), "
-          + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %s", HSMS, clients, perSecond, latencies.length,
-          MEASURE_NANOS / 1e9, millis(latencies, 0.50), millis(latencies, 0.99),
-          latencies[latencies.length - 1] / 1e6, ratio);
+      return new Line(HSMS, clients, perSecond, latencies.length, MEASURE_NANOS / 1e9, millis(latencies, 0.50),
+          millis(latencies, 0.99), latencies[latencies.length - 1] / 1e6, ratio).text();
     } finally {
       pool.shutdownNow();
     }

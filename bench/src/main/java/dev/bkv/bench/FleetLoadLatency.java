@@ -1,7 +1,9 @@
 package dev.bkv.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Commit latency under load, which JMH's modes do not express: a fleet's peak committed
@@ -18,6 +20,30 @@ public final class FleetLoadLatency {
   static final long LOAD_NANOS = 5_000_000_000L;
   /** Latencies kept: more than the load phase produces at any rate this fleet reaches. */
   static final int SAMPLES_MAX = 4_000_000;
+
+  /**
+   * The one line a run prints, which bench/run.sh appends to the report's Markdown as printed
+   * and {@link BenchCharts} reads back from there: the format and its reader in one place.
+   */
+  record Line(int nodes, String storage, double peakPerSecond, double offeredPerSecond, long guesses,
+      double p50Micros, double p99Micros, double maxMicros) {
+    private static final String FORMAT = "nodes %d, %s: peak %.0f guesses/s; at %.0f guesses/s offered: %d guesses, "
+        + "p50 %.1f us, p99 %.1f us, max %.1f us";
+    private static final Pattern PATTERN = Pattern.compile("nodes (\\d+), (\\w+): peak (\\d+) guesses/s; at (\\d+) "
+        + "guesses/s offered: (\\d+) guesses, p50 ([\\d.]+) us, p99 ([\\d.]+) us, max ([\\d.]+) us");
+
+    String text() {
+      return String.format(Locale.ROOT, FORMAT, nodes, storage, peakPerSecond, offeredPerSecond, guesses, p50Micros,
+          p99Micros, maxMicros);
+    }
+
+    /** Every line of {@code text} that is such a line, in order; other lines are not this benchmark's. */
+    static List<Line> findAll(List<String> text) {
+      return PrintedLines.findAll(text, PATTERN, m -> new Line(Integer.parseInt(m.group(1)), m.group(2),
+          Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Long.parseLong(m.group(5)),
+          Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)), Double.parseDouble(m.group(8))));
+    }
+  }
 
   private FleetLoadLatency() {}
 
@@ -36,9 +62,8 @@ public final class FleetLoadLatency {
       cluster.users().ensureBudget(FleetBench.ITERATION_GUESSES_MAX);
       long[] latencies = load(cluster, peak / 2);
       Arrays.sort(latencies);
-      System.out.printf(Locale.ROOT, "nodes %d, %s: peak %.0f guesses/s; at %.0f guesses/s offered: %d guesses, "
-          + "p50 %.1f us, p99 %.1f us, max %.1f us%n", nodes, args[1], peak, peak / 2, latencies.length,
-          micros(latencies, 0.50), micros(latencies, 0.99), latencies[latencies.length - 1] / 1e3);
+      System.out.println(new Line(nodes, args[1], peak, peak / 2, latencies.length, micros(latencies, 0.50),
+          micros(latencies, 0.99), latencies[latencies.length - 1] / 1e3).text());
     }
   }
 

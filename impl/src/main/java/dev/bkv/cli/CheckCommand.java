@@ -1,5 +1,6 @@
 package dev.bkv.cli;
 
+import dev.bkv.base.HtmlPage;
 import dev.bkv.modelcheck.Manifest;
 import dev.bkv.modelcheck.ManifestException;
 import dev.bkv.modelcheck.ModelCheck;
@@ -7,13 +8,17 @@ import dev.bkv.modelcheck.ModelReport;
 import dev.bkv.modelcheck.ModelVerdict;
 import dev.bkv.modelcheck.ProgressListener;
 import dev.bkv.modelcheck.SpecCatalog;
+import dev.bkv.modelcheck.SummaryPage;
 import dev.bkv.modelcheck.SummaryTable;
 import dev.bkv.modelcheck.TlcInvocation;
 import dev.bkv.modelcheck.TlcProgress;
 import dev.bkv.sim.TracedRuns;
+import dev.bkv.storage.AtomicFile;
+import dev.bkv.storage.StorageException;
 import dev.bkv.tracecheck.TraceValidation;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +39,10 @@ import picocli.CommandLine.Spec;
       "count must match spec/<Name>/manifest.json. Big models run only with --big",
       "or when named with --model. With --traces, validates simulated traces against",
       "spec/QuorumVault instead (no models run).",
+      "With --html FILE, also writes the summary as one static HTML page.",
       "Exit code: 0 all as recorded (all traces accepted), 1 some differ (a trace not",
-      "accepted, or the simulator found a violation), 2 bad input."
+      "accepted, or the simulator found a violation), 2 bad input (or the page could",
+      "not be written)."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -64,6 +71,11 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--tlc-classpath", paramLabel = "PATH", split = ":",
       description = "Extra classpath entries for TLC, e.g. operator overrides.")
   List<Path> extraClasspath = new ArrayList<>();
+
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write the summary (models, or with --traces the traces and their action coverage) as one "
+          + "self-contained HTML page; written whole or not at all.")
+  Path html;
 
   @Option(names = "--traces", paramLabel = "N",
       description = "Validate N simulated traces against spec/QuorumVault with TLC (at most "
@@ -98,6 +110,15 @@ public final class CheckCommand implements Callable<Integer> {
     if (traces != null && (specName != null || modelName != null || big)) {
       err.println("bkv check: --spec, --model and --big select models; --traces runs none");
       return 2;
+    }
+    if (html != null && traces == null) {
+      // Checked before TLC runs for minutes; --traces checks it with its other options.
+      try {
+        Inputs.writableFile("--html", html);
+      } catch (IllegalArgumentException e) {
+        err.println("bkv check: " + e.getMessage());
+        return 2;
+      }
     }
     int workerCount = workers != null ? workers : Math.min(2, Runtime.getRuntime().availableProcessors());
     if (workerCount < 1 || workerCount > TlcInvocation.WORKERS_MAX) {
@@ -137,6 +158,9 @@ public final class CheckCommand implements Callable<Integer> {
     out.print(SummaryTable.render(reports));
     long failed = reports.stream().filter(r -> !r.verdict().passed()).count();
     out.printf("%d of %d models as recorded.%n", reports.size() - failed, reports.size());
+    if (html != null && !writePage(SummaryPage.of(reports), html, out, err)) {
+      return 2;
+    }
     return failed == 0 ? 0 : 1;
   }
 
@@ -145,12 +169,28 @@ public final class CheckCommand implements Callable<Integer> {
     try {
       plan = TraceCheckRun.of(traces, hsms != null ? hsms : TracedRuns.FLEET_SIZES, seed != null ? seed : 1,
           batch != null ? batch : TraceCheckRun.BATCH_DEFAULT, specBugs != null ? specBugs : List.of(), root, workDir,
-          workerCount);
+          workerCount, Optional.ofNullable(html));
     } catch (IllegalArgumentException e) {
       err.println("bkv check: " + e.getMessage());
       return 2;
     }
     return TraceCheckRun.run(plan, out, err);
+  }
+
+  /**
+   * Writes the --html page whole (see {@link AtomicFile}) and says where; false, with the reason
+   * on {@code err}, when it could not be written.
+   */
+  static boolean writePage(HtmlPage page, Path file, PrintWriter out, PrintWriter err) {
+    try {
+      AtomicFile.write(file, page.render().getBytes(StandardCharsets.UTF_8));
+    } catch (StorageException e) {
+      err.println("bkv check: cannot write --html " + file + ": " + e.getMessage());
+      err.flush();
+      return false;
+    }
+    out.println("Summary page: " + file);
+    return true;
   }
 
   private static void printVerdict(PrintWriter out, ModelReport report) {

@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks of option values shared by the subcommands: each failure is one line naming the option and the value. */
@@ -26,6 +27,25 @@ final class Inputs {
     } catch (CharacterCodingException e) {
       throw new IOException(file + ": not UTF-8 text");
     }
+  }
+
+  /**
+   * A file the command will write at its end, checked before any long work starts: its folder
+   * exists and is writable, and it is not itself a folder (which a rename would replace).
+   */
+  static Path writableFile(String option, Path file) {
+    Path absolute = file.toAbsolutePath();
+    Path folder = absolute.getParent();
+    if (Files.isDirectory(absolute)) {
+      throw new IllegalArgumentException(option + ": " + file + " is a directory");
+    }
+    if (folder == null || !Files.isDirectory(folder)) {
+      throw new IllegalArgumentException(option + ": " + file + ": the folder " + folder + " does not exist");
+    }
+    if (!Files.isWritable(folder) || (Files.exists(absolute) && !Files.isWritable(absolute))) {
+      throw new IllegalArgumentException(option + ": " + file + " cannot be written");
+    }
+    return file;
   }
 
   static long range(String option, long value, long min, long max) {

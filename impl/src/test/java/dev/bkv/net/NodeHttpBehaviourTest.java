@@ -13,6 +13,7 @@ import dev.bkv.witness.Witness;
 import dev.bkv.node.FrontendConfig;
 import dev.bkv.hsm.FirmwareRequest;
 import dev.bkv.hsm.FirmwareResponse;
+import dev.bkv.testsupport.OversizePost;
 import dev.bkv.vault.UserId;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -64,25 +65,12 @@ class NodeHttpBehaviourTest {
 
   /**
    * The status of a vault request one byte over the cap. The server refuses it from its
-   * Content-Length and closes the connection: a client of its own keeps the next request off it.
+   * Content-Length and closes the connection: a client of its own keeps the next request off it
+   * (see {@link OversizePost}).
    */
   static int postOversize(String url) throws Exception {
-    // The server answers 413 and closes while the client may still be writing the body; the
-    // close can then reset the connection before the client reads the 413 (an HTTP/1.1 race,
-    // not a refusal). Such an attempt is made again on a new client, at most three times.
-    java.io.IOException reset = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[FirmwareCodec.REQUEST_BYTES_MAX + 1])).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode();
-      } catch (java.net.http.HttpTimeoutException e) {
-        throw e;
-      } catch (java.io.IOException e) {
-        reset = e;
-      }
-    }
-    throw reset;
+    return OversizePost.status(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[FirmwareCodec.REQUEST_BYTES_MAX + 1])).build());
   }
 
   static HttpResponse<String> get(String url) throws Exception {

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * JSON, and the {@link FleetLoadLatency} and {@link FleetHttpLogins} lines of the Markdown beside it), so the charts of a
  * committed run can be drawn again without running anything, and the same report always gives
  * the same bytes. A chart whose figures the run does not have is skipped
- * with a line on stderr rather than drawn empty.
+ * with a line on stderr rather than drawn empty, and an older file of its name is removed.
  *
  * <p>Usage: {@code BenchCharts REPORT_JSON...}, e.g.
  * {@code java -cp "bench/target/classes:bench/target/lib/*" dev.bkv.bench.BenchCharts bench/results/2026-12-06-vm.json}
@@ -78,6 +78,9 @@ public final class BenchCharts {
     for (Outcome outcome : outcomes) {
       if (outcome instanceof Drawn) {
         BenchReport.writeAtomically(svgFile(json, outcome.chart()), ((Drawn) outcome).svg());
+      } else {
+        // An older drawing of a chart this report has no figures for would show another run's.
+        Files.deleteIfExists(svgFile(json, outcome.chart()));
       }
     }
     return outcomes;

@@ -131,7 +131,9 @@ class BenchChartsTest {
 
     Path bare = dir.resolve("bare.json");
     Files.writeString(bare, Json.write(ConsensusReportTest.report(BenchReportTest.result("OpaqueBench.clientLogin", "", 900.0))));
+    Path stale = Files.writeString(dir.resolve("bare-consensus-throughput-nodes.svg"), "<svg>an older run's</svg>");
     BenchCharts.drawNextTo(bare);
     assertFalse(Files.exists(dir.resolve("bare-consensus-latency.svg")), "a skipped chart leaves no file");
+    assertFalse(Files.exists(stale), "nor an older drawing of it, which would show another run's figures");
   }
 }

@@ -205,7 +205,7 @@ final class SitePage {
   }
 
   private static void hsmTable(StringBuilder html, Site site, EpochView e) {
-    Optional<VendorRoot> root = TransparencySite.rootFor(site.inputs(), e.evidence());
+    Optional<VendorRoot> root = e.vendorRoot().isVerified() ? Optional.of(e.vendorRoot().value()) : Optional.empty();
     html.append("<h3>HSMs</h3>\n<table class=\"hsms\"><tr><th>HSM id</th><th>datacenter</th><th>identity key (SHA-256)</th>")
         .append("<th>vendor certificate chain</th></tr>\n");
     for (HsmView h : e.hsms()) {

@@ -63,7 +63,7 @@ public final class TransparencySite {
 
   /** One logged bundle with what the page shows beside it. */
   record EpochView(long logIndex, ValidationBundle bundle, Optional<AuditReport.EpochSection> audit, List<HsmView> hsms,
-      Optional<DeploymentEvidence> evidence, Optional<WitnessedBundle> witnessed) {}
+      Optional<DeploymentEvidence> evidence, Optional<WitnessedBundle> witnessed, Verdict<VendorRoot> vendorRoot) {}
 
   /** An HSM of a bundle, and its vendor certificate chain when the evidence has one for it. */
   record HsmView(MemberKeys member, Optional<byte[]> deviceCertificate, Verdict<DeviceCertificate> chain) {}
@@ -110,7 +110,8 @@ public final class TransparencySite {
       // signature against the entry as the log serves it, and a changed entry fails there.
       Optional<WitnessedBundle> witnessed = in.witnessed().stream()
           .filter(w -> w.proof().index() == index).findFirst();
-      epochs.add(new EpochView(index, bundle, section, hsms(in, bundle, evidence), evidence, witnessed));
+      Verdict<VendorRoot> root = vendorRoot(in, evidence);
+      epochs.add(new EpochView(index, bundle, section, hsms(bundle, evidence, root), evidence, witnessed, root));
     }
     return new Site(in, log, audits, epochs);
   }
@@ -158,10 +159,23 @@ public final class TransparencySite {
   }
 
   /**
-   * Each member's device certificate from the evidence, checked against the vendor root at
-   * the ceremony's time (the time the evidence speaks for): the chain the page draws.
+   * The vendor root an epoch's device certificates are checked against: the pinned one, or
+   * the one its evidence names (the page says which).
    */
-  private static List<HsmView> hsms(Inputs in, ValidationBundle bundle, Optional<DeploymentEvidence> evidence) {
+  private static Verdict<VendorRoot> vendorRoot(Inputs in, Optional<DeploymentEvidence> evidence) {
+    if (in.vendorRoot().isPresent()) {
+      return Verdict.verified(in.vendorRoot().get());
+    }
+    return evidence.map(e -> VendorRoot.parse(e.vendorRootDer()))
+        .orElseGet(() -> Verdict.rejected("no published evidence names this fleet"));
+  }
+
+  /**
+   * Each member's device certificate from the evidence, checked against {@code root} at the
+   * ceremony's time (the time the evidence speaks for): the chain the page draws.
+   */
+  private static List<HsmView> hsms(ValidationBundle bundle, Optional<DeploymentEvidence> evidence,
+      Verdict<VendorRoot> root) {
     List<HsmView> out = new ArrayList<>();
     for (MemberKeys member : bundle.members()) {
       if (evidence.isEmpty()) {
@@ -175,24 +189,10 @@ public final class TransparencySite {
         continue;
       }
       byte[] der = hsm.get().deviceCertificateDer();
-      Verdict<VendorRoot> root = in.vendorRoot().map(Verdict::verified)
-          .orElseGet(() -> VendorRoot.parse(evidence.get().vendorRootDer()));
-      Verdict<DeviceCertificate> chain = root.then(r -> r.verifyDevice(der, member.identityKey(),
-          evidence.get().ceremonyTimeSeconds()));
-      out.add(new HsmView(member, Optional.of(der), chain));
+      long at = evidence.get().ceremonyTimeSeconds();
+      out.add(new HsmView(member, Optional.of(der), root.then(r -> r.verifyDevice(der, member.identityKey(), at))));
     }
     return out;
-  }
-
-  /** The vendor root the page names for an epoch: the pinned one, or the evidence's own. */
-  static Optional<VendorRoot> rootFor(Inputs in, Optional<DeploymentEvidence> evidence) {
-    if (in.vendorRoot().isPresent()) {
-      return in.vendorRoot();
-    }
-    return evidence.flatMap(e -> {
-      Verdict<VendorRoot> parsed = VendorRoot.parse(e.vendorRootDer());
-      return parsed.isVerified() ? Optional.of(parsed.value()) : Optional.empty();
-    });
   }
 
   /** SHA-256 in hex, the fingerprint the page prints for keys and certificates. */

@@ -119,17 +119,12 @@ public final class TileClient implements NodeSource {
    * the tree with this checkpoint's root.
    */
   public Verdict<List<byte[]>> entryBundle(long bundleIndex) throws IOException {
-    int width = Tiles.widthAt(0, bundleIndex, size());
-    if (width == 0) {
-      return Verdict.rejected("tree of size " + size() + " has no entry bundle " + bundleIndex);
+    Verdict<List<byte[]>> read = unprovenEntryBundle(bundleIndex);
+    if (!read.isVerified()) {
+      return read;
     }
-    TilePath path = TilePath.entryBundle(bundleIndex, width);
-    List<byte[]> entries;
-    try {
-      entries = Tiles.decodeEntryBundle(fetchTile(path), width);
-    } catch (FormatException e) {
-      return Verdict.rejected(path + ": " + e.getMessage());
-    }
+    List<byte[]> entries = read.value();
+    TilePath path = TilePath.entryBundle(bundleIndex, entries.size());
     for (int i = 0; i < entries.size(); i++) {
       long index = bundleIndex * TilePath.FULL_WIDTH + i;
       Verdict<InclusionProof> included = inclusionProof(index, Rfc6962.leafHash(entries.get(i)));

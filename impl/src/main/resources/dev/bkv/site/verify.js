@@ -169,7 +169,7 @@
       await crypto.subtle.importKey("raw", logKey.publicKey, { name: "Ed25519" }, false, ["verify"]);
     } catch (e) {
       show("unsupported", "CANNOT CHECK", ["This browser's WebCrypto has no Ed25519 (" + e.name + "), so the signatures on"
-        + " this page were not verified. Chromium 137, Firefox 129 and Safari 17 or later have it."]);
+        + " this page were not verified. Current releases of Chromium, Firefox and Safari have it."]);
       return;
     }
     const keys = data.vkeys.map(parseVkey);
